@@ -1,0 +1,19 @@
+# One image for every service; SERVICES picks which ones a container runs.
+FROM node:22-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-fund --no-audit
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:22-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 8004
+# The gateway answers on PORT; other services have no port of their own.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/bin/server.js"]

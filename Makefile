@@ -1,0 +1,42 @@
+# Every target runs with Node >= 22: scripts/node.sh uses the system node when it is new enough,
+# else installs node@22 from the npm registry into .tools/ once.
+NODE := ./scripts/node.sh
+FILTER ?= 1
+STATISTICS ?= 1
+TIMELINE ?= 1
+LAUNCHER ?= 1
+
+.PHONY: install build up repl test test-unit test-integration typecheck clean
+
+node_modules/.installed: package.json package-lock.json
+	$(NODE) npm ci --loglevel=error --no-fund --no-audit
+	touch $@
+
+install: node_modules/.installed
+
+build: install
+	$(NODE) npm run --silent build
+
+## Starts every service in one process with the built-in tweet generator, gateway on :8004.
+up: build
+	$(NODE) node dist/bin/server.js
+
+## A REPL node joined to the running mesh (`nameko shell`).
+repl: build
+	$(NODE) node dist/bin/repl.js
+
+typecheck: install
+	$(NODE) npx tsc -p tsconfig.json --noEmit
+
+## Unit and integration tests; integration tests need RabbitMQ and Redis on their local ports.
+test: install typecheck build
+	$(NODE) npx jest --runInBand
+
+test-unit: install
+	$(NODE) npx jest test/unit
+
+test-integration: install build
+	$(NODE) npx jest --runInBand test/integration
+
+clean:
+	rm -rf dist node_modules .tools

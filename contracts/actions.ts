@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { Track } from "../matching/track";
+import { RunId } from "./messages";
+import { EndReason } from "./run";
+import { Tweet } from "./tweet";
+
+/**
+ * Params and responses of every RPC action. The gateway and the REPL reach the same actions, so
+ * the actions validate their own params with these schemas.
+ */
+
+/**
+ * `track` as a list of phrases, or as one comma-separated string as the v1.1 API took it (and as the
+ * REPL's `--track bieber` sends it).
+ */
+const TrackParam = z.preprocess(
+  (value) => (typeof value === "string" ? value.split(",").map((phrase) => phrase.trim()) : value),
+  Track,
+);
+
+const LanguageList = z.preprocess(
+  (value) => (typeof value === "string" ? value.split(",").map((code) => code.trim()) : value),
+  z
+    .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, "each language must be a BCP 47 code such as en or pt-BR"))
+    .max(50, "languages may name at most 50 codes"),
+);
+
+export const LaunchParams = z.object({
+  track: TrackParam,
+  languages: LanguageList.optional(),
+  max_tweets: z.coerce.number().int("max_tweets must be a whole number").positive("max_tweets must be at least 1").optional(),
+  duration: z.coerce.number().positive("duration must be more than 0 seconds").max(7 * 24 * 3600, "duration must be at most 604800 seconds").optional(),
+});
+export type LaunchParams = z.infer<typeof LaunchParams>;
+
+export const LaunchResponse = z.object({
+  process_started: z.literal(true),
+  run_id: RunId,
+  track: z.array(z.string()),
+  source: z.string(),
+  /** The run this launch ended, if one was active. */
+  replaced_run_id: RunId.nullable(),
+});
+export type LaunchResponse = z.infer<typeof LaunchResponse>;
+
+export const StopResponse = z.object({
+  process_stopped: z.boolean(),
+  run_id: RunId.nullable(),
+});
+export type StopResponse = z.infer<typeof StopResponse>;
+
+/** The figures of one run, as `/statistics` answers them. */
+export const RunStatistics = z.object({
+  amount: z.number().int(),
+  speed: z.number(),
+  elapsed_time: z.number().int(),
+  run_id: RunId.nullable(),
+  track: z.array(z.string()),
+  running: z.boolean(),
+  /** A launcher worker streams the run, or is still sending what it pulled before the run ended. */
+  streaming: z.boolean(),
+  /** Tweets the filter examined, and tweets the launcher sent into the pipeline. */
+  examined: z.number().int(),
+  published: z.number().int(),
+  per_phrase: z.record(z.string(), z.number().int()),
+  started_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+  end_reason: EndReason.nullable(),
+  source: z.string().nullable(),
+});
+export type RunStatistics = z.infer<typeof RunStatistics>;
+
+export const RunHistory = z.object({
+  runs: z.array(RunStatistics),
+  totals: z.object({
+    runs: z.number().int(),
+    amount: z.number().int(),
+    examined: z.number().int(),
+    elapsed_time: z.number().int(),
+    /** Matched tweets per second over the time all runs streamed. */
+    speed: z.number(),
+  }),
+});
+export type RunHistory = z.infer<typeof RunHistory>;
+
+export const RunHistoryParams = z.object({
+  limit: z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(1000, "limit must be at most 1000").default(100),
+});
+
+export const TimelineParams = z.object({
+  track: z.string().min(1, "track must not be empty").max(60, "track must be at most 60 characters").optional(),
+  run_id: RunId.optional(),
+  limit: z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(200, "limit must be at most 200").default(20),
+  /** The `next_cursor` of the previous page. */
+  cursor: z.string().regex(/^\d{1,20}$/, "cursor must be the next_cursor of a previous page").optional(),
+});
+export type TimelineParams = z.infer<typeof TimelineParams>;
+
+export const TimelineEntry = z.object({
+  tweet: Tweet,
+  phrases: z.array(z.string()),
+});
+
+export const TimelinePage = z.object({
+  run_id: RunId.nullable(),
+  track: z.string().nullable(),
+  tweets: z.array(TimelineEntry),
+  next_cursor: z.string().nullable(),
+});
+export type TimelinePage = z.infer<typeof TimelinePage>;

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { RunId } from "./messages";
+
+/** How a run ended. */
+export const EndReason = z.enum(["stopped", "replaced", "duration", "max_tweets", "source_exhausted", "source_failed"]);
+export type EndReason = z.infer<typeof EndReason>;
+
+export const SourceName = z.enum(["generator", "replay"]);
+
+/** A run as kept in Redis: its settings, set at launch, and its figures, updated by the pipeline. */
+export const Run = z.object({
+  id: RunId,
+  track: z.array(z.string()),
+  languages: z.array(z.string()).default([]),
+  max_tweets: z.number().int().positive().nullable().default(null),
+  duration: z.number().positive().nullable().default(null),
+  source: SourceName,
+  /** The generator's seed, so that a launcher taking the run over continues the same stream. */
+  seed: z.number().int().nullable().default(null),
+  started_at: z.number(),
+  ended_at: z.number().nullable().default(null),
+  end_reason: EndReason.nullable().default(null),
+  /** Source items (tweets and delete notices) whose pipeline message RabbitMQ confirmed: where a taken-over stream resumes. */
+  position: z.number().int().default(0),
+  /** Tweets among them. */
+  published: z.number().int().default(0),
+  /** Tweets the filter examined; matched tweets counted, once each. */
+  examined: z.number().int().default(0),
+  amount: z.number().int().default(0),
+});
+export type Run = z.infer<typeof Run>;

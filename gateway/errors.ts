@@ -1,0 +1,33 @@
+import { Errors } from "moleculer";
+
+/**
+ * Errors of the HTTP layer itself, before any action runs: a body that is not JSON, too large, or in
+ * a charset we do not read. body-parser reports them with a `type`; each becomes a 4xx that says what
+ * is wrong, never a 500.
+ */
+const NOT_JSON = { code: 400, type: "INVALID_JSON", message: "request body must be a JSON object" };
+
+const BODY_ERRORS: Record<string, { code: number; type: string; message: string }> = {
+  "entity.parse.failed": NOT_JSON,
+  "entity.too.large": { code: 413, type: "BODY_TOO_LARGE", message: "request body must be at most 64 KiB" },
+  "encoding.unsupported": { code: 415, type: "UNSUPPORTED_ENCODING", message: "request body must be UTF-8" },
+  "charset.unsupported": { code: 415, type: "UNSUPPORTED_CHARSET", message: "request body must be UTF-8" },
+  "request.aborted": { code: 400, type: "REQUEST_ABORTED", message: "request body was cut off" },
+  "request.size.invalid": { code: 400, type: "INVALID_BODY_SIZE", message: "request body length does not match its Content-Length" },
+};
+
+/** A body that is JSON but not an object (a list, a string) cannot carry named params. */
+export function notAnObjectBody(): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError(NOT_JSON.message, NOT_JSON.code, NOT_JSON.type, { field: "body" });
+}
+
+/** Any error an HTTP request can meet, as the JSON error the client gets. */
+export function httpError(error: unknown): Errors.MoleculerError {
+  // moleculer-web wraps body-parser's errors, keeping their type.
+  const bodyError = BODY_ERRORS[String((error as { type?: unknown } | null)?.type)];
+  if (bodyError) return new Errors.MoleculerClientError(bodyError.message, bodyError.code, bodyError.type, { field: "body" });
+  if (error instanceof Errors.MoleculerError) return error;
+  const status = Number((error as { status?: unknown } | null)?.status);
+  if (status >= 400 && status < 500) return new Errors.MoleculerClientError("bad request", status, "BAD_REQUEST");
+  return new Errors.MoleculerError("internal error", 500, "INTERNAL_ERROR");
+}

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { type MatchableTweet, termFingerprint, visitTweetTerms } from "./terms";
+
+/**
+ * Track phrases with Streaming API v1.1 `track` semantics: a tweet matches a track when it matches
+ * any of its phrases, and a phrase when every space-separated term of it is a term of the tweet
+ * (see ./terms.ts), in any order, ignoring case.
+ */
+
+export { tweetTerms } from "./terms";
+
+const MAX_PHRASE_BYTES = 60;
+const MAX_PHRASES = 400;
+
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, "utf8");
+
+/**
+ * One phrase, trimmed. Commas are rejected rather than split: in a v1.1 `track` parameter the comma
+ * separated phrases, so a phrase holding one is almost surely two phrases given as one.
+ */
+export const TrackPhrase: z.ZodType<string> = z
+  .string()
+  .trim()
+  .min(1, "a track phrase must not be blank")
+  .refine((phrase) => utf8Bytes(phrase) <= MAX_PHRASE_BYTES, "each track phrase must be 1 to 60 bytes of UTF-8")
+  .refine(
+    (phrase) => !phrase.includes(","),
+    "a track phrase must not contain a comma: commas separated phrases in a v1.1 track, give each phrase on its own",
+  );
+
+/** A whole track: 1 to 400 phrases, as the v1.1 API allowed. */
+export const Track: z.ZodType<string[]> = z
+  .array(TrackPhrase)
+  .min(1, "a track must have 1 to 400 phrases")
+  .max(MAX_PHRASES, "a track must have 1 to 400 phrases");
+
+export interface TrackMatcher {
+  /** The validated, trimmed phrases, in track order. */
+  readonly phrases: readonly string[];
+  /** The phrases the tweet matches, in track order; [] when none. */
+  match(tweet: MatchableTweet): string[];
+}
+
+/** A phrase's distinct lowercased terms. At most 30 terms fit in 60 bytes, so one bit each fits an int. */
+function phraseTerms(phrase: string): string[] {
+  return [...new Set(phrase.toLowerCase().split(/\s+/))];
+}
+
+/**
+ * Compiles a track once into an index from term to the phrases holding it, so that matching a tweet
+ * costs one lookup per tweet term instead of a scan of every phrase.
+ * Throws a ZodError when the phrases are not a valid `Track`.
+ */
+export function compileTrack(phrases: readonly string[]): TrackMatcher {
+  const track = Object.freeze(Track.parse(phrases));
+  // Each posting packs (phrase index << 5 | term bit) in one number, to keep the hot loop allocation-free.
+  const postings = new Map<string, number[]>();
+  const fingerprints = new Uint8Array(1 << 16);
+  const allTerms = new Int32Array(track.length);
+  track.forEach((phrase, index) => {
+    const terms = phraseTerms(phrase);
+    terms.forEach((term, bit) => {
+      const list = postings.get(term) ?? [];
+      list.push((index << 5) | bit);
+      postings.set(term, list);
+      fingerprints[termFingerprint(term, 0, term.length)] = 1;
+    });
+    allTerms[index] = (1 << terms.length) - 1;
+  });
+
+  // Scratch state reused across tweets: found[p] is valid only when stamp[p] equals the current tweet.
+  const found = new Int32Array(track.length);
+  const stamp = new Uint32Array(track.length);
+  let tweetStamp = 0;
+  let matched: number[] = [];
+
+  const visitTerm = (source: string, start: number, end: number, lowercase: boolean): void => {
+    // Most tweet words are dropped here, before any slice or lowercasing.
+    if (fingerprints[termFingerprint(source, start, end)] === 0) return;
+    const term = source.slice(start, end);
+    const list = postings.get(lowercase ? term.toLowerCase() : term);
+    if (list === undefined) return;
+    for (const posting of list) {
+      const phrase = posting >>> 5;
+      if (stamp[phrase] !== tweetStamp) {
+        stamp[phrase] = tweetStamp;
+        found[phrase] = 0;
+      }
+      const before = found[phrase] ?? 0;
+      const after = before | (1 << (posting & 31));
+      if (after === before) continue;
+      found[phrase] = after;
+      if (after === allTerms[phrase]) matched.push(phrase);
+    }
+  };
+
+  return {
+    phrases: track,
+    match(tweet: MatchableTweet): string[] {
+      tweetStamp = tweetStamp === 0xffffffff ? restartStamps(stamp) : tweetStamp + 1;
+      matched = [];
+      visitTweetTerms(tweet, visitTerm);
+      if (matched.length > 1) matched.sort((a, b) => a - b);
+      return matched.map((phrase) => track[phrase] ?? "");
+    },
+  };
+}
+
+/** After 2^32 tweets the stamps wrap: clear them so no stale stamp equals a new one. */
+function restartStamps(stamp: Uint32Array): number {
+  stamp.fill(0);
+  return 1;
+}

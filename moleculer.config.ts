@@ -1,0 +1,36 @@
+import type { BrokerOptions } from "moleculer";
+import type { Environment } from "./config/environment";
+
+/**
+ * Broker options of every node of the mesh, from the validated environment.
+ *
+ * RPC goes over the AMQP transporter with Moleculer's balancer disabled: every worker of a service
+ * consumes the same durable request queue per action, so RabbitMQ spreads calls round-robin across
+ * workers as Nameko does, and a request a dead worker held unacked is delivered to another one.
+ */
+export function brokerOptions(env: Environment): BrokerOptions {
+  return {
+    namespace: env.NAMESPACE,
+    nodeID: env.NODE_ID,
+    transporter: {
+      type: "AMQP",
+      options: {
+        url: env.TRANSPORTER,
+        // Requests one worker handles at once; RabbitMQ holds the rest for the next free worker.
+        prefetch: 64,
+        // Request queues outlive a deploy's gap between old and new workers.
+        autoDeleteQueues: 10 * 60 * 1000,
+      },
+    },
+    disableBalancer: true,
+    logger: { type: "Console", options: { level: env.LOG_LEVEL, formatter: "short", colors: process.stdout.isTTY } },
+    // Actions validate their params with zod (contracts/actions.ts).
+    validator: false,
+    requestTimeout: 10 * 1000,
+    // On SIGTERM, finish the requests in hand before leaving.
+    tracking: { enabled: true, shutdownTimeout: 10 * 1000 },
+    metrics: { enabled: true, reporter: [] },
+    heartbeatInterval: 5,
+    heartbeatTimeout: 15,
+  };
+}

@@ -1,0 +1,145 @@
+import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
+import { redactUrl } from "../config/environment";
+import { Backoff, type BackoffPolicy, sleep } from "./backoff";
+import { assertTopology, type PipelineTopology, type QueueLimits } from "./topology";
+
+export interface PipelineLogger {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+}
+
+/** Network errors: retry soon, then every few seconds while the broker is away. */
+export const RECONNECT_POLICY: BackoffPolicy = { initialMs: 100, growth: { kind: "exponential", factor: 2 }, maxMs: 5000 };
+
+type ConnectedHook = (connection: ChannelModel) => Promise<void>;
+
+/**
+ * One AMQP connection of a worker to the pipeline's broker, kept up: it reconnects with backoff
+ * whenever the broker goes away, declares the topology again, and lets consumers re-subscribe
+ * (`onConnected`). It owns only the wire; what to publish and when to ack is decided one layer up.
+ */
+export class PipelineConnection {
+  private connection: ChannelModel | null = null;
+  private publishChannel: ConfirmChannel | null = null;
+  private connected: Promise<void>;
+  private markConnected: () => void = () => {};
+  private readonly hooks: ConnectedHook[] = [];
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly url: string,
+    private readonly topology: PipelineTopology,
+    private readonly limits: QueueLimits,
+    private readonly logger: PipelineLogger,
+    private readonly policy: BackoffPolicy = RECONNECT_POLICY,
+  ) {
+    this.connected = this.nextConnection();
+  }
+
+  /** Connects, retrying until the broker answers; resolves once the topology is declared. */
+  async start(): Promise<void> {
+    void this.connectLoop();
+    await this.whenConnected();
+  }
+
+  /** Runs on every (re)connection, after the topology is declared. */
+  onConnected(hook: ConnectedHook): void {
+    this.hooks.push(hook);
+    if (this.connection) void this.runHook(hook, this.connection);
+  }
+
+  /** Resolves when connected; rejects if the connection is being closed. */
+  whenConnected(): Promise<void> {
+    if (this.stopping.signal.aborted) return Promise.reject(new Error("pipeline connection closed"));
+    return this.connected;
+  }
+
+  /** The channel publishers share: RabbitMQ confirms each message on it. */
+  async confirmChannel(): Promise<ConfirmChannel> {
+    for (;;) {
+      await this.whenConnected();
+      if (this.publishChannel) return this.publishChannel;
+    }
+  }
+
+  get isConnected(): boolean {
+    return this.connection !== null;
+  }
+
+  get closed(): AbortSignal {
+    return this.stopping.signal;
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    const connection = this.connection;
+    this.connection = null;
+    this.publishChannel = null;
+    await connection?.close().catch(() => undefined);
+  }
+
+  private nextConnection(): Promise<void> {
+    return new Promise((resolve) => {
+      this.markConnected = resolve;
+    });
+  }
+
+  private async connectLoop(): Promise<void> {
+    const backoff = new Backoff(this.policy);
+    while (!this.stopping.signal.aborted) {
+      try {
+        await this.connect();
+        backoff.reset();
+        return;
+      } catch (error) {
+        const delay = backoff.next();
+        this.logger.warn(`Pipeline broker ${redactUrl(this.url)} unreachable (${describe(error)}); retrying in ${delay} ms`);
+        await sleep(delay, this.stopping.signal);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const connection = await amqp.connect(this.url, { timeout: 5000 });
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.on("error", (error) => this.logger.warn(`Pipeline publish channel error: ${describe(error)}`));
+      await assertTopology(channel, this.topology, this.limits);
+      connection.on("error", (error) => this.logger.warn(`Pipeline connection error: ${describe(error)}`));
+      connection.once("close", () => this.lost(connection));
+      this.connection = connection;
+      this.publishChannel = channel;
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    this.logger.info(`Pipeline connected to ${redactUrl(this.url)}`);
+    for (const hook of this.hooks) await this.runHook(hook, connection);
+    this.markConnected();
+  }
+
+  private lost(connection: ChannelModel): void {
+    if (this.connection !== connection) return;
+    this.connection = null;
+    this.publishChannel = null;
+    this.connected = this.nextConnection();
+    if (this.stopping.signal.aborted) return;
+    this.logger.warn("Pipeline connection lost; reconnecting");
+    void this.connectLoop();
+  }
+
+  private async runHook(hook: ConnectedHook, connection: ChannelModel): Promise<void> {
+    try {
+      await hook(connection);
+    } catch (error) {
+      this.logger.error(`Pipeline subscription failed: ${describe(error)}`);
+      await connection.close().catch(() => undefined);
+    }
+  }
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,108 @@
+import type { Channel, ConsumeMessage } from "amqplib";
+import type { z } from "zod";
+import { sleep } from "./backoff";
+import { describe, type PipelineConnection, type PipelineLogger } from "./connection";
+
+export interface ConsumerOptions<T> {
+  queue: string;
+  schema: z.ZodType<T>;
+  /** Messages a worker holds unacked at once. */
+  prefetch: number;
+  handle(message: T): Promise<void>;
+}
+
+/** Pause before handing a failed message back, growing with its deliveries: no hot retry loop. */
+export function retryDelay(deliveryCount: number): number {
+  return Math.min(2000, 100 * 2 ** deliveryCount);
+}
+
+/**
+ * Consumes one durable queue: a message is acked only after its handler resolved. A handler that
+ * throws has its message requeued after a pause; the quorum queue counts deliveries and dead-letters
+ * the message at its delivery limit. A message that is not valid JSON or fails its schema can never
+ * succeed, so it goes to the dead-letter queue at once. A crash leaves messages unacked, and RabbitMQ
+ * delivers them again to another worker.
+ */
+export class Consumer<T> {
+  private channel: Channel | null = null;
+  private consumerTag: string | null = null;
+  private inFlight = 0;
+  private idle: (() => void) | null = null;
+  private draining = false;
+  /** Handled and failed counts of this worker, for its metrics. */
+  readonly counts = { handled: 0, failed: 0, rejected: 0 };
+
+  constructor(
+    private readonly connection: PipelineConnection,
+    private readonly options: ConsumerOptions<T>,
+    private readonly logger: PipelineLogger,
+  ) {
+    connection.onConnected(async (model) => {
+      if (this.draining) return;
+      const channel = await model.createChannel();
+      channel.on("error", (error) => this.logger.warn(`Consumer channel of ${options.queue}: ${describe(error)}`));
+      await channel.prefetch(options.prefetch);
+      const { consumerTag } = await channel.consume(options.queue, (message) => message && void this.receive(channel, message));
+      this.channel = channel;
+      this.consumerTag = consumerTag;
+    });
+  }
+
+  /** Stops taking messages, waits for those in hand to be handled and acked, then closes. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    const channel = this.channel;
+    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await channel?.close().catch(() => undefined);
+    this.channel = null;
+  }
+
+  private async receive(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const payload = this.parse(message);
+    if (payload === undefined) {
+      this.counts.rejected++;
+      channel.nack(message, false, false);
+      return;
+    }
+    this.inFlight++;
+    try {
+      await this.options.handle(payload);
+      this.counts.handled++;
+      safely(() => channel.ack(message));
+    } catch (error) {
+      this.counts.failed++;
+      const deliveries = Number(message.properties.headers?.["x-delivery-count"] ?? 0);
+      this.logger.warn(`Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} failed (delivery ${deliveries + 1}): ${describe(error)}`);
+      await sleep(retryDelay(deliveries));
+      safely(() => channel.nack(message, false, true));
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  private parse(message: ConsumeMessage): T | undefined {
+    let json: unknown;
+    try {
+      json = JSON.parse(message.content.toString("utf8"));
+    } catch {
+      this.logger.warn(`Unreadable message ${message.properties.messageId ?? ""} on ${this.options.queue}: not JSON; dead-lettered`);
+      return undefined;
+    }
+    const result = this.options.schema.safeParse(json);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    this.logger.warn(`Unreadable message ${message.properties.messageId ?? ""} on ${this.options.queue}: ${issue?.path.join(".")}: ${issue?.message}; dead-lettered`);
+    return undefined;
+  }
+}
+
+/** An ack or nack on a channel that closed meanwhile: RabbitMQ redelivers the message anyway. */
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // the channel is gone; the broker requeues what it had delivered on it
+  }
+}

@@ -1,0 +1,18 @@
+import type { Environment } from "../config/environment";
+import { type PipelineLogger, PipelineConnection } from "./connection";
+import { pipelineTopology, type PipelineTopology } from "./topology";
+
+export interface Pipeline {
+  connection: PipelineConnection;
+  topology: PipelineTopology;
+}
+
+/** Batches a queue holds before publishers wait: bounded growth when consumers fall behind. */
+const QUEUE_MAX_LENGTH = 2000;
+
+/** A worker's connection to the tweet pipeline, with the topology of its namespace. */
+export function openPipeline(env: Environment, logger: PipelineLogger): Pipeline {
+  const topology = pipelineTopology(env.NAMESPACE);
+  const limits = { deliveryLimit: env.DELIVERY_LIMIT, maxLength: QUEUE_MAX_LENGTH };
+  return { connection: new PipelineConnection(env.PIPELINE_URL ?? env.TRANSPORTER, topology, limits, logger), topology };
+}

@@ -1,0 +1,46 @@
+import { once } from "node:events";
+import type { ConfirmChannel } from "amqplib";
+import { Backoff, sleep } from "./backoff";
+import { describe, type PipelineConnection, type PipelineLogger, RECONNECT_POLICY } from "./connection";
+
+/**
+ * Publishes pipeline messages durably: persistent, and done only once RabbitMQ confirmed them.
+ * A full socket buffer (`publish()` answering false) is waited out on `drain`; a nack (a full queue
+ * rejects publishes) or a lost connection is retried with the same bytes, so a message is never
+ * dropped: consumers de-duplicate by batch and tweet ids.
+ */
+export class Publisher {
+  private drained: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly connection: PipelineConnection,
+    private readonly exchange: string,
+    private readonly logger: PipelineLogger,
+  ) {}
+
+  /** Resolves once confirmed; rejects only when the connection is closed for good. */
+  async publish(message: object, messageId: string): Promise<void> {
+    const body = Buffer.from(JSON.stringify(message));
+    const backoff = new Backoff(RECONNECT_POLICY);
+    for (;;) {
+      try {
+        await this.publishOnce(await this.connection.confirmChannel(), body, messageId);
+        return;
+      } catch (error) {
+        if (this.connection.closed.aborted) throw new Error(`pipeline closed before ${messageId} was confirmed`);
+        const delay = backoff.next();
+        this.logger.warn(`Publish of ${messageId} to ${this.exchange} not confirmed (${describe(error)}); retrying in ${delay} ms`);
+        await sleep(delay, this.connection.closed);
+      }
+    }
+  }
+
+  private async publishOnce(channel: ConfirmChannel, body: Buffer, messageId: string): Promise<void> {
+    await this.drained;
+    await new Promise<void>((resolve, reject) => {
+      const options = { persistent: true, contentType: "application/json", messageId };
+      const accepted = channel.publish(this.exchange, "", body, options, (error) => (error ? reject(error) : resolve()));
+      if (!accepted) this.drained = Promise.race([once(channel, "drain"), once(channel, "close")]);
+    });
+  }
+}

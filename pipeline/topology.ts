@@ -1,0 +1,66 @@
+import type { Channel } from "amqplib";
+
+/**
+ * The durable queues of the tweet pipeline:
+ *
+ *   launcher --(tweets)--> [tweets.filter] --> filter --(matches, fanout)--> [matches.statistics] --> statistics
+ *                                                                       \--> [matches.timeline]   --> timeline
+ *   every queue --(delivery limit reached, or unreadable)--> [dead-letter]
+ *
+ * Quorum queues: durable, they count deliveries themselves (`x-delivery-limit`), and since RabbitMQ
+ * 3.10 dead-letter at least once. A full queue rejects publishes (`reject-publish`), so a publisher
+ * waits and retries instead of the broker dropping tweets.
+ */
+export interface PipelineTopology {
+  tweetsExchange: string;
+  matchesExchange: string;
+  deadLetterExchange: string;
+  queues: { filter: string; statistics: string; timeline: string; deadLetter: string };
+}
+
+export interface QueueLimits {
+  deliveryLimit: number;
+  /** Messages (batches) a queue holds before it rejects publishes. */
+  maxLength: number;
+}
+
+export function pipelineTopology(namespace: string): PipelineTopology {
+  const prefix = namespace || "tweetmesh";
+  return {
+    tweetsExchange: `${prefix}.tweets`,
+    matchesExchange: `${prefix}.matches`,
+    deadLetterExchange: `${prefix}.dead-letter`,
+    queues: {
+      filter: `${prefix}.tweets.filter`,
+      statistics: `${prefix}.matches.statistics`,
+      timeline: `${prefix}.matches.timeline`,
+      deadLetter: `${prefix}.dead-letter`,
+    },
+  };
+}
+
+/** Declares the whole topology; idempotent, so every worker runs it on every connect. */
+export async function assertTopology(channel: Channel, topology: PipelineTopology, limits: QueueLimits): Promise<void> {
+  const workQueue = {
+    durable: true,
+    arguments: {
+      "x-queue-type": "quorum",
+      "x-delivery-limit": limits.deliveryLimit,
+      "x-dead-letter-exchange": topology.deadLetterExchange,
+      "x-dead-letter-strategy": "at-least-once",
+      "x-overflow": "reject-publish",
+      "x-max-length": limits.maxLength,
+    },
+  };
+  await channel.assertExchange(topology.tweetsExchange, "fanout", { durable: true });
+  await channel.assertExchange(topology.matchesExchange, "fanout", { durable: true });
+  await channel.assertExchange(topology.deadLetterExchange, "fanout", { durable: true });
+  await channel.assertQueue(topology.queues.filter, workQueue);
+  await channel.assertQueue(topology.queues.statistics, workQueue);
+  await channel.assertQueue(topology.queues.timeline, workQueue);
+  await channel.assertQueue(topology.queues.deadLetter, { durable: true, arguments: { "x-queue-type": "quorum" } });
+  await channel.bindQueue(topology.queues.filter, topology.tweetsExchange, "");
+  await channel.bindQueue(topology.queues.statistics, topology.matchesExchange, "");
+  await channel.bindQueue(topology.queues.timeline, topology.matchesExchange, "");
+  await channel.bindQueue(topology.queues.deadLetter, topology.deadLetterExchange, "");
+}

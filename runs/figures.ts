@@ -1,0 +1,63 @@
+import type { RunHistory, RunStatistics } from "../contracts/actions";
+import type { Run } from "../contracts/run";
+
+/** Whole seconds since launch, frozen when the run ended. */
+export function elapsedSeconds(run: Pick<Run, "started_at" | "ended_at">, now: number): number {
+  const end = run.ended_at ?? now;
+  return Math.max(0, Math.floor((end - run.started_at) / 1000));
+}
+
+/** Matched tweets per second; 0 while no whole second has passed. */
+export function speed(amount: number, elapsed: number): number {
+  return elapsed > 0 ? amount / elapsed : 0;
+}
+
+const NO_RUN: RunStatistics = {
+  amount: 0,
+  speed: 0,
+  elapsed_time: 0,
+  run_id: null,
+  track: [],
+  running: false,
+  streaming: false,
+  examined: 0,
+  published: 0,
+  per_phrase: {},
+  started_at: null,
+  ended_at: null,
+  end_reason: null,
+  source: null,
+};
+
+/** The figures `/statistics` answers for a run; zeros before any run. */
+export function runStatistics(run: Run | null, perPhrase: Record<string, number>, now: number, streaming = false): RunStatistics {
+  if (!run) return { ...NO_RUN, per_phrase: {} };
+  const elapsed = elapsedSeconds(run, now);
+  return {
+    amount: run.amount,
+    speed: speed(run.amount, elapsed),
+    elapsed_time: elapsed,
+    run_id: run.id,
+    track: run.track,
+    running: run.ended_at === null,
+    streaming,
+    examined: run.examined,
+    published: run.published,
+    per_phrase: perPhrase,
+    started_at: new Date(run.started_at).toISOString(),
+    ended_at: run.ended_at === null ? null : new Date(run.ended_at).toISOString(),
+    end_reason: run.end_reason,
+    source: run.source,
+  };
+}
+
+/** Totals across runs: the "statistics across multiple runs" of the original. */
+export function historyTotals(runs: readonly RunStatistics[]): RunHistory["totals"] {
+  const amount = sum(runs, (run) => run.amount);
+  const elapsed = sum(runs, (run) => run.elapsed_time);
+  return { runs: runs.length, amount, examined: sum(runs, (run) => run.examined), elapsed_time: elapsed, speed: speed(amount, elapsed) };
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+  return items.reduce((total, item) => total + value(item), 0);
+}

@@ -1,0 +1,45 @@
+import { randomInt } from "node:crypto";
+import type { LaunchParams, LaunchResponse, StopResponse } from "../contracts/actions";
+import type { Run } from "../contracts/run";
+import type { PipelineLogger } from "../pipeline/connection";
+import type { RunStore } from "../store/run-store";
+
+export interface LaunchDefaults {
+  source: Run["source"];
+  /** Unset: each run gets a seed of its own, recorded with it. */
+  generatorSeed: number | undefined;
+}
+
+/** Starting and stopping runs. Streaming them is the supervisor's work, on whichever worker holds the lease. */
+export class Launcher {
+  constructor(
+    private readonly runs: RunStore,
+    private readonly defaults: LaunchDefaults,
+    private readonly logger: PipelineLogger,
+  ) {}
+
+  /** Starts a run at once, ending the active one; it does not wait for the first tweet. */
+  async launch(params: LaunchParams): Promise<LaunchResponse> {
+    const seed = this.defaults.source === "generator" ? (this.defaults.generatorSeed ?? randomInt(2 ** 31)) : null;
+    const { run, replacedRunId } = await this.runs.launch({
+      track: params.track,
+      languages: params.languages ?? [],
+      max_tweets: params.max_tweets ?? null,
+      duration: params.duration ?? null,
+      source: this.defaults.source,
+      seed,
+    });
+    if (replacedRunId) this.logger.info(`Run ${replacedRunId} ended: replaced by ${run.id}`);
+    this.logger.info(`Run ${run.id} started: track ${JSON.stringify(run.track)}, source ${run.source}${seed === null ? "" : ` (seed ${seed})`}`);
+    return { process_started: true, run_id: run.id, track: run.track, source: run.source, replaced_run_id: replacedRunId };
+  }
+
+  /** Ends the active run; tweets already accepted by the pipeline are still counted. */
+  async stop(): Promise<StopResponse> {
+    const run = await this.runs.current();
+    if (!run || run.ended_at !== null) return { process_stopped: false, run_id: run?.id ?? null };
+    const stopped = await this.runs.end(run.id, "stopped");
+    if (stopped) this.logger.info(`Run ${run.id} ended: stopped, ${run.amount} matched of ${run.examined} examined so far`);
+    return { process_stopped: stopped, run_id: run.id };
+  }
+}

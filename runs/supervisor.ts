@@ -1,0 +1,109 @@
+import type { Run } from "../contracts/run";
+import type { PipelineLogger } from "../pipeline/connection";
+import { describe } from "../pipeline/connection";
+import type { TweetSource } from "../sources/source";
+import type { RunStore } from "../store/run-store";
+import { elapsedSeconds } from "./figures";
+import { streamRun, type StreamOptions, type StreamSinks } from "./stream";
+
+export interface SupervisorOptions extends Omit<StreamOptions, "signal"> {
+  /** This worker's id, as the lease records it. */
+  holder: string;
+  /** A holder that stops renewing loses the lease after this long; another worker takes the run over. */
+  leaseTtlMs: number;
+  /** How often a worker checks the current run and renews or tries the lease. */
+  checkIntervalMs: number;
+}
+
+interface ActiveStream {
+  runId: string;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Makes exactly one launcher worker stream the current run. Every worker checks the run in Redis
+ * on a timer (and at once when told of a launch or a stop); the one that holds the stream lease
+ * streams and renews it, the others stand by and take the lease over when it expires.
+ */
+export class StreamSupervisor {
+  private active: ActiveStream | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly runs: RunStore,
+    private readonly openSource: (run: Run) => TweetSource,
+    private readonly sinksFor: (run: Run) => StreamSinks,
+    private readonly options: SupervisorOptions,
+    private readonly logger: PipelineLogger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.check(), this.options.checkIntervalMs);
+    this.check();
+  }
+
+  /** Checks now, after any check already under way. */
+  check(): Promise<void> {
+    this.checking = this.checking.then(() => this.reconcile()).catch((error) => this.logger.warn(`Stream check failed: ${describe(error)}`));
+    return this.checking;
+  }
+
+  /** Stops streaming (what was pulled is still sent) and gives the lease up for another worker. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.checking;
+    await this.halt();
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.stopped) return;
+    const run = await this.runs.current();
+    if (this.active && this.active.runId !== run?.id) await this.halt();
+    if (!run || run.ended_at !== null) return this.halt();
+    if (await this.endIfOverDuration(run)) return this.halt();
+    const holding = await this.runs.holdStreamLease(this.options.holder, this.options.leaseTtlMs);
+    if (!holding) return this.active ? this.halt("lease lost to another worker") : undefined;
+    if (!this.active) this.begin(run);
+  }
+
+  private async endIfOverDuration(run: Run): Promise<boolean> {
+    if (run.duration === null || elapsedSeconds(run, Date.now()) < run.duration) return false;
+    await this.runs.end(run.id, "duration", run.started_at + run.duration * 1000);
+    return true;
+  }
+
+  private begin(run: Run): void {
+    const abort = new AbortController();
+    this.logger.info(`Streaming run ${run.id} from ${run.source}${run.position > 0 ? `, resuming at item ${run.position}` : ""}`);
+    const done = streamRun(run, this.openSource(run), this.sinksFor(run), { ...this.options, signal: abort.signal })
+      .then(async (end) => {
+        if (end === "exhausted" && (await this.runs.end(run.id, "source_exhausted"))) {
+          this.logger.info(`Run ${run.id}: source exhausted`);
+        }
+      })
+      .catch(async (error) => {
+        this.logger.error(`Run ${run.id}: source failed: ${describe(error)}`);
+        await this.runs.end(run.id, "source_failed");
+      })
+      .finally(async () => {
+        if (this.active?.done !== done) return;
+        this.active = null;
+        await this.runs.releaseStreamLease(this.options.holder).catch(() => undefined);
+      });
+    this.active = { runId: run.id, abort, done };
+  }
+
+  private async halt(why?: string): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    if (why) this.logger.warn(`Run ${active.runId}: streaming stopped: ${why}`);
+    active.abort.abort();
+    await active.done;
+    this.active = null;
+    await this.runs.releaseStreamLease(this.options.holder).catch(() => undefined);
+  }
+}

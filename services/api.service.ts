@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServiceSchema } from "moleculer";
+import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
+import type { Environment } from "../config/environment";
+import { httpError, notAnObjectBody } from "../gateway/errors";
+
+/**
+ * The HTTP gateway: the routes of the original Nameko project (`/launch`, `/statistics`) and the
+ * mesh's other read endpoints, each a call to a service action over the transporter.
+ */
+export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
+  return {
+    name: "api",
+    mixins: [ApiGateway],
+
+    settings: {
+      port: env.PORT,
+      ip: "0.0.0.0",
+      // One line per request is for debugging, not for an operator's default view.
+      logRequest: "debug",
+      logResponse: "debug",
+      routes: [
+        {
+          path: "/",
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          // `curl -d` sends form-encoded content; the original read every body as JSON, and so do we.
+          bodyParsers: { json: { strict: true, limit: "64kb", type: () => true }, urlencoded: false },
+          onBeforeCall(_ctx: unknown, _route: unknown, req: IncomingMessage & { body?: unknown }) {
+            if (req.body !== undefined && (typeof req.body !== "object" || Array.isArray(req.body))) throw notAnObjectBody();
+          },
+          aliases: {
+            "POST /launch": "launcher.launch",
+            "POST /stop": "launcher.stop",
+            "GET /statistics": "statistics.get",
+            "GET /statistics/runs": "statistics.runs",
+            "GET /timeline": "timeline.get",
+          },
+        },
+      ],
+      onError(this: { logger: { error(...args: unknown[]): void } }, req: IncomingMessage, res: ServerResponse, err: unknown) {
+        const error = httpError(err);
+        if (error.code >= 500) this.logger.error(`${req.method} ${req.url} failed:`, err);
+        const body = { name: error.name, message: error.code === 500 ? "internal error" : error.message, code: error.code, type: error.type, data: error.data };
+        res.setHeader("Content-Type", "application/json; charset=utf-8");
+        res.writeHead(error.code);
+        res.end(JSON.stringify(body));
+      },
+    },
+  };
+}

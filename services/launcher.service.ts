@@ -1,0 +1,107 @@
+import { hostname } from "node:os";
+import type { Redis } from "ioredis";
+import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Environment } from "../config/environment";
+import { LaunchParams } from "../contracts/actions";
+import type { Run } from "../contracts/run";
+import { parseParams } from "../contracts/validation";
+import { openPipeline, type Pipeline } from "../pipeline";
+import { Publisher } from "../pipeline/publisher";
+import { Launcher } from "../runs/launcher";
+import { StreamSupervisor } from "../runs/supervisor";
+import { createSource } from "../sources";
+import { redisKeys } from "../store/keys";
+import { connectRedis } from "../store/redis";
+import { RunStore } from "../store/run-store";
+
+interface LauncherSettings extends ServiceSettingSchema {
+  leaseTtlMs: number;
+  checkIntervalMs: number;
+}
+
+/** Starts and stops runs, and streams the current run's source into the pipeline on one worker at a time. */
+export function launcherService(env: Environment): ServiceSchema<LauncherSettings> {
+  let redis: Redis;
+  let pipeline: Pipeline;
+  let launcher: Launcher;
+  let supervisor: StreamSupervisor;
+
+  return {
+    name: "launcher",
+
+    settings: {
+      /** A streaming worker that stops renewing its lease is replaced after this long. */
+      leaseTtlMs: 5000,
+      /** How often each worker checks the current run and the lease. */
+      checkIntervalMs: 1000,
+    },
+
+    actions: {
+      /** Starts a run with track phrases; the active run, if any, ends first. */
+      launch: {
+        async handler(ctx) {
+          const response = await launcher.launch(parseParams(LaunchParams, ctx.params));
+          await ctx.broadcast("launcher.runChanged", { run_id: response.run_id });
+          return response;
+        },
+      },
+      /** Ends the active run. */
+      stop: {
+        async handler(ctx) {
+          const response = await launcher.stop();
+          await ctx.broadcast("launcher.runChanged", { run_id: response.run_id });
+          return response;
+        },
+      },
+    },
+
+    events: {
+      /** Any worker's launch or stop: the streaming worker reacts now rather than at its next check. */
+      "launcher.runChanged"() {
+        void supervisor?.check();
+      },
+    },
+
+    async started() {
+      redis = connectRedis(env.REDIS_URL, this.logger);
+      const runs = new RunStore(redis, redisKeys(env.NAMESPACE));
+      const openSource = (run: Pick<Run, "source" | "seed">) =>
+        createSource({
+          source: run.source,
+          generatorRate: env.GENERATOR_RATE,
+          generatorSeed: run.seed ?? 0,
+          replayFile: env.REPLAY_FILE,
+          replayRate: env.REPLAY_RATE,
+        });
+      // Fail at start-up, not at the first launch, when the configured source cannot be opened.
+      openSource({ source: env.STREAM_SOURCE, seed: 0 });
+      pipeline = openPipeline(env, this.logger);
+      const tweets = new Publisher(pipeline.connection, pipeline.topology.tweetsExchange, this.logger);
+      launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger);
+      supervisor = new StreamSupervisor(
+        runs,
+        openSource,
+        (run) => ({
+          publish: (batch) => tweets.publish(batch, batch.batch_id),
+          recordProgress: (progress) => runs.recordPublished(run.id, progress),
+        }),
+        {
+          holder: `${this.broker.nodeID}@${hostname()}:${process.pid}`,
+          leaseTtlMs: this.settings.leaseTtlMs,
+          checkIntervalMs: this.settings.checkIntervalMs,
+          batchSize: env.BATCH_SIZE,
+          lingerMs: env.BATCH_LINGER_MS,
+        },
+        this.logger,
+      );
+      await pipeline.connection.start();
+      supervisor.start();
+    },
+
+    async stopped() {
+      await supervisor?.stop();
+      await pipeline?.connection.close();
+      redis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { existsSync, statSync } from "node:fs";
+import { TweetGenerator } from "./generator";
+import { ReplaySource } from "./replay";
+import type { TweetSource } from "./source";
+
+/** Resolves the configured source, as Moleculer resolves its transporter from the config. */
+
+export type { SourceOptions, TweetSource } from "./source";
+export { TweetGenerator, type GeneratorOptions } from "./generator";
+export { ReplaySource, type ReplayOptions, type ReplayStats } from "./replay";
+
+export const SOURCE_NAMES = ["generator", "replay"] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+export interface SourceConfig {
+  source: SourceName;
+  /** Tweets per second of the generator. */
+  generatorRate: number;
+  generatorSeed: number;
+  /** The capture to replay (REPLAY_FILE); required for the replay source. */
+  replayFile?: string;
+  /** Tweets per second of the replay; 0: as fast as the consumer pulls. */
+  replayRate: number;
+}
+
+export class SourceConfigError extends Error {
+  override name = "SourceConfigError";
+}
+
+/** The configured source; throws at once (not at the first item) when it cannot be opened. */
+export function createSource(config: SourceConfig): TweetSource {
+  switch (config.source) {
+    case "generator":
+      return new TweetGenerator({ rate: config.generatorRate, seed: config.generatorSeed });
+    case "replay":
+      return new ReplaySource({ file: replayFile(config.replayFile), rate: config.replayRate });
+    default:
+      throw new SourceConfigError(`unknown source ${String(config.source)}: expected one of ${SOURCE_NAMES.join(", ")}`);
+  }
+}
+
+function replayFile(file: string | undefined): string {
+  if (file === undefined || file.trim() === "") {
+    throw new SourceConfigError("the replay source needs a capture to replay: set REPLAY_FILE to a file of JSON lines (plain or gzip)");
+  }
+  if (!existsSync(file)) throw new SourceConfigError(`REPLAY_FILE ${file} does not exist`);
+  if (!statSync(file).isFile()) throw new SourceConfigError(`REPLAY_FILE ${file} is not a file`);
+  return file;
+}

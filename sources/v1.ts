@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { TweetId, type Author, type DeleteNotice, type SourceItem, type Tweet, type TweetContent } from "../contracts/tweet";
+import { snowflakeTime } from "./snowflake";
+import { linkForms, unescapeTweetText } from "./twitter-text";
+
+/**
+ * Twitter Streaming API v1.1 messages, mapped to the project's tweets and delete notices.
+ *
+ * The schemas name only the fields the mapping reads. They are tolerant of everything else: zod's
+ * default object mode ignores unknown fields without copying them, which keeps parsing about as
+ * fast as `JSON.parse` itself on the multi-kilobyte v1.1 tweets (a loose object would copy them).
+ */
+
+const V1Link = z.object({ expanded_url: z.string().nullish(), display_url: z.string().nullish() });
+
+const V1Entities = z.object({
+  hashtags: z.array(z.object({ text: z.string() })).nullish(),
+  user_mentions: z.array(z.object({ screen_name: z.string() })).nullish(),
+  urls: z.array(V1Link).nullish(),
+  media: z.array(V1Link).nullish(),
+});
+export type V1Entities = z.infer<typeof V1Entities>;
+
+const V1User = z.object({ id_str: z.string().min(1), screen_name: z.string(), name: z.string().nullish() });
+type V1User = z.infer<typeof V1User>;
+
+/** The fields a tweet and the tweets it embeds have in common. */
+export const V1Status = z.object({
+  id_str: TweetId,
+  text: z.string().nullish(),
+  /** Set instead of `text` by REST endpoints called with `tweet_mode=extended`. */
+  full_text: z.string().nullish(),
+  user: V1User,
+  entities: V1Entities.nullish(),
+  extended_entities: V1Entities.nullish(),
+  /** Tweets longer than 140 characters carry their full text and entities here. */
+  extended_tweet: z
+    .object({ full_text: z.string().nullish(), entities: V1Entities.nullish(), extended_entities: V1Entities.nullish() })
+    .nullish(),
+});
+export type V1Status = z.infer<typeof V1Status>;
+
+export const V1Tweet = V1Status.extend({
+  created_at: z.string().nullish(),
+  timestamp_ms: z.string().nullish(),
+  lang: z.string().nullish(),
+  retweeted_status: V1Status.extend({ quoted_status: V1Status.nullish() }).nullish(),
+  quoted_status: V1Status.nullish(),
+});
+export type V1Tweet = z.infer<typeof V1Tweet>;
+
+export const V1DeleteMessage = z.object({
+  delete: z.object({
+    status: z.object({ id_str: TweetId, user_id_str: z.string().nullish() }),
+    timestamp_ms: z.string().nullish(),
+  }),
+});
+export type V1DeleteMessage = z.infer<typeof V1DeleteMessage>;
+
+/** Stream messages that carry no tweet: a replay skips and counts them. */
+export const V1_CONTROL_KEYS: ReadonlySet<string> = new Set([
+  "limit",
+  "scrub_geo",
+  "status_withheld",
+  "user_withheld",
+  "user_delete",
+  "user_undelete",
+  "user_suspend",
+  "warning",
+  "disconnect",
+  "event",
+  "friends",
+  "friends_str",
+  "control",
+  "for_user",
+  "direct_message",
+]);
+
+export function isV1ControlMessage(message: object): boolean {
+  for (const key of Object.keys(message)) if (V1_CONTROL_KEYS.has(key)) return true;
+  return false;
+}
+
+/** "Sat Aug 10 11:00:00 +0000 2013" */
+const V1_DATE = /^\w{3} (\w{3}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2}) (\d{4})$/;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** The ms of a v1.1 `created_at`, or undefined when it is not in Twitter's format. */
+export function parseV1Date(createdAt: string): number | undefined {
+  const parts = V1_DATE.exec(createdAt);
+  if (parts === null) return undefined;
+  const [, month, day, hours, minutes, seconds, sign, offsetHours, offsetMinutes, year] = parts;
+  const monthIndex = MONTHS.indexOf(month ?? "");
+  if (monthIndex < 0) return undefined;
+  const offsetMs = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 * (sign === "-" ? -1 : 1);
+  return Date.UTC(Number(year), monthIndex, Number(day), Number(hours), Number(minutes), Number(seconds)) - offsetMs;
+}
+
+/** Creation time: `timestamp_ms` (exact, streams only), else `created_at`, else the snowflake id's time. */
+function createdMs(tweet: V1Tweet): number | undefined {
+  const stamp = tweet.timestamp_ms ? Number(tweet.timestamp_ms) : Number.NaN;
+  if (Number.isFinite(stamp)) return stamp;
+  return (tweet.created_at ? parseV1Date(tweet.created_at) : undefined) ?? snowflakeTime(tweet.id_str);
+}
+
+function v1Author(user: V1User): Author {
+  return user.name ? { id: user.id_str, username: user.screen_name, name: user.name } : { id: user.id_str, username: user.screen_name };
+}
+
+/** The full text: `extended_tweet.full_text` for long tweets, else `full_text`, else `text`. */
+function fullText(status: V1Status): string | undefined {
+  const text = status.extended_tweet?.full_text ?? status.full_text ?? status.text;
+  return text === undefined || text === null ? undefined : unescapeTweetText(text);
+}
+
+/** The content track phrases match against, or undefined when the status has no text. */
+export function v1StatusToContent(status: V1Status): TweetContent | undefined {
+  const text = fullText(status);
+  if (text === undefined) return undefined;
+  const extended = status.extended_tweet;
+  // Long tweets' entities are in extended_tweet; the top-level ones only cover the cut text.
+  const entities = extended?.entities ?? status.entities;
+  const media = extended?.extended_entities ?? status.extended_entities;
+  return {
+    id: status.id_str,
+    text,
+    author: v1Author(status.user),
+    hashtags: entities?.hashtags?.map((hashtag) => hashtag.text) ?? [],
+    mentions: entities?.user_mentions?.map((mention) => mention.screen_name) ?? [],
+    urls: linkForms(entities?.urls, entities?.media, media?.media),
+  };
+}
+
+/** Retweeted and quoted tweets (and the tweet a retweeted tweet quotes), each once. */
+function referencedContents(tweet: V1Tweet): TweetContent[] {
+  const embedded = [tweet.retweeted_status, tweet.quoted_status, tweet.retweeted_status?.quoted_status];
+  const referenced: TweetContent[] = [];
+  for (const status of embedded) {
+    if (!status || referenced.some((content) => content.id === status.id_str)) continue;
+    const content = v1StatusToContent(status);
+    if (content !== undefined) referenced.push(content);
+  }
+  return referenced;
+}
+
+/** The project's tweet, or undefined when the tweet has no text or no creation time. */
+export function v1TweetToTweet(tweet: V1Tweet): Tweet | undefined {
+  const content = v1StatusToContent(tweet);
+  const ms = createdMs(tweet);
+  if (content === undefined || ms === undefined) return undefined;
+  return { ...content, created_at: new Date(ms).toISOString(), lang: tweet.lang ?? null, referenced: referencedContents(tweet) };
+}
+
+export function v1DeleteToNotice(message: V1DeleteMessage): DeleteNotice {
+  const { status } = message.delete;
+  return status.user_id_str ? { tweet_id: status.id_str, author_id: status.user_id_str } : { tweet_id: status.id_str };
+}
+
+/**
+ * A v1.1 stream message (already JSON-parsed) as a source item: a tweet or a delete notice, and
+ * null for control messages and anything else.
+ */
+export function v1MessageToItem(message: unknown): SourceItem | null {
+  if (typeof message !== "object" || message === null) return null;
+  if ("delete" in message) {
+    const parsed = V1DeleteMessage.safeParse(message);
+    return parsed.success ? { kind: "delete", notice: v1DeleteToNotice(parsed.data) } : null;
+  }
+  if (!("id_str" in message)) return null;
+  const parsed = V1Tweet.safeParse(message);
+  const tweet = parsed.success ? v1TweetToTweet(parsed.data) : undefined;
+  return tweet === undefined ? null : { kind: "tweet", tweet };
+}

@@ -1,0 +1,14 @@
+--[[
+  Ends a run once: the first reason wins, later calls change nothing.
+
+  KEYS[1] the run's hash
+  ARGV[1] now, ms since the epoch
+  ARGV[2] end reason
+
+  Returns 1 ended now, 0 already ended or no such run
+]]
+if redis.call("EXISTS", KEYS[1]) == 0 or redis.call("HEXISTS", KEYS[1], "ended_at") == 1 then
+  return 0
+end
+redis.call("HSET", KEYS[1], "ended_at", ARGV[1], "end_reason", ARGV[2])
+return 1

@@ -1,0 +1,26 @@
+import { Redis } from "ioredis";
+import { redactUrl } from "../config/environment";
+import type { PipelineLogger } from "../pipeline/connection";
+
+/**
+ * A worker's Redis client. ioredis reconnects by itself and queues commands meanwhile; errors are
+ * logged once per outage, with the URL's credentials redacted.
+ */
+export function connectRedis(url: string, logger: PipelineLogger): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 5000),
+    lazyConnect: false,
+  });
+  let down = false;
+  redis.on("error", (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`Redis ${redactUrl(url)} unreachable (${error.message}); reconnecting`);
+  });
+  redis.on("ready", () => {
+    if (down) logger.info(`Redis ${redactUrl(url)} reachable again`);
+    down = false;
+  });
+  return redis;
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Match, MatchBatch } from "../contracts/messages";
+import { Run, type EndReason } from "../contracts/run";
+import type { RedisKeys } from "./keys";
+import { scripts } from "./scripts";
+
+/** What a launch sets; the figures start at zero. */
+export type RunSettings = Pick<Run, "track" | "languages" | "max_tweets" | "duration" | "source" | "seed">;
+
+export interface LaunchResult {
+  run: Run;
+  replacedRunId: string | null;
+}
+
+/** Sortable by start time, unique across workers launching in the same millisecond. */
+export function newRunId(now: number): string {
+  return `${now.toString(36).padStart(9, "0")}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Runs as Redis hashes: lists are JSON, numbers decimal, absent fields null. */
+export function encodeRun(run: Run): string[] {
+  const fields: Record<string, string | null> = {
+    id: run.id,
+    track: JSON.stringify(run.track),
+    languages: JSON.stringify(run.languages),
+    max_tweets: run.max_tweets === null ? null : String(run.max_tweets),
+    duration: run.duration === null ? null : String(run.duration),
+    source: run.source,
+    seed: run.seed === null ? null : String(run.seed),
+    started_at: String(run.started_at),
+    position: String(run.position),
+    published: String(run.published),
+    examined: String(run.examined),
+    amount: String(run.amount),
+  };
+  return Object.entries(fields).flatMap(([field, value]) => (value === null ? [] : [field, value]));
+}
+
+export function decodeRun(hash: Record<string, string>): Run {
+  const number = (field: string) => (hash[field] === undefined ? undefined : Number(hash[field]));
+  return Run.parse({
+    id: hash.id,
+    track: JSON.parse(hash.track ?? "[]"),
+    languages: JSON.parse(hash.languages ?? "[]"),
+    max_tweets: number("max_tweets"),
+    duration: number("duration"),
+    source: hash.source,
+    seed: number("seed"),
+    started_at: number("started_at"),
+    ended_at: number("ended_at"),
+    end_reason: hash.end_reason,
+    position: number("position"),
+    published: number("published"),
+    examined: number("examined"),
+    amount: number("amount"),
+  });
+}
+
+/** The runs of the mesh, kept in Redis so that every launcher and statistics worker is stateless. */
+export class RunStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Starts a run; the active run, if any, ends as "replaced" in the same step. */
+  async launch(settings: RunSettings, now = Date.now()): Promise<LaunchResult> {
+    const run: Run = { ...settings, id: newRunId(now), started_at: now, ended_at: null, end_reason: null, position: 0, published: 0, examined: 0, amount: 0 };
+    for (;;) {
+      const seen = (await this.redis.get(this.keys.currentRun)) ?? "";
+      const previous = seen ? await this.get(seen) : null;
+      const keys = [this.keys.currentRun, this.keys.runs, this.keys.run(run.id), this.keys.run(seen || run.id)];
+      const started = await scripts.launchRun.run(this.redis, keys, [seen, run.id, now, ...encodeRun(run)]);
+      if (started === 1) return { run, replacedRunId: previous && previous.ended_at === null ? previous.id : null };
+    }
+  }
+
+  /** Ends a run if it is still running; answers whether this call ended it. */
+  async end(runId: string, reason: EndReason, now = Date.now()): Promise<boolean> {
+    return (await scripts.endRun.run(this.redis, [this.keys.run(runId)], [now, reason])) === 1;
+  }
+
+  async get(runId: string): Promise<Run | null> {
+    const hash = await this.redis.hgetall(this.keys.run(runId));
+    return hash.id ? decodeRun(hash) : null;
+  }
+
+  /** The active run, or the last one once it ended; null before the first launch. */
+  async current(): Promise<Run | null> {
+    const runId = await this.redis.get(this.keys.currentRun);
+    return runId ? this.get(runId) : null;
+  }
+
+  /** Newest first. */
+  async list(limit: number): Promise<Run[]> {
+    const ids = await this.redis.zrevrange(this.keys.runs, 0, limit - 1);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.run(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(([error, hash]) => (error || !isHash(hash) || !hash.id ? [] : [decodeRun(hash)]));
+  }
+
+  async count(): Promise<number> {
+    return this.redis.zcard(this.keys.runs);
+  }
+
+  async phraseCounts(runId: string): Promise<Record<string, number>> {
+    const hash = await this.redis.hgetall(this.keys.phraseCounts(runId));
+    return Object.fromEntries(Object.entries(hash).map(([phrase, count]) => [phrase, Number(count)]));
+  }
+
+  /**
+   * Admits a batch's matched tweets to the run: each tweet once per run, up to max_tweets. A
+   * redelivered batch gets the same answer. Returns the admitted matches, or null when the run does
+   * not exist.
+   */
+  async admitMatches(batch: Pick<MatchBatch, "run_id" | "batch_id" | "matches">, now = Date.now()): Promise<Match[] | null> {
+    const runId = batch.run_id;
+    const keys = [this.keys.run(runId), this.keys.admittedTweets(runId), this.keys.admittedBatches(runId)];
+    const ids = JSON.stringify(batch.matches.map((match) => match.tweet.id));
+    const reply = await scripts.admitMatches.run(this.redis, keys, [batch.batch_id, now, ids]);
+    const indexes = z.array(z.number().int()).nullable().parse(JSON.parse(String(reply)));
+    return indexes?.flatMap((index) => batch.matches[index] ?? []) ?? null;
+  }
+
+  /** Counts a batch of admitted matches once, however often it is delivered; null when the run does not exist. */
+  async countMatches(batch: Pick<MatchBatch, "run_id" | "batch_id" | "examined" | "matches">): Promise<number | null> {
+    const runId = batch.run_id;
+    const keys = [this.keys.run(runId), this.keys.countedBatches(runId), this.keys.phraseCounts(runId)];
+    const phrases = JSON.stringify(batch.matches.map((match) => match.phrases));
+    const amount = Number(await scripts.countMatches.run(this.redis, keys, [batch.batch_id, batch.examined, phrases]));
+    return amount < 0 ? null : amount;
+  }
+
+  /** Records how far into its source a run's stream has been confirmed by the broker, and how many tweets that is. */
+  async recordPublished(runId: string, progress: Pick<Run, "position" | "published">): Promise<void> {
+    await this.redis.hset(this.keys.run(runId), "position", progress.position, "published", progress.published);
+  }
+
+  /** Whether a launcher worker streams (or is finishing streaming) the current run. */
+  async streaming(): Promise<boolean> {
+    return (await this.redis.exists(this.keys.streamLease)) === 1;
+  }
+
+  /** Takes the stream lease, or renews it if the holder already has it. */
+  async holdStreamLease(holder: string, ttlMs: number): Promise<boolean> {
+    return (await scripts.renewLease.run(this.redis, [this.keys.streamLease], [holder, ttlMs])) === 1;
+  }
+
+  async releaseStreamLease(holder: string): Promise<void> {
+    await scripts.releaseLease.run(this.redis, [this.keys.streamLease], [holder]);
+  }
+}
+
+function isHash(value: unknown): value is Record<string, string> {
+  return typeof value === "object" && value !== null;
+}

@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { ChainableCommander, Redis } from "ioredis";
+
+/**
+ * A Lua script kept in a `.lua` file beside this loader, named `<name>-<number of keys>.lua` as
+ * BullMQ keeps its commands. Scripts run by SHA: two versions of the mesh sharing one Redis during
+ * a rolling deploy each run their own script text.
+ */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(
+    readonly name: string,
+    readonly numberOfKeys: number,
+    readonly source: string,
+  ) {
+    this.sha = createHash("sha1").update(source).digest("hex");
+  }
+
+  static load(fileName: string): LuaScript {
+    const match = /^(.+)-(\d+)\.lua$/.exec(fileName);
+    if (!match?.[1] || !match[2]) throw new Error(`Lua script file name must be <name>-<keys>.lua: ${fileName}`);
+    return new LuaScript(match[1], Number(match[2]), readFileSync(path.join(__dirname, fileName), "utf8"));
+  }
+
+  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    this.checkKeys(keys);
+    try {
+      return await redis.evalsha(this.sha, this.numberOfKeys, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return redis.eval(this.source, this.numberOfKeys, ...keys, ...args);
+    }
+  }
+
+  /** Queues the script on a pipeline; the caller must have loaded it (see `ensureLoaded`). */
+  queue(pipeline: ChainableCommander, keys: readonly string[], args: readonly (string | number)[]): void {
+    this.checkKeys(keys);
+    pipeline.evalsha(this.sha, this.numberOfKeys, ...keys, ...args);
+  }
+
+  async ensureLoaded(redis: Redis): Promise<void> {
+    await redis.script("LOAD", this.source);
+  }
+
+  private checkKeys(keys: readonly string[]): void {
+    if (keys.length !== this.numberOfKeys) {
+      throw new Error(`${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
+    }
+  }
+}
+
+export const scripts = {
+  launchRun: LuaScript.load("launch-run-4.lua"),
+  endRun: LuaScript.load("end-run-1.lua"),
+  admitMatches: LuaScript.load("admit-matches-3.lua"),
+  countMatches: LuaScript.load("count-matches-3.lua"),
+  renewLease: LuaScript.load("renew-lease-1.lua"),
+  releaseLease: LuaScript.load("release-lease-1.lua"),
+};

@@ -1,0 +1,156 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { Server } from "node:http";
+import amqp from "amqplib";
+import { Redis } from "ioredis";
+import type { ServiceBroker } from "moleculer";
+import { readEnvironment, type Environment, type ServiceName } from "../../config/environment";
+import { startNode } from "../../bin/server";
+import { pipelineTopology } from "../../pipeline/topology";
+
+export const AMQP_URL = process.env.TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export interface MeshNode {
+  services: ServiceName[];
+  env?: Record<string, string>;
+}
+
+/**
+ * Several Moleculer nodes of one mesh, each a real broker with its own connections to the real
+ * RabbitMQ and Redis, under a namespace of the test's own.
+ */
+export class TestMesh {
+  readonly brokers: ServiceBroker[] = [];
+  readonly redis: Redis;
+
+  private constructor(readonly namespace: string) {
+    this.redis = new Redis(REDIS_URL);
+  }
+
+  static async start(nodes: MeshNode[], env: Record<string, string> = {}): Promise<TestMesh> {
+    const mesh = new TestMesh(`test-${randomBytes(4).toString("hex")}`);
+    try {
+      for (const [index, node] of nodes.entries()) await mesh.addNode(node, env, index);
+      await mesh.discovered();
+    } catch (error) {
+      await mesh.stop();
+      throw error;
+    }
+    return mesh;
+  }
+
+  environment(overrides: Record<string, string>): Environment {
+    return readEnvironment({
+      TRANSPORTER: AMQP_URL,
+      REDIS_URL,
+      NAMESPACE: this.namespace,
+      PORT: "0",
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+      GENERATOR_RATE: "2000",
+      ...overrides,
+    });
+  }
+
+  async addNode(node: MeshNode, env: Record<string, string> = {}, index = this.brokers.length): Promise<ServiceBroker> {
+    const broker = await startNode(this.environment({ ...env, ...node.env, SERVICES: node.services.join(","), NODE_ID: `${this.namespace}-${index}-${node.services.join("+")}` }));
+    this.brokers.push(broker);
+    return broker;
+  }
+
+  /** Waits until every node sees every service of the mesh. */
+  async discovered(): Promise<void> {
+    const names = [...new Set(this.brokers.flatMap((broker) => broker.services.map((service) => service.name)))].filter((name) => !name.startsWith("$"));
+    await Promise.all(this.brokers.map((broker) => broker.waitForServices(names, 15000)));
+  }
+
+  /** The gateway's base URL: the first node running `api`. */
+  get url(): string {
+    for (const broker of this.brokers) {
+      const api = broker.getLocalService("api") as unknown as { server?: Server } | undefined;
+      const address = api?.server?.address() as AddressInfo | null | undefined;
+      if (address) return `http://127.0.0.1:${address.port}`;
+    }
+    throw new Error("no node of this mesh runs the api service");
+  }
+
+  async stop(): Promise<void> {
+    const actions = new Set<string>();
+    for (const broker of this.brokers) {
+      for (const action of broker.registry.getActionList({})) actions.add(action.name);
+    }
+    await Promise.all(this.brokers.map((broker) => broker.stop().catch(() => undefined)));
+    await removeQueues(this.namespace, [...actions]);
+    await removeKeys(this.redis, this.namespace);
+    this.redis.disconnect();
+  }
+}
+
+/** Durable queues outlive their consumers: a test removes those of its namespace. */
+async function removeQueues(namespace: string, actions: string[]): Promise<void> {
+  const topology = pipelineTopology(namespace);
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    for (const queue of [...Object.values(topology.queues), ...actions.map((action) => `MOL-${namespace}.REQB.${action}`)]) {
+      const channel = await connection.createChannel();
+      channel.on("error", () => undefined);
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.close().catch(() => undefined);
+    }
+    const channel = await connection.createChannel();
+    channel.on("error", () => undefined);
+    for (const exchange of [topology.tweetsExchange, topology.matchesExchange, topology.deadLetterExchange]) {
+      await channel.deleteExchange(exchange).catch(() => undefined);
+    }
+    await channel.close().catch(() => undefined);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function removeKeys(redis: Redis, namespace: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${namespace}:*`, "COUNT", 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}
+
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  body: T;
+  contentType: string | null;
+}
+
+export async function request<T = Record<string, unknown>>(url: string, init: RequestInit = {}): Promise<HttpAnswer<T>> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the test sees the text
+  }
+  return { status: response.status, body: body as T, contentType: response.headers.get("content-type") };
+}
+
+/** What `curl -d BODY URL` sends: a POST with a form-encoded content type. */
+export function curlPost<T = Record<string, unknown>>(url: string, body: string): Promise<HttpAnswer<T>> {
+  return request<T>(url, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+}
+
+/** Polls until `check` answers a value, or fails after `timeoutMs` with the last value seen. */
+export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (check(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+export const SHARED_DATA = process.env.SHARED_DATA ?? path.resolve(__dirname, "../../../shared/data");

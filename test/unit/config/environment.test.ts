@@ -1,0 +1,53 @@
+import { readEnvironment, redactUrl } from "../../../config/environment";
+
+describe("environment", () => {
+  it("has defaults that work against local RabbitMQ and Redis", () => {
+    const env = readEnvironment({});
+    expect(env).toMatchObject({
+      TRANSPORTER: "amqp://guest:guest@127.0.0.1:5672",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      PORT: 8004,
+      SERVICES: ["api", "launcher", "filter", "statistics", "timeline"],
+      STREAM_SOURCE: "generator",
+      REPLAY_RATE: 0,
+    });
+  });
+
+  it("reads a comma-separated service list", () => {
+    expect(readEnvironment({ SERVICES: "filter, statistics" }).SERVICES).toEqual(["filter", "statistics"]);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(readEnvironment({ PORT: "" }).PORT).toBe(8004);
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /^invalid configuration: PORT: /],
+    [{ SERVICES: "filter,billing" }, /^invalid configuration: SERVICES: SERVICES names one of: api, launcher/],
+    [{ STREAM_SOURCE: "firehose" }, /^invalid configuration: STREAM_SOURCE: STREAM_SOURCE must be generator or replay$/],
+    [{ GENERATOR_RATE: "0" }, /^invalid configuration: GENERATOR_RATE: GENERATOR_RATE must be greater than 0$/],
+    [{ REPLAY_RATE: "-1" }, /^invalid configuration: REPLAY_RATE: REPLAY_RATE must be 0 or more$/],
+    [{ TRANSPORTER: "nats://127.0.0.1:4222" }, /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/],
+    [{ NAMESPACE: "a b" }, /^invalid configuration: NAMESPACE: /],
+  ])("rejects %j with one line naming the variable", (env, message) => {
+    expect(() => readEnvironment(env)).toThrow(message);
+  });
+
+  it("never puts a credential of a bad URL in its message", () => {
+    expect(() => readEnvironment({ TRANSPORTER: "http://user:s3cret@host" })).toThrow(/^(?!.*s3cret)/);
+  });
+});
+
+describe("redactUrl", () => {
+  it("hides user and password", () => {
+    expect(redactUrl("amqp://guest:s3cret@rabbit:5672/vhost")).toBe("amqp://***:***@rabbit:5672/vhost");
+  });
+
+  it("keeps a URL without credentials as it is", () => {
+    expect(redactUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+  });
+
+  it("says nothing of an unparseable URL", () => {
+    expect(redactUrl("not a url with s3cret")).toBe("(unparseable URL)");
+  });
+});

@@ -1,0 +1,46 @@
+import { padId, unpadId } from "../../../store/timeline-store";
+import { decodeRun, encodeRun, newRunId } from "../../../store/run-store";
+import type { Run } from "../../../contracts/run";
+
+describe("timeline members", () => {
+  it("sort lexically in id order, beyond a double's exact range", () => {
+    const ids = ["9", "1234567890123456789", "1234567890123456790", "18446744073709551615"];
+    expect(ids.map(padId).sort()).toEqual(ids.map(padId));
+    expect(ids.map(padId).map(unpadId)).toEqual(ids);
+  });
+
+  it("keeps id 0 readable", () => {
+    expect(unpadId(padId("0"))).toBe("0");
+  });
+});
+
+describe("run records", () => {
+  const run: Run = {
+    id: newRunId(1_700_000_000_000),
+    track: ["bieber", "twitter api"],
+    languages: ["en"],
+    max_tweets: 100,
+    duration: null,
+    source: "replay",
+    seed: null,
+    started_at: 1_700_000_000_000,
+    ended_at: null,
+    end_reason: null,
+    position: 4,
+    published: 3,
+    examined: 2,
+    amount: 1,
+  };
+
+  it("survive the trip through a Redis hash", () => {
+    const fields = encodeRun(run);
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 2) hash[fields[i] as string] = fields[i + 1] as string;
+    expect(decodeRun(hash)).toEqual(run);
+  });
+
+  it("get ids that sort by launch time", () => {
+    expect(newRunId(1_000) < newRunId(2_000_000)).toBe(true);
+    expect(newRunId(5)).toMatch(/^[a-z0-9-]+$/);
+  });
+});
