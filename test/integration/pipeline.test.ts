@@ -1,0 +1,152 @@
+import { randomBytes } from "node:crypto";
+import amqp from "amqplib";
+import { z } from "zod";
+import { PipelineConnection, type PipelineLogger } from "../../pipeline/connection";
+import { Consumer } from "../../pipeline/consumer";
+import { Publisher } from "../../pipeline/publisher";
+import { pipelineTopology } from "../../pipeline/topology";
+import { AMQP_URL, eventually } from "../support/mesh";
+
+const quiet: PipelineLogger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+const Message = z.object({ n: z.number() });
+type Message = z.infer<typeof Message>;
+
+/** The durable pipeline layer alone, on the real RabbitMQ. */
+describe("the durable pipeline (real RabbitMQ)", () => {
+  const namespace = `test-${randomBytes(4).toString("hex")}`;
+  const topology = pipelineTopology(namespace);
+  const limits = { deliveryLimit: 3, maxLength: 10_000 };
+  const connections: PipelineConnection[] = [];
+
+  async function connect(): Promise<PipelineConnection> {
+    const connection = new PipelineConnection(AMQP_URL, topology, limits, quiet);
+    connections.push(connection);
+    await connection.start();
+    return connection;
+  }
+
+  async function queueDepth(queue: string): Promise<number> {
+    const admin = await amqp.connect(AMQP_URL);
+    try {
+      const channel = await admin.createChannel();
+      return (await channel.checkQueue(queue)).messageCount;
+    } finally {
+      await admin.close();
+    }
+  }
+
+  async function drainDeadLetters(): Promise<unknown[]> {
+    const admin = await amqp.connect(AMQP_URL);
+    const channel = await admin.createChannel();
+    const bodies: unknown[] = [];
+    for (let message = await channel.get(topology.queues.deadLetter); message; message = await channel.get(topology.queues.deadLetter)) {
+      bodies.push(JSON.parse(message.content.toString()));
+      channel.ack(message);
+    }
+    await admin.close();
+    return bodies;
+  }
+
+  afterEach(async () => {
+    await Promise.all(connections.splice(0).map((connection) => connection.close()));
+    const admin = await amqp.connect(AMQP_URL);
+    const channel = await admin.createChannel();
+    for (const queue of Object.values(topology.queues)) await channel.purgeQueue(queue);
+    await admin.close();
+  });
+
+  afterAll(async () => {
+    const admin = await amqp.connect(AMQP_URL);
+    const channel = await admin.createChannel();
+    for (const queue of Object.values(topology.queues)) await channel.deleteQueue(queue);
+    for (const exchange of [topology.tweetsExchange, topology.matchesExchange, topology.deadLetterExchange]) await channel.deleteExchange(exchange);
+    await admin.close();
+  });
+
+  it("delivers every confirmed message of a burst once, across two consumers", async () => {
+    const connection = await connect();
+    const publisher = new Publisher(connection, topology.tweetsExchange, quiet);
+    const seen: number[] = [];
+    const consumers = [0, 1].map(
+      () => new Consumer<Message>(connection, { queue: topology.queues.filter, schema: Message, prefetch: 10, handle: async (m) => void seen.push(m.n) }, quiet),
+    );
+    const padding = "x".repeat(64 * 1024);
+    await Promise.all(Array.from({ length: 500 }, (_, n) => publisher.publish({ n, padding }, `m${n}`)));
+    await eventually(async () => seen.length, (count) => count >= 500, 30000, "500 deliveries");
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, n) => n));
+    expect(consumers.every((consumer) => consumer.counts.handled > 0)).toBe(true);
+  });
+
+  it("retries a failing message, then dead-letters it at the delivery limit", async () => {
+    const connection = await connect();
+    let attempts = 0;
+    const consumer = new Consumer<Message>(connection, {
+      queue: topology.queues.statistics, schema: Message, prefetch: 1,
+      handle: async () => { attempts++; throw new Error("Redis is down"); },
+    }, quiet);
+    await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 1 }, "poison");
+    const dead = await eventually(() => drainDeadLetters(), (bodies) => bodies.length > 0, 30000, "the dead-letter queue");
+    expect(dead).toEqual([{ n: 1 }]);
+    expect(attempts).toBe(limits.deliveryLimit + 1);
+    expect(consumer.counts.failed).toBe(attempts);
+    expect(await queueDepth(topology.queues.statistics)).toBe(0);
+  });
+
+  it("acks a message whose handler succeeds on a retry", async () => {
+    const connection = await connect();
+    let attempts = 0;
+    new Consumer<Message>(connection, {
+      queue: topology.queues.timeline, schema: Message, prefetch: 1,
+      handle: async () => { if (++attempts === 1) throw new Error("transient"); },
+    }, quiet);
+    await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 2 }, "flaky");
+    await eventually(async () => attempts, (count) => count === 2, 10000, "the retry");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await queueDepth(topology.queues.timeline)).toBe(0);
+    expect(await drainDeadLetters()).toEqual([]);
+  });
+
+  it("dead-letters a message that fails its schema at once, without calling the handler", async () => {
+    const connection = await connect();
+    const handle = jest.fn(async () => {});
+    const consumer = new Consumer<Message>(connection, { queue: topology.queues.filter, schema: Message, prefetch: 1, handle }, quiet);
+    await new Publisher(connection, topology.tweetsExchange, quiet).publish({ n: "not a number" }, "unreadable");
+    const dead = await eventually(() => drainDeadLetters(), (bodies) => bodies.length > 0, 10000, "the dead-letter queue");
+    expect(dead).toEqual([{ n: "not a number" }]);
+    expect(handle).not.toHaveBeenCalled();
+    expect(consumer.counts.rejected).toBe(1);
+  });
+
+  it("delivers what a dead worker held to another worker", async () => {
+    const doomed = await connect();
+    const survivor = await connect();
+    let startedOnDoomed: () => void = () => {};
+    const heldByDoomed = new Promise<void>((resolve) => (startedOnDoomed = resolve));
+    new Consumer<Message>(doomed, { queue: topology.queues.filter, schema: Message, prefetch: 1, handle: () => { startedOnDoomed(); return new Promise(() => {}); } }, quiet);
+    const publisher = new Publisher(survivor, topology.tweetsExchange, quiet);
+    const handled: number[] = [];
+    await publisher.publish({ n: 7 }, "held");
+    await heldByDoomed;
+    new Consumer<Message>(survivor, { queue: topology.queues.filter, schema: Message, prefetch: 1, handle: async (m) => void handled.push(m.n) }, quiet);
+    await doomed.close();
+    await eventually(async () => handled, (ids) => ids.includes(7), 10000, "the redelivery");
+    expect(handled).toEqual([7]);
+  });
+
+  it("drains: a consumer finishes and acks what it holds before it closes", async () => {
+    const connection = await connect();
+    const finished: number[] = [];
+    const consumer = new Consumer<Message>(connection, {
+      queue: topology.queues.filter, schema: Message, prefetch: 5,
+      handle: async (m) => { await new Promise((resolve) => setTimeout(resolve, 200)); finished.push(m.n); },
+    }, quiet);
+    const publisher = new Publisher(connection, topology.tweetsExchange, quiet);
+    await Promise.all([1, 2, 3].map((n) => publisher.publish({ n }, `d${n}`)));
+    // All three are in hand (prefetch 5) and none is finished when the drain begins.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(finished).toEqual([]);
+    await consumer.drain();
+    expect(finished.sort()).toEqual([1, 2, 3]);
+    expect(await queueDepth(topology.queues.filter)).toBe(0);
+  });
+});

@@ -1,0 +1,151 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import type { Match } from "../../contracts/messages";
+import type { Tweet } from "../../contracts/tweet";
+import { redisKeys } from "../../store/keys";
+import { RunStore, type RunSettings } from "../../store/run-store";
+import { scripts } from "../../store/scripts";
+import { TimelineStore } from "../../store/timeline-store";
+import { REDIS_URL } from "../support/mesh";
+
+const settings: RunSettings = { track: ["bieber"], languages: [], max_tweets: null, duration: null, source: "generator", seed: 1 };
+
+function tweet(id: string): Tweet {
+  return { id, text: `tweet ${id}`, author: { id: "1", username: "someone" }, hashtags: [], mentions: [], urls: [], created_at: new Date(0).toISOString(), lang: "en", referenced: [] };
+}
+
+const match = (id: string, phrases = ["bieber"]): Match => ({ tweet: tweet(id), phrases });
+
+describe("the Redis stores (real Redis)", () => {
+  const redis = new Redis(REDIS_URL);
+  const namespace = `test-${randomBytes(4).toString("hex")}`;
+  const keys = redisKeys(namespace);
+  const runs = new RunStore(redis, keys);
+
+  afterAll(async () => {
+    const found = await redis.keys(`${namespace}:*`);
+    if (found.length > 0) await redis.del(...found);
+    redis.disconnect();
+  });
+
+  it("loads every Lua script", async () => {
+    for (const script of Object.values(scripts)) await expect(script.ensureLoaded(redis)).resolves.toBeUndefined();
+  });
+
+  describe("runs", () => {
+    it("a launch ends the active run as replaced", async () => {
+      const first = await runs.launch(settings, 1_000);
+      const second = await runs.launch(settings, 2_000);
+      expect(second.replacedRunId).toBe(first.run.id);
+      expect(await runs.get(first.run.id)).toMatchObject({ ended_at: 2_000, end_reason: "replaced" });
+      expect((await runs.current())?.id).toBe(second.run.id);
+    });
+
+    it("concurrent launches leave exactly one run running", async () => {
+      const launched = await Promise.all(Array.from({ length: 10 }, () => runs.launch(settings)));
+      const current = await runs.current();
+      const all = await Promise.all(launched.map(({ run }) => runs.get(run.id)));
+      expect(all.filter((run) => run?.ended_at === null).map((run) => run?.id)).toEqual([current?.id]);
+      const replaced = launched.map((result) => result.replacedRunId).filter((id) => id !== null);
+      expect(new Set(replaced).size).toBe(replaced.length);
+    });
+
+    it("ends a run once: the first reason wins", async () => {
+      const { run } = await runs.launch(settings);
+      expect(await runs.end(run.id, "stopped", 5_000)).toBe(true);
+      expect(await runs.end(run.id, "duration", 6_000)).toBe(false);
+      expect(await runs.get(run.id)).toMatchObject({ ended_at: 5_000, end_reason: "stopped" });
+      expect(await runs.end("nosuchrun-1", "stopped")).toBe(false);
+    });
+
+    it("lists runs newest first", async () => {
+      const listed = await runs.list(3);
+      expect(listed.map((run) => run.started_at)).toEqual([...listed.map((run) => run.started_at)].sort((a, b) => b - a));
+    });
+  });
+
+  describe("admitting and counting matches", () => {
+    it("admits each tweet once per run, and a redelivered batch the same way", async () => {
+      const { run } = await runs.launch(settings);
+      const first = await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1"), match("2")] });
+      const again = await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1"), match("2")] });
+      const overlapping = await runs.admitMatches({ run_id: run.id, batch_id: "b1", matches: [match("2"), match("3")] });
+      expect(first?.map((m) => m.tweet.id)).toEqual(["1", "2"]);
+      expect(again?.map((m) => m.tweet.id)).toEqual(["1", "2"]);
+      expect(overlapping?.map((m) => m.tweet.id)).toEqual(["3"]);
+      expect(await runs.admitMatches({ run_id: run.id, batch_id: "b2", matches: [] })).toEqual([]);
+    });
+
+    it("stops admitting at max_tweets and ends the run", async () => {
+      const { run } = await runs.launch({ ...settings, max_tweets: 3 });
+      const admitted = await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: ["1", "2", "3", "4", "5"].map((id) => match(id)) }, 7_000);
+      expect(admitted?.map((m) => m.tweet.id)).toEqual(["1", "2", "3"]);
+      expect(await runs.admitMatches({ run_id: run.id, batch_id: "b1", matches: [match("6")] })).toEqual([]);
+      expect(await runs.get(run.id)).toMatchObject({ ended_at: 7_000, end_reason: "max_tweets" });
+    });
+
+    it("counts a batch once however often it is delivered", async () => {
+      const { run } = await runs.launch(settings);
+      const batch = { run_id: run.id, batch_id: "b0", examined: 10, matches: [match("1", ["a", "b"]), match("2", ["a"])] };
+      expect(await runs.countMatches(batch)).toBe(2);
+      expect(await runs.countMatches(batch)).toBe(2);
+      expect(await runs.countMatches({ ...batch, batch_id: "b1", examined: 5, matches: [match("3", ["b"])] })).toBe(3);
+      expect(await runs.get(run.id)).toMatchObject({ amount: 3, examined: 15 });
+      expect(await runs.phraseCounts(run.id)).toEqual({ a: 2, b: 2 });
+    });
+
+    it("answers null for a run that does not exist", async () => {
+      expect(await runs.admitMatches({ run_id: "gone-1", batch_id: "b0", matches: [match("1")] })).toBeNull();
+      expect(await runs.countMatches({ run_id: "gone-1", batch_id: "b0", examined: 1, matches: [] })).toBeNull();
+    });
+  });
+
+  describe("the stream lease", () => {
+    it("is held by one worker at a time, renewed by it, released only by it", async () => {
+      expect(await runs.holdStreamLease("a", 10_000)).toBe(true);
+      expect(await runs.holdStreamLease("b", 10_000)).toBe(false);
+      expect(await runs.holdStreamLease("a", 10_000)).toBe(true);
+      await runs.releaseStreamLease("b");
+      expect(await runs.streaming()).toBe(true);
+      await runs.releaseStreamLease("a");
+      expect(await runs.streaming()).toBe(false);
+      expect(await runs.holdStreamLease("b", 10_000)).toBe(true);
+      await runs.releaseStreamLease("b");
+    });
+
+    it("expires when its holder stops renewing it", async () => {
+      expect(await runs.holdStreamLease("a", 50)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(await runs.holdStreamLease("b", 10_000)).toBe(true);
+      await runs.releaseStreamLease("b");
+    });
+  });
+
+  describe("timelines", () => {
+    const timelines = new TimelineStore(redis, keys, { cap: 5, tweetTtl: 60 });
+
+    it("holds each tweet once, newest first, capped, and pages without gaps", async () => {
+      const ids = ["100", "105", "101", "104", "103", "102", "106"];
+      await timelines.add("run-a", ids.map((id) => match(id)), []);
+      await timelines.add("run-a", ids.map((id) => match(id)), []);
+      const first = await timelines.page({ runId: "run-a", limit: 2 });
+      const second = await timelines.page({ runId: "run-a", limit: 2, before: first.nextCursor ?? undefined });
+      const third = await timelines.page({ runId: "run-a", limit: 2, before: second.nextCursor ?? undefined });
+      const pages = [first, second, third].flatMap((page) => page.entries.map((entry) => entry.tweet.id));
+      expect(pages).toEqual(["106", "105", "104", "103", "102"]);
+      expect(third.nextCursor).toBeNull();
+    });
+
+    it("keeps a timeline per track phrase", async () => {
+      await timelines.add("run-b", [match("1", ["a"]), match("2", ["b"]), match("3", ["a", "b"])], []);
+      const page = await timelines.page({ runId: "run-b", phrase: "a", limit: 10 });
+      expect(page.entries.map((entry) => entry.tweet.id)).toEqual(["3", "1"]);
+    });
+
+    it("skips tweets that were deleted", async () => {
+      await timelines.add("run-c", [match("1"), match("2"), match("3")], [{ tweet_id: "2" }]);
+      const page = await timelines.page({ runId: "run-c", limit: 10 });
+      expect(page.entries.map((entry) => entry.tweet.id)).toEqual(["3", "1"]);
+    });
+  });
+});
