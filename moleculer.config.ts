@@ -30,6 +30,8 @@ export function brokerOptions(env: Environment): BrokerOptions {
     // On SIGTERM, finish the requests in hand before leaving.
     tracking: { enabled: true, shutdownTimeout: 10 * 1000 },
     metrics: { enabled: true, reporter: [] },
+    // bin/server.ts handles SIGTERM and SIGINT itself: one drain, then exit.
+    skipProcessEventRegistration: true,
     heartbeatInterval: 5,
     heartbeatTimeout: 15,
   };

@@ -58,15 +58,10 @@ function visitContentTerms(content: TweetContent, visit: TermVisitor): void {
 
 /** Hashtag texts and screen names are terms as they are: no `#`/`@`, no punctuation around them. */
 function visitWholeTerm(name: string, visit: TermVisitor): void {
-  const source = keepingLengths(name);
+  // `İ` lowercases into two code units: see `visitWord`.
+  const source = name.includes("\u0130") ? name.toLowerCase() : name;
   if (source.length > 0) visit(source, 0, source.length, true);
 }
-
-/**
- * Only `İ` (U+0130) is lowercased into more code units (`i̇`). A text holding one is lowercased
- * whole, up front, so that elsewhere a term and its lowercase have the same length.
- */
-const keepingLengths = (text: string): string => (text.includes("\u0130") ? text.toLowerCase() : text);
 
 // ---- punctuation ----------------------------------------------------------------------------
 
@@ -164,7 +159,7 @@ function learnFold(code: number): number {
 
 /**
  * A 16-bit fingerprint of a term from its length and folded edge units: equal for a visited range
- * and for its lowercase (see `keepingLengths`).
+ * and for its lowercase, as ranges never hold `İ`, the one character lowercasing lengthens.
  * A tweet term whose fingerprint no track term has cannot be a track term.
  */
 export function termFingerprint(source: string, start: number, end: number): number {
@@ -188,10 +183,14 @@ const WHITESPACE = /[\s\u200b]+/;
 
 /** Visits the terms of a free text: its whitespace-separated words, cut by the native `split`. */
 export function visitTextTerms(text: string, visit: TermVisitor): void {
-  for (const word of keepingLengths(text).split(WHITESPACE)) {
+  for (const word of text.split(WHITESPACE)) {
     if (word.length > 0) visitWord(word, visit);
   }
 }
+
+const DOT = 0x2e;
+const SLASH = 0x2f;
+const DOTTED_CAPITAL_I = 0x130;
 
 /** One word: stripped of punctuation at its edges, then a name, a URL or a plain term. */
 function visitWord(word: string, visit: TermVisitor): void {
@@ -205,6 +204,14 @@ function visitWord(word: string, visit: TermVisitor): void {
     first += width;
   }
   if (first >= end) return;
+  let lastSeparator = -1;
+  for (let i = first; i < end; i++) {
+    const code = word.charCodeAt(i);
+    if (code === DOT || code === SLASH) lastSeparator = i;
+    // Only `İ` lowercases into more code units (`i̇`): its word is lowercased up front, so that
+    // elsewhere a term and its lowercase have the same length (see `termFingerprint`).
+    else if (code === DOTTED_CAPITAL_I) return visitWord(word.toLowerCase(), visit);
+  }
   if (sigil) {
     visitName(word, first, end, visit);
     return;
@@ -215,7 +222,7 @@ function visitWord(word: string, visit: TermVisitor): void {
     if (width === 0) break;
     last -= width;
   }
-  if (holdsWithin(word, ".", first, last) || holdsWithin(word, "/", first, last)) {
+  if (lastSeparator >= first && holdsSeparator(word, first, last)) {
     const url = word.slice(first, last).toLowerCase();
     visitUrlTerms(url, 0, url.length, visit);
   } else {
@@ -223,9 +230,12 @@ function visitWord(word: string, visit: TermVisitor): void {
   }
 }
 
-function holdsWithin(s: string, needle: string, first: number, last: number): boolean {
-  const at = s.indexOf(needle, first);
-  return at !== -1 && at < last;
+function holdsSeparator(s: string, first: number, last: number): boolean {
+  for (let i = first; i < last; i++) {
+    const code = s.charCodeAt(i);
+    if (code === DOT || code === SLASH) return true;
+  }
+  return false;
 }
 
 /** A `#hashtag` or `@mention` in the text ends at its first punctuation (`@twitter's` is `twitter`). */

@@ -1,18 +1,13 @@
 import { hostname } from "node:os";
-import type { Redis } from "ioredis";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
 import { LaunchParams } from "../contracts/actions";
 import type { Run } from "../contracts/run";
 import { parseParams } from "../contracts/validation";
-import { openPipeline, type Pipeline } from "../pipeline";
-import { Publisher } from "../pipeline/publisher";
+import { WorkerDependencies } from "../dependencies/worker";
 import { Launcher } from "../runs/launcher";
 import { StreamSupervisor } from "../runs/supervisor";
 import { createSource } from "../sources";
-import { redisKeys } from "../store/keys";
-import { connectRedis } from "../store/redis";
-import { RunStore } from "../store/run-store";
 
 interface LauncherSettings extends ServiceSettingSchema {
   leaseTtlMs: number;
@@ -21,8 +16,7 @@ interface LauncherSettings extends ServiceSettingSchema {
 
 /** Starts and stops runs, and streams the current run's source into the pipeline on one worker at a time. */
 export function launcherService(env: Environment): ServiceSchema<LauncherSettings> {
-  let redis: Redis;
-  let pipeline: Pipeline;
+  let worker: WorkerDependencies;
   let launcher: Launcher;
   let supervisor: StreamSupervisor;
 
@@ -63,8 +57,6 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
     },
 
     async started() {
-      redis = connectRedis(env.REDIS_URL, this.logger);
-      const runs = new RunStore(redis, redisKeys(env.NAMESPACE));
       const openSource = (run: Pick<Run, "source" | "seed">) =>
         createSource({
           source: run.source,
@@ -75,8 +67,9 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
         });
       // Fail at start-up, not at the first launch, when the configured source cannot be opened.
       openSource({ source: env.STREAM_SOURCE, seed: 0 });
-      pipeline = openPipeline(env, this.logger);
-      const tweets = new Publisher(pipeline.connection, pipeline.topology.tweetsExchange, this.logger);
+      worker = new WorkerDependencies(env, this.logger);
+      const runs = worker.runs;
+      const tweets = worker.publisher("tweetsExchange");
       launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger);
       supervisor = new StreamSupervisor(
         runs,
@@ -94,14 +87,14 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
         },
         this.logger,
       );
-      await pipeline.connection.start();
+      await worker.start();
       supervisor.start();
     },
 
     async stopped() {
+      // What the stream pulled is sent before the connections close.
       await supervisor?.stop();
-      await pipeline?.connection.close();
-      redis?.disconnect();
+      await worker?.stop();
     },
   };
 }

@@ -1,15 +1,10 @@
-import type { Redis } from "ioredis";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
 import { RunHistoryParams } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import { parseParams } from "../contracts/validation";
-import { Consumer } from "../pipeline/consumer";
-import { openPipeline, type Pipeline } from "../pipeline";
+import { WorkerDependencies } from "../dependencies/worker";
 import { currentStatistics, runHistory } from "../runs/statistics";
-import { redisKeys } from "../store/keys";
-import { connectRedis } from "../store/redis";
-import { RunStore } from "../store/run-store";
 
 interface StatisticsSettings extends ServiceSettingSchema {
   prefetch: number;
@@ -17,10 +12,7 @@ interface StatisticsSettings extends ServiceSettingSchema {
 
 /** Counts matched tweets per run, exactly once each, and answers the figures of runs. */
 export function statisticsService(env: Environment): ServiceSchema<StatisticsSettings> {
-  let redis: Redis;
-  let runs: RunStore;
-  let pipeline: Pipeline;
-  let matches: Consumer<MatchBatch>;
+  let worker: WorkerDependencies;
 
   return {
     name: "statistics",
@@ -32,31 +24,21 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
 
     actions: {
       /** The current run's figures, or the last run's; zeros before any run. */
-      get: { handler: () => currentStatistics(runs) },
+      get: { handler: () => currentStatistics(worker.runs) },
       /** Every run, newest first, with totals across runs. */
-      runs: { handler: (ctx) => runHistory(runs, parseParams(RunHistoryParams, ctx.params).limit) },
+      runs: { handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit) },
     },
 
     async started() {
-      redis = connectRedis(env.REDIS_URL, this.logger);
-      runs = new RunStore(redis, redisKeys(env.NAMESPACE));
-      pipeline = openPipeline(env, this.logger);
-      matches = new Consumer(pipeline.connection, {
-        queue: pipeline.topology.queues.statistics,
-        schema: MatchBatch,
-        prefetch: this.settings.prefetch,
-        handle: async (batch) => {
-          const amount = await runs.countMatches(batch);
-          if (amount === null) this.logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
-        },
-      }, this.logger);
-      await pipeline.connection.start();
+      worker = new WorkerDependencies(env, this.logger);
+      worker.consume("statistics", MatchBatch, this.settings.prefetch, async (batch) => {
+        if ((await worker.runs.countMatches(batch)) === null) this.logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
+      });
+      await worker.start();
     },
 
     async stopped() {
-      await matches?.drain();
-      await pipeline?.connection.close();
-      redis?.disconnect();
+      await worker?.stop();
     },
   };
 }

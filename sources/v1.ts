@@ -6,9 +6,10 @@ import { linkForms, unescapeTweetText } from "./twitter-text";
 /**
  * Twitter Streaming API v1.1 messages, mapped to the project's tweets and delete notices.
  *
- * The schemas name only the fields the mapping reads. They are tolerant of everything else: zod's
- * default object mode ignores unknown fields without copying them, which keeps parsing about as
- * fast as `JSON.parse` itself on the multi-kilobyte v1.1 tweets (a loose object would copy them).
+ * The schemas name only the fields the mapping reads and ignore all others. Tweets are checked
+ * against `V1Tweet` by `isV1Tweet`, a hand-written equivalent (held equal to the schema by the
+ * tests): zod's parse rebuilds every nested object and, measured on the shared captures, halved
+ * the replay's speed (~22,000 against ~45,000 lines/s for parse and mapping).
  */
 
 const V1Link = z.object({ expanded_url: z.string().nullish(), display_url: z.string().nullish() });
@@ -56,6 +57,60 @@ export const V1DeleteMessage = z.object({
   }),
 });
 export type V1DeleteMessage = z.infer<typeof V1DeleteMessage>;
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isNullish = (value: unknown): value is null | undefined => value === null || value === undefined;
+const isNullishString = (value: unknown): boolean => isNullish(value) || typeof value === "string";
+
+const isNullishListOf = (value: unknown, field: string): boolean =>
+  isNullish(value) || (Array.isArray(value) && value.every((item) => isRecord(item) && typeof item[field] === "string"));
+
+const isNullishLinks = (value: unknown): boolean =>
+  isNullish(value) || (Array.isArray(value) && value.every((link) => isRecord(link) && isNullishString(link.expanded_url) && isNullishString(link.display_url)));
+
+const isNullishEntities = (value: unknown): boolean =>
+  isNullish(value) ||
+  (isRecord(value) &&
+    isNullishListOf(value.hashtags, "text") &&
+    isNullishListOf(value.user_mentions, "screen_name") &&
+    isNullishLinks(value.urls) &&
+    isNullishLinks(value.media));
+
+const isUser = (value: unknown): boolean =>
+  isRecord(value) && typeof value.id_str === "string" && value.id_str.length > 0 && typeof value.screen_name === "string" && isNullishString(value.name);
+
+const isNullishExtendedTweet = (value: unknown): boolean =>
+  isNullish(value) ||
+  (isRecord(value) && isNullishString(value.full_text) && isNullishEntities(value.entities) && isNullishEntities(value.extended_entities));
+
+function isStatus(value: unknown): value is Json {
+  return (
+    isRecord(value) &&
+    TweetId.safeParse(value.id_str).success &&
+    isNullishString(value.text) &&
+    isNullishString(value.full_text) &&
+    isUser(value.user) &&
+    isNullishEntities(value.entities) &&
+    isNullishEntities(value.extended_entities) &&
+    isNullishExtendedTweet(value.extended_tweet)
+  );
+}
+
+const isNullishStatus = (value: unknown): boolean => isNullish(value) || isStatus(value);
+
+/** Whether `value` (parsed JSON) matches `V1Tweet`: the same answer as `V1Tweet.safeParse`, without copying. */
+export function isV1Tweet(value: unknown): value is V1Tweet {
+  if (!isStatus(value)) return false;
+  const retweeted = value.retweeted_status;
+  return (
+    isNullishString(value.created_at) &&
+    isNullishString(value.timestamp_ms) &&
+    isNullishString(value.lang) &&
+    (isNullish(retweeted) || (isStatus(retweeted) && isNullishStatus(retweeted.quoted_status))) &&
+    isNullishStatus(value.quoted_status)
+  );
+}
 
 /** Stream messages that carry no tweet: a replay skips and counts them. */
 export const V1_CONTROL_KEYS: ReadonlySet<string> = new Set([
@@ -167,7 +222,6 @@ export function v1MessageToItem(message: unknown): SourceItem | null {
     return parsed.success ? { kind: "delete", notice: v1DeleteToNotice(parsed.data) } : null;
   }
   if (!("id_str" in message)) return null;
-  const parsed = V1Tweet.safeParse(message);
-  const tweet = parsed.success ? v1TweetToTweet(parsed.data) : undefined;
+  const tweet = isV1Tweet(message) ? v1TweetToTweet(message) : undefined;
   return tweet === undefined ? null : { kind: "tweet", tweet };
 }

@@ -13,6 +13,7 @@ const run = (overrides: Partial<Run> = {}): Run => ({
   started_at: 1_000_000,
   ended_at: null,
   end_reason: null,
+  position: 0,
   published: 0,
   examined: 0,
   amount: 0,

@@ -1,0 +1,59 @@
+import type { Redis } from "ioredis";
+import type { z } from "zod";
+import type { Environment } from "../config/environment";
+import type { PipelineLogger } from "../pipeline/connection";
+import { Consumer } from "../pipeline/consumer";
+import { openPipeline, type Pipeline } from "../pipeline";
+import { Publisher } from "../pipeline/publisher";
+import type { PipelineTopology } from "../pipeline/topology";
+import { redisKeys, type RedisKeys } from "../store/keys";
+import { connectRedis } from "../store/redis";
+import { RunStore } from "../store/run-store";
+
+type QueueName = keyof PipelineTopology["queues"];
+type ExchangeName = "tweetsExchange" | "matchesExchange";
+
+/**
+ * The clients a worker uses (Nameko's dependency providers): Redis with the run store, and the
+ * pipeline connection with the worker's consumers and publishers. `stop` drains in the safe order:
+ * consumers finish and ack what they hold, then the connections close.
+ */
+export class WorkerDependencies {
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly runs: RunStore;
+  private readonly pipeline: Pipeline;
+  private readonly consumers: Consumer<unknown>[] = [];
+
+  constructor(
+    env: Environment,
+    private readonly logger: PipelineLogger,
+  ) {
+    this.redis = connectRedis(env.REDIS_URL, logger);
+    this.keys = redisKeys(env.NAMESPACE);
+    this.runs = new RunStore(this.redis, this.keys);
+    this.pipeline = openPipeline(env, logger);
+  }
+
+  /** Handles each message of a work queue; acked once `handle` resolved. */
+  consume<T>(queue: QueueName, schema: z.ZodType<T>, prefetch: number, handle: (message: T) => Promise<void>): Consumer<T> {
+    const consumer = new Consumer(this.pipeline.connection, { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle }, this.logger);
+    this.consumers.push(consumer as Consumer<unknown>);
+    return consumer;
+  }
+
+  publisher(exchange: ExchangeName): Publisher {
+    return new Publisher(this.pipeline.connection, this.pipeline.topology[exchange], this.logger);
+  }
+
+  /** Connects to the pipeline (retrying until RabbitMQ answers); Redis connects by itself. */
+  async start(): Promise<void> {
+    await this.pipeline.connection.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.drain()));
+    await this.pipeline.connection.close();
+    this.redis.disconnect();
+  }
+}
