@@ -40,6 +40,8 @@ export const LaunchResponse = z.object({
   source: z.string(),
   /** The run this launch ended, if one was active. */
   replaced_run_id: RunId.nullable(),
+  /** Phrases that will likely not match what the caller meant (e.g. `#tag`), and why. */
+  warnings: z.array(z.string()).default([]),
 });
 export type LaunchResponse = z.infer<typeof LaunchResponse>;
 

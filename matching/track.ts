@@ -34,6 +34,18 @@ export const Track: z.ZodType<string[]> = z
   .min(1, "a track must have 1 to 400 phrases")
   .max(MAX_PHRASES, "a track must have 1 to 400 phrases");
 
+/**
+ * What a user most likely did not mean: the v1.1 rules keep punctuation in a track term, and
+ * punctuation is never part of a #hashtag or @mention, so a term like `#bieber` matches no hashtag.
+ */
+export function trackWarnings(phrases: readonly string[]): string[] {
+  return phrases.flatMap((phrase) =>
+    phraseTerms(phrase)
+      .filter((term) => /^[#@＃＠]./u.test(term))
+      .map((term) => `track phrase "${phrase}": the term "${term}" matches no #hashtag or @mention, as punctuation is never part of one; track "${term.slice(1)}" to match them`),
+  );
+}
+
 export interface TrackMatcher {
   /** The validated, trimmed phrases, in track order. */
   readonly phrases: readonly string[];
@@ -46,6 +58,35 @@ function phraseTerms(phrase: string): string[] {
   return [...new Set(phrase.toLowerCase().split(/\s+/))];
 }
 
+/** A compiled track: which phrases hold each term, and which term fingerprints exist at all. */
+interface TrackIndex {
+  /** Term to postings, each packing (phrase index << 5 | term bit) in one number. */
+  postings: Map<string, number[]>;
+  /** 1 at every fingerprint of a track term (see `termFingerprint`). */
+  fingerprints: Uint8Array;
+  /** Per phrase, the bits of all its terms: the phrase matches once a tweet has set them all. */
+  allTerms: Int32Array;
+}
+
+function indexTrack(track: readonly string[]): TrackIndex {
+  const index: TrackIndex = {
+    postings: new Map(),
+    fingerprints: new Uint8Array(1 << 16),
+    allTerms: new Int32Array(track.length),
+  };
+  track.forEach((phrase, phraseIndex) => {
+    const terms = phraseTerms(phrase);
+    terms.forEach((term, bit) => {
+      const postings = index.postings.get(term) ?? [];
+      postings.push((phraseIndex << 5) | bit);
+      index.postings.set(term, postings);
+      index.fingerprints[termFingerprint(term, 0, term.length)] = 1;
+    });
+    index.allTerms[phraseIndex] = (1 << terms.length) - 1;
+  });
+  return index;
+}
+
 /**
  * Compiles a track once into an index from term to the phrases holding it, so that matching a tweet
  * costs one lookup per tweet term instead of a scan of every phrase.
@@ -53,22 +94,10 @@ function phraseTerms(phrase: string): string[] {
  */
 export function compileTrack(phrases: readonly string[]): TrackMatcher {
   const track = Object.freeze(Track.parse(phrases));
-  // Each posting packs (phrase index << 5 | term bit) in one number, to keep the hot loop allocation-free.
-  const postings = new Map<string, number[]>();
-  const fingerprints = new Uint8Array(1 << 16);
-  const allTerms = new Int32Array(track.length);
-  track.forEach((phrase, index) => {
-    const terms = phraseTerms(phrase);
-    terms.forEach((term, bit) => {
-      const list = postings.get(term) ?? [];
-      list.push((index << 5) | bit);
-      postings.set(term, list);
-      fingerprints[termFingerprint(term, 0, term.length)] = 1;
-    });
-    allTerms[index] = (1 << terms.length) - 1;
-  });
+  const { postings, fingerprints, allTerms } = indexTrack(track);
 
-  // Scratch state reused across tweets: found[p] is valid only when stamp[p] equals the current tweet.
+  // Scratch state reused across tweets, so that the hot loop allocates nothing:
+  // found[p] holds the bits of phrase p's terms seen in the current tweet, valid when stamp[p] is its stamp.
   const found = new Int32Array(track.length);
   const stamp = new Uint32Array(track.length);
   let tweetStamp = 0;
@@ -78,9 +107,9 @@ export function compileTrack(phrases: readonly string[]): TrackMatcher {
     // Most tweet words are dropped here, before any slice or lowercasing.
     if (fingerprints[termFingerprint(source, start, end)] === 0) return;
     const term = source.slice(start, end);
-    const list = postings.get(lowercase ? term.toLowerCase() : term);
-    if (list === undefined) return;
-    for (const posting of list) {
+    const termPostings = postings.get(lowercase ? term.toLowerCase() : term);
+    if (termPostings === undefined) return;
+    for (const posting of termPostings) {
       const phrase = posting >>> 5;
       if (stamp[phrase] !== tweetStamp) {
         stamp[phrase] = tweetStamp;

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { LaunchParams, LaunchResponse, StopResponse } from "../contracts/actions";
+import { trackWarnings } from "../matching/track";
 import type { Run } from "../contracts/run";
 import type { PipelineLogger } from "../pipeline/connection";
 import type { RunStore } from "../store/run-store";
@@ -31,7 +32,7 @@ export class Launcher {
     });
     if (replacedRunId) this.logger.info(`Run ${replacedRunId} ended: replaced by ${run.id}`);
     this.logger.info(`Run ${run.id} started: track ${JSON.stringify(run.track)}, source ${run.source}${seed === null ? "" : ` (seed ${seed})`}`);
-    return { process_started: true, run_id: run.id, track: run.track, source: run.source, replaced_run_id: replacedRunId };
+    return { process_started: true, run_id: run.id, track: run.track, source: run.source, replaced_run_id: replacedRunId, warnings: trackWarnings(run.track) };
   }
 
   /** Ends the active run; tweets already accepted by the pipeline are still counted. */

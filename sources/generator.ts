@@ -110,7 +110,7 @@ function makeAuthor(vocabulary: LanguageVocabulary, random: Random, handles: Set
   const last = random.pick(vocabulary.lastNames);
   const name = vocabulary.unspaced ? `${last}${first}` : random.chance(0.25) ? first : `${first} ${last}`;
   let username = makeHandle(vocabulary, random).slice(0, 15);
-  if (handles.has(username)) username = `${username.slice(0, 9)}${number}`.slice(0, 15);
+  for (let suffix = number; handles.has(username); suffix += AUTHOR_COUNT) username = `${username.slice(0, 9)}${suffix}`.slice(0, 15);
   handles.add(username);
   // A bijection of the author number onto 9-digit ids: unique, but not in author order.
   const id = String(100_000_000 + ((number * 7919 + 12_345) % 900_000_000));
@@ -255,8 +255,9 @@ function writeOriginal(random: Random, language: Language, author: Author, room 
   if (emoji !== undefined && writer.fits(emoji)) writer.add(emoji);
 
   writer.limit = TWEET_LIMIT - room;
+  // Hashtags always follow a space: Twitter does not see one glued to the word before it.
   for (const tag of tagTexts) {
-    writer.add(`#${tag}`, vocabulary.unspaced && !isLatin(tag));
+    writer.add(`#${tag}`);
     hashtags.push(tag);
   }
   if (link !== undefined) {

@@ -43,6 +43,7 @@ export type DecodedLine =
   | { kind: "invalid" }
   | { kind: "unknown" };
 
+const BYTE_ORDER_MARK = 0xfeff;
 const BLANK: DecodedLine = { kind: "blank" };
 const CONTROL: DecodedLine = { kind: "control" };
 const INVALID: DecodedLine = { kind: "invalid" };
@@ -53,6 +54,8 @@ const tweetItem = (tweet: Tweet): SourceItem => ({ kind: "tweet", tweet });
 /** One line of a capture, decoded into the source items it holds. */
 export function decodeLine(line: string): DecodedLine {
   if (line.trim() === "") return BLANK;
+  // A byte order mark, as some Windows tools write at a file's start, is not JSON.
+  if (line.charCodeAt(0) === BYTE_ORDER_MARK) return decodeLine(line.slice(1));
   let message: unknown;
   try {
     message = JSON.parse(line);
@@ -84,38 +87,51 @@ function decodeV2(message: { data: unknown }): DecodedLine {
   return tweet === undefined ? UNKNOWN : { kind: "items", items: [tweetItem(tweet)] };
 }
 
-/** Splits text chunks into lines (LF or CRLF), a line at a chunk's end carried into the next. */
-export class LineSplitter {
-  private rest = "";
+const LF = 0x0a;
+const CR = 0x0d;
 
-  push(chunk: string): string[] {
-    const text = this.rest + chunk;
+/**
+ * Splits byte chunks into lines (LF or CRLF), carrying a line cut at a chunk's end into the next.
+ * It works on bytes and decodes each whole line once: a character cut between two chunks stays
+ * whole, and no chunk is decoded to be sliced again.
+ */
+export class LineSplitter {
+  private pending: Buffer[] = [];
+
+  push(chunk: Buffer): string[] {
     const lines: string[] = [];
     let start = 0;
-    for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
-      lines.push(withoutCr(text.slice(start, end)));
+    for (let end = chunk.indexOf(LF); end >= 0; end = chunk.indexOf(LF, start)) {
+      lines.push(this.pending.length === 0 ? lineText(chunk, start, end) : this.joinPending(chunk.subarray(0, end)));
       start = end + 1;
     }
-    this.rest = text.slice(start);
+    // Copied: the stream may reuse the chunk's memory.
+    if (start < chunk.length) this.pending.push(Buffer.from(chunk.subarray(start)));
     return lines;
   }
 
   /** The last line, when the text does not end with a line break. */
   end(): string[] {
-    const rest = this.rest;
-    this.rest = "";
-    return rest === "" ? [] : [withoutCr(rest)];
+    return this.pending.length === 0 ? [] : [this.joinPending(Buffer.alloc(0))];
+  }
+
+  private joinPending(last: Buffer): string {
+    const bytes = Buffer.concat([...this.pending, last]);
+    this.pending = [];
+    return lineText(bytes, 0, bytes.length);
   }
 }
 
-/** The lines of each chunk together: one await per chunk rather than per line. */
-async function* lineBatches(text: AsyncIterable<unknown>): AsyncGenerator<string[]> {
-  const splitter = new LineSplitter();
-  for await (const chunk of text) yield splitter.push(String(chunk));
-  yield splitter.end();
+function lineText(bytes: Buffer, start: number, end: number): string {
+  return bytes.toString("utf8", start, end > start && bytes[end - 1] === CR ? end - 1 : end);
 }
 
-const withoutCr = (line: string): string => (line.endsWith("\r") ? line.slice(0, -1) : line);
+/** The lines of each chunk together: one await per chunk rather than per line. */
+async function* lineBatches(bytes: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+  const splitter = new LineSplitter();
+  for await (const chunk of bytes) yield splitter.push(chunk);
+  yield splitter.end();
+}
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 /** Larger than the 16 KiB default: fewer chunks to pass between zlib's thread and ours. */
@@ -133,14 +149,14 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-/** The file's text, decompressed when gzip; the streams are returned so that they can be closed. */
-async function openText(file: string, signal: AbortSignal): Promise<{ text: Readable; streams: Readable[] }> {
+/** The file's bytes, decompressed when gzip; the streams are returned so that they can be closed. */
+async function openBytes(file: string, signal: AbortSignal): Promise<{ bytes: AsyncIterable<Buffer>; streams: Readable[] }> {
   const gzip = await isGzip(file);
   const raw = createReadStream(file, { signal, highWaterMark: READ_CHUNK_BYTES });
-  if (!gzip) return { text: raw.setEncoding("utf8"), streams: [raw] };
+  if (!gzip) return { bytes: raw, streams: [raw] };
   // pipeline forwards a read error (or the abort) to the gunzip stream that is iterated.
   const gunzip = pipeline(raw, createGunzip({ chunkSize: READ_CHUNK_BYTES }), () => undefined);
-  return { text: gunzip.setEncoding("utf8"), streams: [raw, gunzip] };
+  return { bytes: gunzip, streams: [raw, gunzip] };
 }
 
 const emptyStats = (): ReplayStats => ({
@@ -176,9 +192,11 @@ export class ReplaySource implements TweetSource {
     const pacer = new Pacer(this.rate);
     let toSkip = skip;
     if (signal.aborted) return;
-    const { text, streams } = await openText(this.file, signal);
+    let streams: Readable[] = [];
     try {
-      for await (const lines of lineBatches(text)) {
+      const opened = await openBytes(this.file, signal);
+      streams = opened.streams;
+      for await (const lines of lineBatches(opened.bytes)) {
         for (const line of lines) {
           for (const item of this.decodeCounted(line, stats)) {
             if (toSkip > 0) {
@@ -225,4 +243,6 @@ export class ReplaySource implements TweetSource {
   }
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Not `instanceof Error`: errors from another realm (a vm context, a worker) fail that test. */
+const describe = (error: unknown): string =>
+  typeof error === "object" && error !== null && "message" in error && typeof error.message === "string" ? error.message : String(error);

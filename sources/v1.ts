@@ -151,11 +151,14 @@ export function parseV1Date(createdAt: string): number | undefined {
   return Date.UTC(Number(year), monthIndex, Number(day), Number(hours), Number(minutes), Number(seconds)) - offsetMs;
 }
 
+/** The largest ms a Date holds: beyond it `toISOString` throws. */
+const MAX_DATE_MS = 8.64e15;
+
 /** Creation time: `timestamp_ms` (exact, streams only), else `created_at`, else the snowflake id's time. */
-function createdMs(tweet: V1Tweet): number | undefined {
+function createdAt(tweet: V1Tweet): string | undefined {
   const stamp = tweet.timestamp_ms ? Number(tweet.timestamp_ms) : Number.NaN;
-  if (Number.isFinite(stamp)) return stamp;
-  return (tweet.created_at ? parseV1Date(tweet.created_at) : undefined) ?? snowflakeTime(tweet.id_str);
+  const ms = Number.isFinite(stamp) ? stamp : ((tweet.created_at ? parseV1Date(tweet.created_at) : undefined) ?? snowflakeTime(tweet.id_str));
+  return ms !== undefined && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : undefined;
 }
 
 function v1Author(user: V1User): Author {
@@ -201,9 +204,9 @@ function referencedContents(tweet: V1Tweet): TweetContent[] {
 /** The project's tweet, or undefined when the tweet has no text or no creation time. */
 export function v1TweetToTweet(tweet: V1Tweet): Tweet | undefined {
   const content = v1StatusToContent(tweet);
-  const ms = createdMs(tweet);
-  if (content === undefined || ms === undefined) return undefined;
-  return { ...content, created_at: new Date(ms).toISOString(), lang: tweet.lang ?? null, referenced: referencedContents(tweet) };
+  const created = createdAt(tweet);
+  if (content === undefined || created === undefined) return undefined;
+  return { ...content, created_at: created, lang: tweet.lang ?? null, referenced: referencedContents(tweet) };
 }
 
 export function v1DeleteToNotice(message: V1DeleteMessage): DeleteNotice {

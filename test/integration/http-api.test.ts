@@ -33,7 +33,7 @@ describe("the HTTP API over a mesh of separate nodes", () => {
     const launch = await curlPost(`${mesh.url}/launch`, '{"track": ["bieber", "love"]}');
     expect(launch.status).toBe(200);
     expect(launch.contentType).toMatch(/^application\/json/);
-    expect(launch.body).toMatchObject({ process_started: true, track: ["bieber", "love"], source: "generator" });
+    expect(launch.body).toMatchObject({ process_started: true, track: ["bieber", "love"], source: "generator", warnings: [] });
     const runId = launch.body.run_id as string;
 
     const first = await eventually(statistics, (figures) => figures.amount > 0, 30000, "a first matched tweet");

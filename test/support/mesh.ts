@@ -81,10 +81,23 @@ export class TestMesh {
       for (const action of broker.registry.getActionList({})) actions.add(action.name);
     }
     await Promise.all(this.brokers.map((broker) => broker.stop().catch(() => undefined)));
-    await removeQueues(this.namespace, [...actions]);
-    await removeKeys(this.redis, this.namespace);
+    await removeNamespace(this.namespace, [...actions]);
     this.redis.disconnect();
   }
+}
+
+/** The balanced-event queues of the mesh's services (they would expire by themselves after 10 minutes). */
+const EVENT_QUEUES = ["EVENTB.launcher.launcher.runChanged", "EVENTB.api.$services.changed"];
+
+/** The request queues of every action a test's mesh may register. */
+export const MESH_ACTIONS = ["launcher.launch", "launcher.stop", "statistics.get", "statistics.runs", "timeline.get"];
+
+/** Removes what a test's namespace left in RabbitMQ and Redis. */
+export async function removeNamespace(namespace: string, actions: string[] = MESH_ACTIONS): Promise<void> {
+  await removeQueues(namespace, actions);
+  const redis = new Redis(REDIS_URL);
+  await removeKeys(redis, namespace);
+  redis.disconnect();
 }
 
 /** Durable queues outlive their consumers: a test removes those of its namespace. */
@@ -92,7 +105,8 @@ async function removeQueues(namespace: string, actions: string[]): Promise<void>
   const topology = pipelineTopology(namespace);
   const connection = await amqp.connect(AMQP_URL);
   try {
-    for (const queue of [...Object.values(topology.queues), ...actions.map((action) => `MOL-${namespace}.REQB.${action}`)]) {
+    const moleculerQueues = [...actions.map((action) => `REQB.${action}`), ...EVENT_QUEUES].map((queue) => `MOL-${namespace}.${queue}`);
+    for (const queue of [...Object.values(topology.queues), ...moleculerQueues]) {
       const channel = await connection.createChannel();
       channel.on("error", () => undefined);
       await channel.deleteQueue(queue).catch(() => undefined);

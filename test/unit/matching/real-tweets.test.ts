@@ -10,6 +10,7 @@ const title = present
   ? `real v1.1 captures in ${v1CaptureDir}`
   : `real v1.1 captures: SKIPPED, none found in ${v1CaptureDir} (set SHARED_DATA to the shared data folder)`;
 const files = present ? v1CaptureFiles() : ["(no capture)"];
+if (!present) console.warn(`matching tests on ${title}`);
 
 const cache = new Map<string, Tweet[]>();
 function captureTweets(file: string): Tweet[] {

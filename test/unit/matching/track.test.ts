@@ -1,6 +1,8 @@
 import { ZodError } from "zod";
 import type { TweetContent } from "../../../contracts/tweet";
-import { Track, TrackPhrase, compileTrack, tweetTerms } from "../../../matching/track";
+import { termFingerprint } from "../../../matching/terms";
+import { Track, TrackPhrase, compileTrack, trackWarnings, tweetTerms } from "../../../matching/track";
+import { referenceMatch } from "./reference-track";
 
 type Fields = Partial<Pick<TweetContent, "hashtags" | "mentions" | "urls">>;
 
@@ -68,6 +70,11 @@ const ruleExamples: [rule: string, track: string, tweet: TweetContent, match: bo
   ["no accent folding", "touché", content("touche"), false],
   ["no accent folding, the other way", "cafe", content("un café."), false],
   ["lowercasing covers accented letters", "CAFÉ", content("Un Café!"), true],
+  ["dotted capital I lowercases to i and a combining dot", "İstanbul", content("#İSTANBUL'da"), true],
+  ["dotted capital I in a hashtag entity", "İSTANBUL", content("x", { hashtags: ["İstanbul"] }), true],
+  ["dotted capital I is not a plain i", "istanbul", content("İstanbul"), false],
+  ["Greek final sigma", "ΟΔΟΣ", content("η οδος."), true],
+  ["Greek final sigma, uppercase tweet", "οδος", content("Η ΟΔΟΣ!"), true],
   ["curly quotes and brackets are punctuation", "twitter", content("(\u2018twitter\u2019)"), true],
   ["emoji at a word edge are stripped", "twitter", content("love twitter\u{1F600}\u{1F600}"), true],
   ["emoji with a variation selector are stripped", "twitter", content("twitter\u2764\ufe0f"), true],
@@ -96,6 +103,41 @@ const ruleExamples: [rule: string, track: string, tweet: TweetContent, match: bo
 describe("track rules beyond the table", () => {
   it.each(ruleExamples)("%s: track %j", (_rule, track, tweet, expected) => {
     expect(matches(track, tweet)).toBe(expected);
+  });
+});
+
+describe("the slow reference matcher", () => {
+  it("agrees with the compiled matcher on every example above", () => {
+    const examples = [
+      ...documentedExamples.map(([track, text]) => [track, content(text)] as const),
+      ...ruleExamples.map(([, track, tweet]) => [track, tweet] as const),
+    ];
+    for (const [track, tweet] of examples) {
+      const phrases = track.split(",");
+      expect({ track, text: tweet.text, matched: compileTrack(phrases).match(tweet) }).toEqual({
+        track,
+        text: tweet.text,
+        matched: referenceMatch(phrases, tweet),
+      });
+    }
+  });
+});
+
+describe("termFingerprint", () => {
+  it("is the same for every BMP character and its lowercase, when that is one code unit", () => {
+    const differing: string[] = [];
+    for (let code = 0; code < 0x10000; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const char = String.fromCharCode(code);
+      const lower = char.toLowerCase();
+      if (lower.length === 1 && termFingerprint(char, 0, 1) !== termFingerprint(lower, 0, 1)) differing.push(char);
+    }
+    expect(differing).toEqual([]);
+  });
+
+  it("is the same for a word and its lowercase, final sigma included", () => {
+    expect(termFingerprint("xTwitterx", 1, 8)).toBe(termFingerprint("twitter", 0, 7));
+    expect(termFingerprint("ΟΔΟΣ", 0, 4)).toBe(termFingerprint("ΟΔΟΣ".toLowerCase(), 0, 4));
   });
 });
 
@@ -195,5 +237,18 @@ describe("tweetTerms", () => {
         "https://docs.example.org/a", "docs.example.org/a", "docs", "org", "a",
       ].sort(),
     );
+  });
+});
+
+describe("track warnings", () => {
+  it("warns of terms that can never match a hashtag or a mention", () => {
+    expect(trackWarnings(["#bieber", "love @justin tour", "plain words"])).toEqual([
+      expect.stringMatching(/^track phrase "#bieber": the term "#bieber" .* track "bieber"/),
+      expect.stringMatching(/^track phrase "love @justin tour": the term "@justin" .* track "justin"/),
+    ]);
+  });
+
+  it("says nothing of a lone sigil or of punctuation elsewhere", () => {
+    expect(trackWarnings(["#", "twitter's", "example.com"])).toEqual([]);
   });
 });

@@ -115,6 +115,17 @@ describe("ReplaySource", () => {
     expect(performance.now() - started).toBeLessThan(120);
   });
 
+  it("ends quietly when aborted while the consumer holds an item", async () => {
+    for (const file of [plain, fixture("held.jsonl.gz", zlib.gzipSync(FIXTURE_LINES.join("\n")))]) {
+      const controller = new AbortController();
+      const iterator = new ReplaySource({ file, rate: 0 }).items({ signal: controller.signal })[Symbol.asyncIterator]();
+      expect((await iterator.next()).done).toBe(false);
+      controller.abort();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect((await iterator.next()).done).toBe(true);
+    }
+  });
+
   it("yields nothing when the signal is already aborted", async () => {
     const controller = new AbortController();
     controller.abort();
@@ -135,7 +146,7 @@ describe("ReplaySource", () => {
 
   it("fails the iteration (not the constructor) when the file is missing", async () => {
     const replay = new ReplaySource({ file: path.join(dir, "missing.jsonl"), rate: 0 });
-    await expect(collect(replay.items({ signal: neverAborted() }))).rejects.toThrow(/ENOENT/);
+    await expect(collect(replay.items({ signal: neverAborted() }))).rejects.toThrow(/replay of .*missing\.jsonl failed after 0 lines: ENOENT/);
   });
 });
 
@@ -149,15 +160,19 @@ describe("decodeLine", () => {
     expect(decodeLine('{"warning": {"code": "FALLING_BEHIND"}}')).toEqual({ kind: "control" });
     expect(decodeLine('{"data": [{"id": "x"}]}')).toEqual({ kind: "unknown" });
     expect(decodeLine('{"data": []}')).toEqual({ kind: "items", items: [] });
+    expect(decodeLine(`\ufeff${JSON.stringify({ limit: { track: 1 } })}`)).toEqual({ kind: "control" });
   });
 });
 
 describe("LineSplitter", () => {
-  it("carries a line cut between chunks into the next chunk", () => {
+  it("carries a line cut between chunks into the next, characters cut in two included", () => {
     const splitter = new LineSplitter();
-    expect(splitter.push("one\r\ntw")).toEqual(["one"]);
-    expect(splitter.push("o\n\nthr")).toEqual(["two", ""]);
-    expect(splitter.push("ee")).toEqual([]);
+    const bytes = Buffer.from("one\r\ntwo é\n\nthr");
+    const cut = bytes.indexOf(Buffer.from("é")) + 1;
+    expect(splitter.push(bytes.subarray(0, 7))).toEqual(["one"]);
+    expect(splitter.push(bytes.subarray(7, cut))).toEqual([]);
+    expect(splitter.push(bytes.subarray(cut))).toEqual(["two é", ""]);
+    expect(splitter.push(Buffer.from("ee"))).toEqual([]);
     expect(splitter.end()).toEqual(["three"]);
     expect(splitter.end()).toEqual([]);
   });

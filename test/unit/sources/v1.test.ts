@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import zlib from "node:zlib";
 import { DeleteNotice, Tweet, type SourceItem } from "../../../contracts/tweet";
-import { parseV1Date, v1MessageToItem } from "../../../sources/v1";
+import { isV1Tweet, parseV1Date, V1Tweet, v1MessageToItem } from "../../../sources/v1";
 import { describeWithSharedData, sharedPath } from "./shared-data";
 
 const user = { id_str: "12", screen_name: "alice", name: "Alice A.", followers_count: 3 };
@@ -104,12 +104,54 @@ describe("v1.1 messages", () => {
       { scrub_geo: { user_id_str: "1", up_to_status_id_str: "2" } },
       { delete: { status: { id_str: "not a number" } } },
       { id_str: "1", text: "no user" },
+      { id_str: "1", text: "a time out of range", user, timestamp_ms: "1e20" },
+      { id_str: "1", text: "no time at all", user },
       "a string",
       null,
       [1, 2],
     ]) {
       expect(v1MessageToItem(message)).toBeNull();
     }
+  });
+
+  it("checks tweets exactly as the V1Tweet schema does", () => {
+    const valid = {
+      id_str: "1",
+      text: "t",
+      user,
+      entities: { hashtags: [{ text: "h" }], user_mentions: [{ screen_name: "m" }], urls: [{ expanded_url: null }], media: [] },
+      extended_tweet: { full_text: "f", entities: { hashtags: [] }, extended_entities: null },
+      retweeted_status: { id_str: "2", text: "r", user, quoted_status: { id_str: "3", text: "q", user } },
+      quoted_status: null,
+      lang: "en",
+    };
+    const variants: Array<[string, unknown]> = [
+      ["valid", valid],
+      ["only the required fields", { id_str: "1", user: { id_str: "1", screen_name: "" } }],
+      ["a numeric id_str", { ...valid, id_str: 1 }],
+      ["an id_str that is not an id", { ...valid, id_str: "12a" }],
+      ["an id_str of 21 digits", { ...valid, id_str: "1".repeat(21) }],
+      ["no user", { ...valid, user: undefined }],
+      ["a user without id", { ...valid, user: { ...user, id_str: "" } }],
+      ["a null screen name", { ...valid, user: { ...user, screen_name: null } }],
+      ["a numeric user name", { ...valid, user: { ...user, name: 5 } }],
+      ["a numeric text", { ...valid, text: 5 }],
+      ["entities as a list", { ...valid, entities: [] }],
+      ["a numeric hashtag", { ...valid, entities: { hashtags: [{ text: 1 }] } }],
+      ["null hashtags", { ...valid, entities: { hashtags: null } }],
+      ["a numeric expanded_url", { ...valid, entities: { urls: [{ expanded_url: 5 }] } }],
+      ["a null media item", { ...valid, entities: { media: [null] } }],
+      ["extended_tweet as text", { ...valid, extended_tweet: "x" }],
+      ["a mention without name", { ...valid, extended_tweet: { entities: { user_mentions: [{}] } } }],
+      ["an empty retweeted_status", { ...valid, retweeted_status: {} }],
+      ["a retweet quoting a tweet without user", { ...valid, retweeted_status: { ...valid.retweeted_status, quoted_status: { id_str: "3" } } }],
+      ["a numeric lang", { ...valid, lang: 3 }],
+      ["a numeric timestamp_ms", { ...valid, timestamp_ms: 1 }],
+      ["an array", [valid]],
+      ["null", null],
+    ];
+    for (const [what, variant] of variants) expect({ what, accepted: isV1Tweet(variant) }).toEqual({ what, accepted: V1Tweet.safeParse(variant).success });
+    expect(isV1Tweet(valid)).toBe(true);
   });
 
   it("parses v1.1 dates with their offset", () => {
@@ -154,6 +196,7 @@ describeWithSharedData("v1.1 mapping of the real captures", "tweets/v1", () => {
     const notices = mapped.flatMap((item) => (item.kind === "delete" ? [item.notice] : []));
     expect({ tweets: mappedTweets.length, deletes: notices.length }).toEqual({ tweets, deletes });
     for (const tweet of mappedTweets) Tweet.parse(tweet);
+    for (const message of messages) if (field(message, "delete") === undefined) expect(isV1Tweet(message)).toBe(V1Tweet.safeParse(message).success);
     for (const notice of notices) DeleteNotice.parse(notice);
 
     // By id, to look up; counted apart, since the sample stream sometimes sends a tweet twice.
