@@ -61,7 +61,10 @@ export async function streamRun(run: Run, source: TweetSource, sinks: StreamSink
   }
 }
 
-/** A batch's id is its run and the source position of its first item: stable across redeliveries. */
+/**
+ * A batch's id is its run and the source range it holds, `start-end`: stable across redeliveries,
+ * and different for any other content (a worker that takes a run over may cut batches elsewhere).
+ */
 export function tweetBatch(runId: string, start: number, items: readonly SourceItem[]): TweetBatch {
   const tweets: Tweet[] = [];
   const deletes: DeleteNotice[] = [];
@@ -69,5 +72,5 @@ export function tweetBatch(runId: string, start: number, items: readonly SourceI
     if (item.kind === "tweet") tweets.push(item.tweet);
     else deletes.push(item.notice);
   }
-  return { v: 1, run_id: runId, batch_id: `${runId}:${start}`, sent_at: Date.now(), tweets, deletes };
+  return { v: 1, run_id: runId, batch_id: `${runId}:${start}-${start + items.length}`, sent_at: Date.now(), tweets, deletes };
 }

@@ -35,6 +35,9 @@ export const sleepUnlessAborted: Sleep = (ms, signal) =>
     signal.addEventListener("abort", onAbort, { once: true });
   });
 
+/** Longer waits (very low rates) sleep in steps: a timer beyond 2^31 - 1 ms would fire at once. */
+const MAX_SLEEP_MS = 60_000;
+
 /** A timer that fires up to this early (ms-granular timers) still counts as on time. */
 const EARLY_WAKE_TOLERANCE_MS = 1;
 
@@ -79,7 +82,7 @@ export class Pacer {
 
   private async sleepUntil(due: number, now: number, signal: AbortSignal): Promise<boolean> {
     for (let time = now; due - time > EARLY_WAKE_TOLERANCE_MS; time = this.now()) {
-      if (!(await this.sleep(Math.max(due - time, this.minSleepMs), signal))) return false;
+      if (!(await this.sleep(Math.min(Math.max(due - time, this.minSleepMs), MAX_SLEEP_MS), signal))) return false;
     }
     return !signal.aborted;
   }

@@ -28,7 +28,7 @@ export interface ReplayStats {
   blankLines: number;
   tweets: number;
   deleteNotices: number;
-  /** v1.1 control messages (`limit`, `scrub_geo`, ...) and v2 messages that carry only errors. */
+  /** v1.1 control messages (`limit`, `scrub_geo`, ...) and v2 messages without data (errors, an empty page). */
   controlMessages: number;
   /** Lines that are not JSON. */
   invalidLines: number;
@@ -73,7 +73,8 @@ export function decodeMessage(message: unknown): DecodedLine {
     return item === null ? UNKNOWN : { kind: "items", items: [item] };
   }
   if ("data" in message) return decodeV2(message);
-  if (isV1ControlMessage(message) || "errors" in message) return CONTROL;
+  // v2 messages without data: errors only (a disconnect), or an empty page's `meta`.
+  if (isV1ControlMessage(message) || "errors" in message || "meta" in message) return CONTROL;
   return UNKNOWN;
 }
 

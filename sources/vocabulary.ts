@@ -139,7 +139,8 @@ function pseudoWords(syllables: readonly string[], taken: Set<string>, count: nu
     let word = "";
     const length = random.between(2, 4);
     for (let i = 0; i < length; i++) word += random.pick(syllables);
-    if (taken.has(word)) continue;
+    // No word starts with a long-vowel mark or a syllabic n, in Japanese or elsewhere.
+    if (taken.has(word) || /^[ーン]/.test(word)) continue;
     taken.add(word);
     words.push(word);
   }

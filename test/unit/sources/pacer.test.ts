@@ -77,6 +77,14 @@ describe("Pacer", () => {
     expect(span(times)).toBeGreaterThanOrEqual(500);
   });
 
+  it("sleeps in steps of at most a minute at very low rates", async () => {
+    const time = fakeTime();
+    const pacer = new Pacer(1e-6, time);
+    await releaseTimes(pacer, 2, time.now);
+    expect(Math.max(...time.sleeps)).toBeLessThanOrEqual(60_000);
+    expect(time.sleeps.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(1e9 - 1);
+  });
+
   it("answers false at once when the signal is already aborted", async () => {
     const controller = new AbortController();
     controller.abort();

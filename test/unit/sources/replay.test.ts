@@ -160,6 +160,7 @@ describe("decodeLine", () => {
     expect(decodeLine('{"warning": {"code": "FALLING_BEHIND"}}')).toEqual({ kind: "control" });
     expect(decodeLine('{"data": [{"id": "x"}]}')).toEqual({ kind: "unknown" });
     expect(decodeLine('{"data": []}')).toEqual({ kind: "items", items: [] });
+    expect(decodeLine('{"meta": {"result_count": 0}}')).toEqual({ kind: "control" });
     expect(decodeLine(`\ufeff${JSON.stringify({ limit: { track: 1 } })}`)).toEqual({ kind: "control" });
   });
 });

@@ -1,0 +1,108 @@
+import type { TweetBatch } from "../../../contracts/messages";
+import type { Run } from "../../../contracts/run";
+import type { SourceItem, Tweet } from "../../../contracts/tweet";
+import { streamRun, tweetBatch } from "../../../runs/stream";
+import type { SourceOptions, TweetSource } from "../../../sources/source";
+
+function tweet(id: number): Tweet {
+  return { id: String(id), text: "t", author: { id: "1", username: "a" }, hashtags: [], mentions: [], urls: [], created_at: "2020-01-01T00:00:00.000Z", lang: "en", referenced: [] };
+}
+
+/** An in-memory source of `count` items: every fifth is a delete notice. */
+function listSource(count: number): TweetSource {
+  const items: SourceItem[] = Array.from({ length: count }, (_, i) =>
+    i % 5 === 4 ? { kind: "delete", notice: { tweet_id: String(i - 1) } } : { kind: "tweet", tweet: tweet(i) },
+  );
+  return {
+    name: "list",
+    async *items({ signal, skip = 0 }: SourceOptions) {
+      for (const item of items.slice(skip)) {
+        if (signal.aborted) return;
+        yield item;
+      }
+    },
+  };
+}
+
+const run = (position = 0, published = 0): Run => ({
+  id: "run-1", track: ["t"], languages: [], max_tweets: null, duration: null, source: "replay", seed: null,
+  started_at: 0, ended_at: null, end_reason: null, position, published, examined: 0, amount: 0,
+});
+
+describe("streaming a run", () => {
+  it("sends every item in batches and records progress after each confirmed batch", async () => {
+    const batches: TweetBatch[] = [];
+    const progress: Array<{ position: number; published: number }> = [];
+    const end = await streamRun(run(), listSource(23), {
+      publish: async (batch) => void batches.push(batch),
+      recordProgress: async (p) => void progress.push(p),
+    }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
+
+    expect(end).toBe("exhausted");
+    expect(batches.map((batch) => batch.batch_id)).toEqual(["run-1:0-10", "run-1:10-20", "run-1:20-23"]);
+    expect(batches.flatMap((batch) => batch.tweets)).toHaveLength(19);
+    expect(batches.flatMap((batch) => batch.deletes)).toHaveLength(4);
+    expect(progress).toEqual([{ position: 10, published: 8 }, { position: 20, published: 16 }, { position: 23, published: 19 }]);
+  });
+
+  it("resumes where the run's progress says, counting on from its published tweets", async () => {
+    const batches: TweetBatch[] = [];
+    const progress: Array<{ position: number; published: number }> = [];
+    await streamRun(run(20, 16), listSource(23), {
+      publish: async (batch) => void batches.push(batch),
+      recordProgress: async (p) => void progress.push(p),
+    }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
+    expect(batches.map((batch) => batch.batch_id)).toEqual(["run-1:20-23"]);
+    expect(progress).toEqual([{ position: 23, published: 19 }]);
+  });
+
+  it("sends a partial batch after the linger time", async () => {
+    const sent: string[] = [];
+    const abort = new AbortController();
+    const source: TweetSource = {
+      name: "slow",
+      async *items({ signal }) {
+        yield { kind: "tweet", tweet: tweet(1) };
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (!signal.aborted) yield { kind: "tweet", tweet: tweet(2) };
+      },
+    };
+    const streaming = streamRun(run(), source, { publish: async (batch) => void sent.push(batch.batch_id), recordProgress: async () => {} }, { batchSize: 100, lingerMs: 10, signal: abort.signal });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sent).toEqual(["run-1:0-1"]);
+    abort.abort();
+    await streaming;
+  });
+
+  it("does not pull past a batch that is not confirmed yet", async () => {
+    let confirm: () => void = () => {};
+    let pulled = 0;
+    const source: TweetSource = {
+      name: "counting",
+      async *items() {
+        for (let i = 0; i < 100; i++) {
+          pulled++;
+          yield { kind: "tweet", tweet: tweet(i) };
+        }
+      },
+    };
+    const streaming = streamRun(run(), source, {
+      publish: () => new Promise<void>((resolve) => (confirm = resolve)),
+      recordProgress: async () => {},
+    }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pulled).toBe(10);
+    confirm();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pulled).toBe(20);
+    for (let i = 0; i < 10; i++) {
+      confirm();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await streaming;
+  });
+
+  it("names a batch by its source range", () => {
+    expect(tweetBatch("r", 40, [{ kind: "tweet", tweet: tweet(1) }]).batch_id).toBe("r:40-41");
+  });
+});
