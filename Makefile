@@ -8,8 +8,10 @@ LAUNCHER ?= 1
 
 .PHONY: install build up repl test test-unit test-integration typecheck clean
 
+# `npm install`, not `npm ci`: npm 11's ci refuses our lock file because it does not list the other
+# platforms' optional native packages of jest's resolver; install follows the lock all the same.
 node_modules/.installed: package.json package-lock.json
-	$(NODE) npm ci --loglevel=error --no-fund --no-audit
+	$(NODE) npm install --loglevel=error --no-fund --no-audit
 	touch $@
 
 install: node_modules/.installed

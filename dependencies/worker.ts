@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { MetricRegistry } from "moleculer";
 import type { z } from "zod";
 import type { Environment } from "../config/environment";
 import type { PipelineLogger } from "../pipeline/connection";
@@ -11,6 +12,9 @@ import { connectRedis } from "../store/redis";
 import { RunStore } from "../store/run-store";
 
 type QueueName = keyof PipelineTopology["queues"];
+
+/** Pipeline messages this worker settled, by queue and outcome: `$node.metrics` on each node shows how work spreads. */
+export const PIPELINE_MESSAGES_METRIC = "tweetmesh.pipeline.messages";
 type ExchangeName = "tweetsExchange" | "matchesExchange";
 
 /**
@@ -28,6 +32,7 @@ export class WorkerDependencies {
   constructor(
     env: Environment,
     private readonly logger: PipelineLogger,
+    private readonly metrics?: MetricRegistry,
   ) {
     this.redis = connectRedis(env.REDIS_URL, logger);
     this.keys = redisKeys(env.NAMESPACE);
@@ -37,7 +42,9 @@ export class WorkerDependencies {
 
   /** Handles each message of a work queue; acked once `handle` resolved. */
   consume<T>(queue: QueueName, schema: z.ZodType<T>, prefetch: number, handle: (message: T) => Promise<void>): Consumer<T> {
-    const consumer = new Consumer(this.pipeline.connection, { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle }, this.logger);
+    if (!this.metrics?.hasMetric(PIPELINE_MESSAGES_METRIC)) this.metrics?.register({ name: PIPELINE_MESSAGES_METRIC, type: "counter", labelNames: ["queue", "outcome"], description: "Pipeline messages settled by this worker" });
+    const observe = (outcome: string) => this.metrics?.increment(PIPELINE_MESSAGES_METRIC, { queue, outcome });
+    const consumer = new Consumer(this.pipeline.connection, { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle, observe }, this.logger);
     this.consumers.push(consumer as Consumer<unknown>);
     return consumer;
   }

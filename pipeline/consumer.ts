@@ -3,12 +3,16 @@ import type { z } from "zod";
 import { sleep } from "./backoff";
 import { describe, type PipelineConnection, type PipelineLogger } from "./connection";
 
+export type Outcome = "handled" | "failed" | "rejected";
+
 export interface ConsumerOptions<T> {
   queue: string;
   schema: z.ZodType<T>;
   /** Messages a worker holds unacked at once. */
   prefetch: number;
   handle(message: T): Promise<void>;
+  /** Told of each message's outcome: for the worker's metrics. */
+  observe?(outcome: Outcome): void;
 }
 
 /** Pause before handing a failed message back, growing with its deliveries: no hot retry loop. */
@@ -29,8 +33,8 @@ export class Consumer<T> {
   private inFlight = 0;
   private idle: (() => void) | null = null;
   private draining = false;
-  /** Handled and failed counts of this worker, for its metrics. */
-  readonly counts = { handled: 0, failed: 0, rejected: 0 };
+  /** Messages of this worker by outcome. */
+  readonly counts: Record<Outcome, number> = { handled: 0, failed: 0, rejected: 0 };
 
   constructor(
     private readonly connection: PipelineConnection,
@@ -61,17 +65,17 @@ export class Consumer<T> {
   private async receive(channel: Channel, message: ConsumeMessage): Promise<void> {
     const payload = this.parse(message);
     if (payload === undefined) {
-      this.counts.rejected++;
+      this.count("rejected");
       channel.nack(message, false, false);
       return;
     }
     this.inFlight++;
     try {
       await this.options.handle(payload);
-      this.counts.handled++;
+      this.count("handled");
       safely(() => channel.ack(message));
     } catch (error) {
-      this.counts.failed++;
+      this.count("failed");
       const deliveries = Number(message.properties.headers?.["x-delivery-count"] ?? 0);
       this.logger.warn(`Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} failed (delivery ${deliveries + 1}): ${describe(error)}`);
       await sleep(retryDelay(deliveries));
@@ -80,6 +84,11 @@ export class Consumer<T> {
       this.inFlight--;
       if (this.inFlight === 0) this.idle?.();
     }
+  }
+
+  private count(outcome: Outcome): void {
+    this.counts[outcome]++;
+    this.options.observe?.(outcome);
   }
 
   private parse(message: ConsumeMessage): T | undefined {

@@ -21,7 +21,7 @@ export function filterService(env: Environment): ServiceSchema<FilterSettings> {
     },
 
     async started() {
-      worker = new WorkerDependencies(env, this.logger);
+      worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       const filters = new RunFilterCache((runId) => worker.runs.get(runId));
       const matches = worker.publisher("matchesExchange");
       worker.consume("filter", TweetBatch, this.settings.prefetch, async (batch) => {

@@ -67,7 +67,7 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
         });
       // Fail at start-up, not at the first launch, when the configured source cannot be opened.
       openSource({ source: env.STREAM_SOURCE, seed: 0 });
-      worker = new WorkerDependencies(env, this.logger);
+      worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       const runs = worker.runs;
       const tweets = worker.publisher("tweetsExchange");
       launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger);

@@ -30,7 +30,7 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
     },
 
     async started() {
-      worker = new WorkerDependencies(env, this.logger);
+      worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       worker.consume("statistics", MatchBatch, this.settings.prefetch, async (batch) => {
         if ((await worker.runs.countMatches(batch)) === null) this.logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
       });

@@ -37,7 +37,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
     },
 
     async started() {
-      worker = new WorkerDependencies(env, this.logger);
+      worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       timelines = new TimelineStore(worker.redis, worker.keys, { cap: env.TIMELINE_CAP, tweetTtl: env.TWEET_TTL });
       worker.consume("timeline", MatchBatch, this.settings.prefetch, (batch) => timelines.add(batch.run_id, batch.matches, batch.deletes));
       await worker.start();
