@@ -57,16 +57,17 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
     },
 
     async started() {
-      const openSource = (run: Pick<Run, "source" | "seed">) =>
+      const openSource = (run: Pick<Run, "source" | "seed" | "started_at">) =>
         createSource({
           source: run.source,
           generatorRate: env.GENERATOR_RATE,
           generatorSeed: run.seed ?? 0,
+          generatorEpoch: run.started_at,
           replayFile: env.REPLAY_FILE,
           replayRate: env.REPLAY_RATE,
         });
       // Fail at start-up, not at the first launch, when the configured source cannot be opened.
-      openSource({ source: env.STREAM_SOURCE, seed: 0 });
+      openSource({ source: env.STREAM_SOURCE, seed: 0, started_at: Date.now() });
       worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       const runs = worker.runs;
       const tweets = worker.publisher("tweetsExchange");

@@ -18,12 +18,20 @@ export interface GeneratorOptions {
   seed: number;
   /** Wall clock for ids and `created_at`. */
   now?: () => number;
+  /**
+   * The stream's start (ms since the epoch). Given, tweet n is stamped with the time the pace puts it
+   * at, `epoch + n / rate`, and an id from that time and n: the whole stream, ids included, is then
+   * the same on every call, so a worker that takes a run over re-creates the very tweets it resends.
+   */
+  epoch?: number;
 }
 
 /** A tweet before the clock stamps it with an id and a time. */
 export type TweetDraft = Pick<Tweet, "text" | "author" | "hashtags" | "mentions" | "urls" | "lang" | "referenced">;
 
 const TWEET_LIMIT = 280;
+/** Snowflake sequence numbers in one ms. */
+const SEQUENCES_PER_MS = 4096;
 const AUTHOR_COUNT = 20_000;
 /** Tweets that get retweeted and quoted; a few of them very often. */
 const VIRAL_COUNT = 3_000;
@@ -330,6 +338,8 @@ export class TweetGenerator implements TweetSource {
   private readonly rate: number;
   private readonly seed: number;
   private readonly ids: SnowflakeIds;
+  private readonly worker: number;
+  private readonly epoch: number | undefined;
   private readonly random = new Random(0);
   private readonly viralRandom = new Random(0);
   private readonly viral = new Map<number, ViralTweet>();
@@ -343,7 +353,9 @@ export class TweetGenerator implements TweetSource {
     this.rate = options.rate;
     this.seed = mixSeed(options.seed >>> 0, Math.floor(options.seed / 0x1_0000_0000));
     // Generators of different seeds use different worker bits, so their ids do not collide either.
-    this.ids = new SnowflakeIds(mixSeed(this.seed, 0x1d5), options.now ?? Date.now);
+    this.worker = mixSeed(this.seed, 0x1d5);
+    this.ids = new SnowflakeIds(this.worker, options.now ?? Date.now);
+    this.epoch = options.epoch;
   }
 
   async *items({ signal, skip = 0 }: SourceOptions): AsyncGenerator<SourceItem> {
@@ -359,8 +371,20 @@ export class TweetGenerator implements TweetSource {
   /** Tweet `index` of this seed's stream, stamped with the next id and the current time. */
   tweetAt(index: number): Tweet {
     const draft = this.draftAt(index);
-    const { id, ms } = this.ids.next();
+    const { id, ms } = this.epoch === undefined ? this.ids.next() : this.stampAt(index, this.epoch);
     return { id, ...draft, created_at: this.isoTime(ms) };
+  }
+
+  /**
+   * Tweet n's place in time, from the epoch and the pace alone. Unpaced, 4,096 tweets share a ms.
+   * Tweets of one ms get distinct sequence numbers while the rate stays under 4,096,000/s.
+   */
+  private stampAt(index: number, epoch: number): { id: string; ms: number } {
+    const paced = this.rate > 0 && Number.isFinite(this.rate);
+    const offset = paced ? Math.floor((index * 1000) / this.rate) : Math.floor(index / SEQUENCES_PER_MS);
+    // The first tweet of this ms: the sequence counts from it, so ids grow with n.
+    const firstOfMs = paced ? Math.ceil((offset * this.rate) / 1000) : offset * SEQUENCES_PER_MS;
+    return { id: snowflakeAt(epoch + offset, this.worker, Math.max(0, index - firstOfMs)), ms: epoch + offset };
   }
 
   /** The content of tweet `index` (0-based) of this seed's stream: the same on every call. */

@@ -17,6 +17,8 @@ export interface SourceConfig {
   /** Tweets per second of the generator. */
   generatorRate: number;
   generatorSeed: number;
+  /** The run's start: generated ids then depend only on the seed, the start and the position. */
+  generatorEpoch?: number;
   /** The capture to replay (REPLAY_FILE); required for the replay source. */
   replayFile?: string;
   /** Tweets per second of the replay; 0: as fast as the consumer pulls. */
@@ -31,7 +33,7 @@ export class SourceConfigError extends Error {
 export function createSource(config: SourceConfig): TweetSource {
   switch (config.source) {
     case "generator":
-      return new TweetGenerator({ rate: config.generatorRate, seed: config.generatorSeed });
+      return new TweetGenerator({ rate: config.generatorRate, seed: config.generatorSeed, epoch: config.generatorEpoch });
     case "replay":
       return new ReplaySource({ file: replayFile(config.replayFile), rate: config.replayRate });
     default:

@@ -3,12 +3,13 @@ import amqp from "amqplib";
 import { z } from "zod";
 import { PipelineConnection, type PipelineLogger } from "../../pipeline/connection";
 import { Consumer } from "../../pipeline/consumer";
+import { DeadLetters } from "../../pipeline/dead-letters";
 import { Publisher } from "../../pipeline/publisher";
 import { pipelineTopology } from "../../pipeline/topology";
 import { AMQP_URL, eventually } from "../support/mesh";
 
 const quiet: PipelineLogger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
-const Message = z.object({ n: z.number() });
+const Message = z.looseObject({ n: z.number() });
 type Message = z.infer<typeof Message>;
 
 /** The durable pipeline layer alone, on the real RabbitMQ. */
@@ -90,6 +91,34 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     expect(attempts).toBe(limits.deliveryLimit + 1);
     expect(consumer.counts.failed).toBe(attempts);
     expect(await queueDepth(topology.queues.statistics)).toBe(0);
+  });
+
+  it("lists dead letters without taking them, and requeues them to the queue they died in", async () => {
+    const connection = await connect();
+    const publisher = new Publisher(connection, topology.tweetsExchange, quiet);
+    let failing = true;
+    const handled: number[] = [];
+    new Consumer<Message>(connection, {
+      queue: topology.queues.filter, schema: Message, prefetch: 1,
+      handle: async (m) => { if (failing) throw new Error("a bug, fixed later"); handled.push(m.n); },
+    }, quiet);
+    await publisher.publish({ n: 41, run_id: "run-9" }, "b41");
+    await publisher.publish({ n: 42, run_id: "run-9" }, "b42");
+    const deadLetters = new DeadLetters(AMQP_URL, topology);
+    await eventually(() => deadLetters.list(10), (report) => report.total === 2, 30000, "two dead letters");
+
+    const report = await deadLetters.list(10);
+    expect(report.letters).toEqual([
+      { messageId: "b41", queue: topology.queues.filter, reason: "delivery_limit", runId: "run-9", bytes: expect.any(Number) },
+      { messageId: "b42", queue: topology.queues.filter, reason: "delivery_limit", runId: "run-9", bytes: expect.any(Number) },
+    ]);
+    expect((await deadLetters.list(10)).total).toBe(2);
+
+    failing = false;
+    expect(await deadLetters.requeue(10)).toBe(2);
+    await eventually(async () => handled, (n) => n.length === 2, 10000, "the requeued messages");
+    expect(handled.sort()).toEqual([41, 42]);
+    expect((await deadLetters.list(10)).total).toBe(0);
   });
 
   it("acks a message whose handler succeeds on a retry", async () => {

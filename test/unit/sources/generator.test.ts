@@ -170,3 +170,31 @@ describe("TweetGenerator", () => {
     await expect(collect(unpaced(1).items({ signal: neverAborted(), skip: -1 }), 1)).rejects.toThrow(RangeError);
   });
 });
+
+describe("a generator with an epoch", () => {
+  const take = async (generator: TweetGenerator, count: number, skip = 0) => {
+    const tweets: Tweet[] = [];
+    for await (const item of generator.items({ signal: new AbortController().signal, skip })) {
+      if (item.kind === "tweet") tweets.push(item.tweet);
+      if (tweets.length === count) break;
+    }
+    return tweets;
+  };
+
+  it("re-creates the same tweets, ids included, when resumed elsewhere", async () => {
+    const first = await take(new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000, now: () => 1 }), 5000);
+    const resumed = await take(new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000, now: () => 2 }), 1000, 4000);
+    expect(resumed).toEqual(first.slice(4000));
+  });
+
+  it("gives strictly increasing, unique ids at a fast pace", () => {
+    const generator = new TweetGenerator({ rate: 1_000_000, seed: 3, epoch: 1_700_000_000_000 });
+    const ids = Array.from({ length: 20_000 }, (_, index) => BigInt(generator.tweetAt(index).id));
+    expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] ?? id))).toBe(true);
+  });
+
+  it("stamps tweet n at the time the pace puts it", () => {
+    const generator = new TweetGenerator({ rate: 200, seed: 3, epoch: Date.UTC(2026, 0, 1) });
+    expect(generator.tweetAt(400).created_at).toBe(new Date(Date.UTC(2026, 0, 1) + 2000).toISOString());
+  });
+});
