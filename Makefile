@@ -1,12 +1,13 @@
 # Every target runs with Node >= 22: scripts/node.sh uses the system node when it is new enough,
 # else installs node@22 from the npm registry into .tools/ once.
 NODE := ./scripts/node.sh
+API ?= 1
 FILTER ?= 1
 STATISTICS ?= 1
 TIMELINE ?= 1
 LAUNCHER ?= 1
 
-.PHONY: install build up repl test test-unit test-integration typecheck clean
+.PHONY: install build up cluster repl test test-unit test-integration typecheck clean
 
 # `npm install`, not `npm ci`: npm 11's ci refuses our lock file because it does not list the other
 # platforms' optional native packages of jest's resolver; install follows the lock all the same.
@@ -22,6 +23,10 @@ build: install
 ## Starts every service in one process with the built-in tweet generator, gateway on :8004.
 up: build
 	$(NODE) node dist/bin/server.js
+
+## One process per worker: make cluster FILTER=3 STATISTICS=2 TIMELINE=2 LAUNCHER=2 (Ctrl-C drains and stops all).
+cluster: build
+	API=$(API) FILTER=$(FILTER) STATISTICS=$(STATISTICS) TIMELINE=$(TIMELINE) LAUNCHER=$(LAUNCHER) $(NODE) scripts/cluster.sh
 
 ## A REPL node joined to the running mesh (`nameko shell`).
 repl: build

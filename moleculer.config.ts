@@ -2,6 +2,14 @@ import type { BrokerOptions } from "moleculer";
 import type { Environment } from "./config/environment";
 
 /**
+ * Retries for idempotent actions (the reads). A request can be rejected although another worker
+ * could answer it: with the balancer disabled it waits in the action's shared queue, but when the
+ * worker Moleculer picked as its endpoint dies, Moleculer rejects the request. Reads retry; launch
+ * and stop do not, as a retried launch could start two runs.
+ */
+export const READ_RETRY_POLICY = { enabled: true, retries: 3, delay: 100, maxDelay: 1000, factor: 2 };
+
+/**
  * Broker options of every node of the mesh, from the validated environment.
  *
  * RPC goes over the AMQP transporter with Moleculer's balancer disabled: every worker of a service

@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { sleep } from "./backoff";
 import { describe, type PipelineConnection, type PipelineLogger } from "./connection";
 
-export type Outcome = "handled" | "failed" | "rejected";
+/** How a delivery ended; `redelivered` also counts deliveries RabbitMQ had made before (after a crash or a failure). */
+export type Outcome = "handled" | "failed" | "rejected" | "redelivered";
 
 export interface ConsumerOptions<T> {
   queue: string;
@@ -34,7 +35,7 @@ export class Consumer<T> {
   private idle: (() => void) | null = null;
   private draining = false;
   /** Messages of this worker by outcome. */
-  readonly counts: Record<Outcome, number> = { handled: 0, failed: 0, rejected: 0 };
+  readonly counts: Record<Outcome, number> = { handled: 0, failed: 0, rejected: 0, redelivered: 0 };
 
   constructor(
     private readonly connection: PipelineConnection,
@@ -63,6 +64,7 @@ export class Consumer<T> {
   }
 
   private async receive(channel: Channel, message: ConsumeMessage): Promise<void> {
+    if (message.fields.redelivered) this.count("redelivered");
     const payload = this.parse(message);
     if (payload === undefined) {
       this.count("rejected");

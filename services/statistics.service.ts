@@ -1,5 +1,6 @@
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
+import { READ_RETRY_POLICY } from "../moleculer.config";
 import { RunHistoryParams } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import { parseParams } from "../contracts/validation";
@@ -24,9 +25,9 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
 
     actions: {
       /** The current run's figures, or the last run's; zeros before any run. */
-      get: { handler: () => currentStatistics(worker.runs) },
+      get: { retryPolicy: READ_RETRY_POLICY, handler: () => currentStatistics(worker.runs) },
       /** Every run, newest first, with totals across runs. */
-      runs: { handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit) },
+      runs: { retryPolicy: READ_RETRY_POLICY, handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit) },
     },
 
     async started() {

@@ -1,5 +1,6 @@
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
+import { READ_RETRY_POLICY } from "../moleculer.config";
 import { TimelineParams, type TimelinePage } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import { parseParams } from "../contracts/validation";
@@ -26,6 +27,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
     actions: {
       /** A page of a run's matched tweets (the current run unless `run_id`), optionally of one track phrase. */
       get: {
+        retryPolicy: READ_RETRY_POLICY,
         async handler(ctx): Promise<TimelinePage> {
           const params = parseParams(TimelineParams, ctx.params);
           const runId = params.run_id ?? (await worker.runs.current())?.id ?? null;

@@ -5,6 +5,7 @@ import type { Server } from "node:http";
 import amqp from "amqplib";
 import { Redis } from "ioredis";
 import type { ServiceBroker } from "moleculer";
+import type { TimelinePage } from "../../contracts/actions";
 import { readEnvironment, type Environment, type ServiceName } from "../../config/environment";
 import { startNode } from "../../bin/server";
 import { pipelineTopology } from "../../pipeline/topology";
@@ -168,3 +169,17 @@ export async function eventually<T>(probe: () => Promise<T>, check: (value: T) =
 }
 
 export const SHARED_DATA = process.env.SHARED_DATA ?? path.resolve(__dirname, "../../../shared/data");
+
+/** Every id of the current run's timeline, page by page, newest first. */
+export async function wholeTimeline(url: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const answer: HttpAnswer<TimelinePage> = await request<TimelinePage>(`${url}/timeline?limit=200${cursor ? `&cursor=${cursor}` : ""}`);
+    if (answer.status !== 200) throw new Error(`GET /timeline answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const page: TimelinePage = answer.body;
+    ids.push(...page.tweets.map((entry) => entry.tweet.id));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return ids;
+}

@@ -1,0 +1,42 @@
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import type { Tweet } from "../../contracts/tweet";
+import { referenceMatch } from "../unit/matching/reference-track";
+import { readV1Capture, tweetFromV1, v1CaptureDir, v1CapturesPresent } from "../unit/matching/v1-capture";
+
+export { v1CaptureDir, v1CapturesPresent };
+
+/**
+ * What a replay of a real capture must end with, worked out without the pipeline's code: the test's
+ * own reading of the file and the slow reference matcher.
+ */
+export interface ReplayExpectation {
+  file: string;
+  tweets: number;
+  matched: Tweet[];
+  perPhrase: Record<string, number>;
+  /** Matched tweets not deleted later in the capture: what the run's timeline holds. */
+  shown: Tweet[];
+}
+
+export function expectReplay(capture: string, track: readonly string[]): ReplayExpectation {
+  const tweets = readV1Capture(capture).map(tweetFromV1);
+  const matched = tweets.filter((tweet) => referenceMatch(track, tweet).length > 0);
+  const perPhrase: Record<string, number> = {};
+  for (const tweet of matched) for (const phrase of referenceMatch(track, tweet)) perPhrase[phrase] = (perPhrase[phrase] ?? 0) + 1;
+  const deleted = deletedIds(path.join(v1CaptureDir, capture));
+  return { file: path.join(v1CaptureDir, capture), tweets: tweets.length, matched, perPhrase, shown: matched.filter((tweet) => !deleted.has(tweet.id)) };
+}
+
+/** The ids of a capture's delete notices. */
+function deletedIds(file: string): Set<string> {
+  const ids = new Set<string>();
+  for (const line of zlib.gunzipSync(fs.readFileSync(file)).toString("utf8").split("\n")) {
+    if (!line.includes('"delete"')) continue;
+    const message = JSON.parse(line) as { delete?: { status?: { id_str?: string } } };
+    const id = message.delete?.status?.id_str;
+    if (id) ids.add(id);
+  }
+  return ids;
+}

@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { ServiceBroker } from "moleculer";
+import type { ServiceName } from "../../config/environment";
+import { AMQP_URL, eventually, REDIS_URL, removeNamespace, request } from "./mesh";
+
+const ROOT = path.resolve(__dirname, "../..");
+export const SERVER = path.join(ROOT, "dist/bin/server.js");
+export const serverBuilt = (): boolean => existsSync(SERVER);
+
+export interface Worker {
+  service: ServiceName;
+  nodeId: string;
+  process: ChildProcess;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * The mesh as separate processes of the built server, one per worker, as `make cluster` runs it:
+ * workers can be killed with SIGKILL or drained with SIGTERM like real ones.
+ */
+export class ProcessCluster {
+  readonly namespace = `test-${randomBytes(4).toString("hex")}`;
+  readonly port = 20000 + Math.floor(Math.random() * 20000);
+  readonly workers: Worker[] = [];
+  private client: ServiceBroker | null = null;
+
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly redisUrl = REDIS_URL,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  start(service: ServiceName, extraEnv: Record<string, string> = {}): Worker {
+    const nodeId = `${this.namespace}-${service}-${this.workers.filter((w) => w.service === service).length + 1}`;
+    const child = spawn(process.execPath, [SERVER], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        TRANSPORTER: AMQP_URL,
+        REDIS_URL: this.redisUrl,
+        NAMESPACE: this.namespace,
+        PORT: String(this.port),
+        LOG_LEVEL: "info",
+        ...this.env,
+        ...extraEnv,
+        SERVICES: service,
+        NODE_ID: nodeId,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const worker = { service, nodeId, process: child, log: () => log, exited };
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Starts the workers, then waits until the gateway answers and every node sees every service. */
+  async up(counts: Partial<Record<ServiceName, number>>): Promise<void> {
+    for (const [service, count] of Object.entries(counts) as [ServiceName, number][]) {
+      for (let i = 0; i < count; i++) this.start(service);
+    }
+    await eventually(() => request(`${this.url}/statistics`).catch(() => ({ status: 0 })), (answer) => answer.status === 200, 60000, "the gateway");
+    const client = await this.connectClient();
+    await client.waitForServices(Object.keys(counts).filter((name) => name !== "api"), 30000);
+    await eventually(async () => client.registry.getNodeList({ onlyAvailable: true }).length, (nodes) => nodes > this.workers.length, 30000, "every node to be discovered");
+  }
+
+  /** A node of the test's own in the mesh, to call actions of one node (`$node.metrics`). */
+  async connectClient(): Promise<ServiceBroker> {
+    if (this.client) return this.client;
+    this.client = new ServiceBroker({
+      namespace: this.namespace,
+      nodeID: `${this.namespace}-test-client`,
+      transporter: { type: "AMQP", options: { url: AMQP_URL, autoDeleteQueues: 60000 } },
+      disableBalancer: true,
+      logger: false,
+      skipProcessEventRegistration: true,
+    });
+    await this.client.start();
+    return this.client;
+  }
+
+  /** The worker streaming the current run: the holder the stream lease names. */
+  async leaseHolder(): Promise<Worker | undefined> {
+    const redis = new Redis(this.redisUrl);
+    try {
+      const holder = await redis.get(`${this.namespace}:stream:lease`);
+      return this.workers.find((worker) => holder?.startsWith(`${worker.nodeId}@`));
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  kill(worker: Worker, signal: NodeJS.Signals = "SIGKILL"): Promise<number | null> {
+    worker.process.kill(signal);
+    return worker.exited;
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.stop().catch(() => undefined);
+    await Promise.all(this.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).map((w) => this.kill(w, "SIGTERM")));
+    await removeNamespace(this.namespace);
+  }
+
+  /** Counts of pipeline messages one node settled, by queue and outcome, from its `$node.metrics`. */
+  async pipelineCounts(worker: Worker): Promise<Record<string, number>> {
+    const client = await this.connectClient();
+    const metrics = (await client.call("$node.metrics", { includes: ["tweetmesh.pipeline.*"] }, { nodeID: worker.nodeId })) as Array<{
+      name: string;
+      values: Array<{ labels: { queue: string; outcome: string }; value: number }>;
+    }>;
+    const counts: Record<string, number> = {};
+    for (const metric of metrics) for (const value of metric.values) counts[`${value.labels.queue}.${value.labels.outcome}`] = value.value;
+    return counts;
+  }
+}
