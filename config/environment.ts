@@ -49,6 +49,8 @@ export const Environment = z.object({
   /** Tweets per pipeline message, and how long a partial batch may wait before it is sent. */
   BATCH_SIZE: positiveInt("BATCH_SIZE").max(1000, "BATCH_SIZE must be at most 1000").default(200),
   BATCH_LINGER_MS: nonNegativeNumber("BATCH_LINGER_MS").default(20),
+  /** Messages (batches) a pipeline queue holds before publishers wait: bounded growth when consumers fall behind. */
+  QUEUE_MAX_LENGTH: positiveInt("QUEUE_MAX_LENGTH").default(2000),
   /** Deliveries of one pipeline message before it goes to the dead-letter queue. */
   DELIVERY_LIMIT: positiveInt("DELIVERY_LIMIT").default(5),
   TIMELINE_CAP: positiveInt("TIMELINE_CAP").default(800),

@@ -7,12 +7,9 @@ export interface Pipeline {
   topology: PipelineTopology;
 }
 
-/** Batches a queue holds before publishers wait: bounded growth when consumers fall behind. */
-const QUEUE_MAX_LENGTH = 2000;
-
 /** A worker's connection to the tweet pipeline, with the topology of its namespace. */
 export function openPipeline(env: Environment, logger: PipelineLogger): Pipeline {
   const topology = pipelineTopology(env.NAMESPACE);
-  const limits = { deliveryLimit: env.DELIVERY_LIMIT, maxLength: QUEUE_MAX_LENGTH };
+  const limits = { deliveryLimit: env.DELIVERY_LIMIT, maxLength: env.QUEUE_MAX_LENGTH };
   return { connection: new PipelineConnection(env.PIPELINE_URL ?? env.TRANSPORTER, topology, limits, logger), topology };
 }

@@ -1,7 +1,10 @@
 import { once } from "node:events";
 import type { ConfirmChannel } from "amqplib";
-import { Backoff, sleep } from "./backoff";
+import { Backoff, type BackoffPolicy, sleep } from "./backoff";
 import { describe, type PipelineConnection, type PipelineLogger, RECONNECT_POLICY } from "./connection";
+
+/** A full queue (RabbitMQ nacks the publish) frees up as soon as a consumer acks: retry soon. */
+const FULL_QUEUE_POLICY: BackoffPolicy = { initialMs: 20, growth: { kind: "exponential", factor: 2 }, maxMs: 1000 };
 
 /**
  * Publishes pipeline messages durably: persistent, and done only once RabbitMQ confirmed them.
@@ -21,15 +24,19 @@ export class Publisher {
   /** Resolves once confirmed; rejects only when the connection is closed for good. */
   async publish(message: object, messageId: string): Promise<void> {
     const body = Buffer.from(JSON.stringify(message));
-    const backoff = new Backoff(RECONNECT_POLICY);
+    const lost = new Backoff(RECONNECT_POLICY);
+    const full = new Backoff(FULL_QUEUE_POLICY);
     for (;;) {
       try {
         await this.publishOnce(await this.connection.confirmChannel(), body, messageId);
         return;
       } catch (error) {
         if (this.connection.closed.aborted) throw new Error(`pipeline closed before ${messageId} was confirmed`);
-        const delay = backoff.next();
-        this.logger.warn(`Publish of ${messageId} to ${this.exchange} not confirmed (${describe(error)}); retrying in ${delay} ms`);
+        const nacked = describe(error) === "message nacked";
+        const delay = nacked ? full.next() : lost.next();
+        // A full queue is backpressure doing its job, not news for an operator.
+        if (nacked) this.logger.debug(`Publish of ${messageId} to ${this.exchange} refused: queue full; retrying in ${delay} ms`);
+        else this.logger.warn(`Publish of ${messageId} to ${this.exchange} not confirmed (${describe(error)}); retrying in ${delay} ms`);
         await sleep(delay, this.connection.closed);
       }
     }

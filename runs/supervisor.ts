@@ -1,5 +1,6 @@
 import type { Run } from "../contracts/run";
 import type { PipelineLogger } from "../pipeline/connection";
+import { sleep } from "../pipeline/backoff";
 import { describe } from "../pipeline/connection";
 import type { TweetSource } from "../sources/source";
 import type { RunStore } from "../store/run-store";
@@ -13,6 +14,8 @@ export interface SupervisorOptions extends Omit<StreamOptions, "signal"> {
   leaseTtlMs: number;
   /** How often a worker checks the current run and renews or tries the lease. */
   checkIntervalMs: number;
+  /** How long stopping waits for the stream to send what it pulled (a full queue may never take it). */
+  stopGraceMs: number;
 }
 
 interface ActiveStream {
@@ -51,12 +54,16 @@ export class StreamSupervisor {
     return this.checking;
   }
 
-  /** Stops streaming (what was pulled is still sent) and gives the lease up for another worker. */
+  /**
+   * Stops streaming and gives the lease up for another worker. What the stream pulled is sent if the
+   * broker takes it within the grace time; what it does not confirm is not lost: the run's position
+   * only moves past confirmed batches, so the next holder reads those items again.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.checking;
-    await this.halt();
+    await this.halt(undefined, this.options.stopGraceMs);
   }
 
   private async reconcile(): Promise<void> {
@@ -86,6 +93,10 @@ export class StreamSupervisor {
         }
       })
       .catch(async (error) => {
+        if (abort.signal.aborted) {
+          this.logger.warn(`Run ${run.id}: streaming stopped before the broker confirmed the last batch; the next holder resends it (${describe(error)})`);
+          return;
+        }
         this.logger.error(`Run ${run.id}: source failed: ${describe(error)}`);
         await this.runs.end(run.id, "source_failed");
       })
@@ -97,12 +108,12 @@ export class StreamSupervisor {
     this.active = { runId: run.id, abort, done };
   }
 
-  private async halt(why?: string): Promise<void> {
+  private async halt(why?: string, graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     const active = this.active;
     if (!active) return;
     if (why) this.logger.warn(`Run ${active.runId}: streaming stopped: ${why}`);
     active.abort.abort();
-    await active.done;
+    await (Number.isFinite(graceMs) ? Promise.race([active.done, sleep(graceMs)]) : active.done);
     this.active = null;
     await this.runs.releaseStreamLease(this.options.holder).catch(() => undefined);
   }

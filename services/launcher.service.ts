@@ -12,6 +12,7 @@ import { createSource } from "../sources";
 interface LauncherSettings extends ServiceSettingSchema {
   leaseTtlMs: number;
   checkIntervalMs: number;
+  stopGraceMs: number;
 }
 
 /** Starts and stops runs, and streams the current run's source into the pipeline on one worker at a time. */
@@ -28,6 +29,8 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
       leaseTtlMs: 5000,
       /** How often each worker checks the current run and the lease. */
       checkIntervalMs: 1000,
+      /** On shutdown, how long the stream may take to send what it pulled. */
+      stopGraceMs: 5000,
     },
 
     actions: {
@@ -83,6 +86,7 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
           holder: `${this.broker.nodeID}@${hostname()}:${process.pid}`,
           leaseTtlMs: this.settings.leaseTtlMs,
           checkIntervalMs: this.settings.checkIntervalMs,
+          stopGraceMs: this.settings.stopGraceMs,
           batchSize: env.BATCH_SIZE,
           lingerMs: env.BATCH_LINGER_MS,
         },

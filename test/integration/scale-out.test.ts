@@ -33,6 +33,8 @@ async function expectExact(cluster: ProcessCluster, final: RunStatistics, expect
 }
 
 describeReady("scaling out over real processes", () => {
+  jest.setTimeout(180_000);
+
   describe("round-robin", () => {
     const expected = ready ? expectReplay("sample-2013-08-10T1101Z.jsonl.gz", TRACK) : null;
     const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: expected?.file ?? "", REPLAY_RATE: "0", BATCH_SIZE: "10", TIMELINE_CAP: "5000" });
