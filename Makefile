@@ -7,7 +7,7 @@ STATISTICS ?= 1
 TIMELINE ?= 1
 LAUNCHER ?= 1
 
-.PHONY: install build up cluster repl test test-unit test-integration typecheck clean
+.PHONY: install build up cluster repl bench test test-unit test-integration typecheck clean
 
 # `npm install`, not `npm ci`: npm 11's ci refuses our lock file because it does not list the other
 # platforms' optional native packages of jest's resolver; install follows the lock all the same.
@@ -32,6 +32,12 @@ cluster: build
 repl: build
 	$(NODE) node dist/bin/repl.js
 
+## Throughput, latency, RPC and matcher figures with same-run baselines: bench/results/latest.{md,json}.
+bench: build
+	$(NODE) npx tsc -p tsconfig.bench.json
+	cp store/*.lua .bench-build/store/
+	$(NODE) node .bench-build/bench/run.js
+
 typecheck: install
 	$(NODE) npx tsc -p tsconfig.json --noEmit
 
@@ -46,4 +52,4 @@ test-integration: install build
 	$(NODE) npx jest --runInBand test/integration
 
 clean:
-	rm -rf dist node_modules .tools
+	rm -rf dist .bench-build node_modules .tools

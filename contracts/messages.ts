@@ -16,7 +16,7 @@ export const TweetBatch = z.looseObject({
   v: z.literal(1),
   run_id: RunId,
   batch_id: z.string().min(1),
-  /** When the launcher sent the batch (ms since the epoch): the start of ingest-to-counted latency. */
+  /** When the launcher pulled the batch's first item from the source (ms since the epoch): where ingest-to-counted latency starts. */
   sent_at: z.number(),
   tweets: z.array(Tweet),
   deletes: z.array(DeleteNotice).default([]),

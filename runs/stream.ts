@@ -22,42 +22,98 @@ export type StreamEnd = "exhausted" | "aborted";
 
 /**
  * Streams a run's source into the pipeline, from where an earlier holder of the run left off.
- * Batches are sent one at a time and the next items are pulled only once the previous full batch is
- * confirmed: a slow pipeline slows the source down (the pull is the backpressure).
+ * One batch is in flight at a time: items pulled meanwhile gather into the next batch, so batches
+ * grow with the load, and once a full batch waits for the broker the source is not pulled (the pull
+ * is the backpressure).
  */
 export async function streamRun(run: Run, source: TweetSource, sinks: StreamSinks, options: StreamOptions): Promise<StreamEnd> {
-  let position = run.position;
-  let published = run.published;
-  let pending: SourceItem[] = [];
-  let sending: Promise<void> = Promise.resolve();
-  let lingering: NodeJS.Timeout | null = null;
-
-  const send = (): Promise<void> => {
-    if (lingering) clearTimeout(lingering);
-    lingering = null;
-    if (pending.length === 0) return sending;
-    const batch = tweetBatch(run.id, position - pending.length, pending);
-    const progress = { position, published: (published += batch.tweets.length) };
-    pending = [];
-    sending = sending.then(async () => {
-      await sinks.publish(batch);
-      await sinks.recordProgress(progress);
-    });
-    return sending;
-  };
-
+  const batcher = new Batcher(run, sinks, options);
   try {
-    for await (const item of source.items({ signal: options.signal, skip: run.position })) {
-      pending.push(item);
-      position++;
-      if (pending.length >= options.batchSize) await send();
-      else if (!lingering) lingering = setTimeout(() => void send().catch(() => undefined), options.lingerMs);
-    }
-    await send();
+    for await (const item of source.items({ signal: options.signal, skip: run.position })) await batcher.add(item);
+    await batcher.finish();
     return options.signal.aborted ? "aborted" : "exhausted";
   } finally {
-    if (lingering) clearTimeout(lingering);
-    await sending.catch(() => undefined);
+    batcher.close();
+  }
+}
+
+/** Gathers source items into batches and sends them one at a time, each after its predecessor is confirmed. */
+class Batcher {
+  private pending: SourceItem[] = [];
+  private firstPulledAt = 0;
+  private position: number;
+  private published: number;
+  private inFlight: Promise<void> | null = null;
+  private lingering: NodeJS.Timeout | null = null;
+  private failure: { error: unknown } | null = null;
+
+  constructor(
+    private readonly run: Run,
+    private readonly sinks: StreamSinks,
+    private readonly options: Pick<StreamOptions, "batchSize" | "lingerMs">,
+  ) {
+    this.position = run.position;
+    this.published = run.published;
+  }
+
+  /** Takes an item; resolves when the next one may be pulled. */
+  async add(item: SourceItem): Promise<void> {
+    this.throwIfFailed();
+    if (this.pending.length === 0) this.firstPulledAt = Date.now();
+    this.pending.push(item);
+    this.position++;
+    if (this.pending.length < this.options.batchSize) return this.linger();
+    await this.settle();
+    await this.send();
+    this.throwIfFailed();
+  }
+
+  /** Sends what is left and waits for every batch to be confirmed. */
+  async finish(): Promise<void> {
+    await this.settle();
+    await this.send();
+    this.throwIfFailed();
+  }
+
+  close(): void {
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = null;
+  }
+
+  private linger(): void {
+    if (this.lingering || this.inFlight || this.pending.length === 0) return;
+    const waited = Date.now() - this.firstPulledAt;
+    this.lingering = setTimeout(() => void this.send(), Math.max(0, this.options.lingerMs - waited));
+  }
+
+  private send(): Promise<void> {
+    this.close();
+    if (this.inFlight || this.pending.length === 0 || this.failure) return this.inFlight ?? Promise.resolve();
+    const batch = tweetBatch(this.run.id, this.position - this.pending.length, this.pending, this.firstPulledAt);
+    const progress = { position: this.position, published: (this.published += batch.tweets.length) };
+    this.pending = [];
+    this.inFlight = (async () => {
+      await this.sinks.publish(batch);
+      await this.sinks.recordProgress(progress);
+    })().then(
+      () => {
+        this.inFlight = null;
+        this.linger();
+      },
+      (error: unknown) => {
+        this.inFlight = null;
+        this.failure = { error };
+      },
+    );
+    return this.inFlight;
+  }
+
+  private async settle(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
   }
 }
 
@@ -65,12 +121,12 @@ export async function streamRun(run: Run, source: TweetSource, sinks: StreamSink
  * A batch's id is its run and the source range it holds, `start-end`: stable across redeliveries,
  * and different for any other content (a worker that takes a run over may cut batches elsewhere).
  */
-export function tweetBatch(runId: string, start: number, items: readonly SourceItem[]): TweetBatch {
+export function tweetBatch(runId: string, start: number, items: readonly SourceItem[], firstPulledAt = Date.now()): TweetBatch {
   const tweets: Tweet[] = [];
   const deletes: DeleteNotice[] = [];
   for (const item of items) {
     if (item.kind === "tweet") tweets.push(item.tweet);
     else deletes.push(item.notice);
   }
-  return { v: 1, run_id: runId, batch_id: `${runId}:${start}-${start + items.length}`, sent_at: Date.now(), tweets, deletes };
+  return { v: 1, run_id: runId, batch_id: `${runId}:${start}-${start + items.length}`, sent_at: firstPulledAt, tweets, deletes };
 }

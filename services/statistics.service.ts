@@ -7,6 +7,9 @@ import { parseParams } from "../contracts/validation";
 import { WorkerDependencies } from "../dependencies/worker";
 import { currentStatistics, runHistory } from "../runs/statistics";
 
+/** Ingest-to-counted latency of each batch; `$node.metrics` shows its quantiles. */
+export const INGEST_LATENCY_METRIC = "tweetmesh.pipeline.ingest_to_counted";
+
 interface StatisticsSettings extends ServiceSettingSchema {
   prefetch: number;
 }
@@ -32,8 +35,15 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
 
     async started() {
       worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
+      this.broker.metrics.register({
+        name: INGEST_LATENCY_METRIC,
+        type: "histogram",
+        quantiles: [0.5, 0.9, 0.99],
+        description: "ms from the launcher pulling a batch's first tweet to the batch counted",
+      });
       worker.consume("statistics", MatchBatch, this.settings.prefetch, async (batch) => {
-        if ((await worker.runs.countMatches(batch)) === null) this.logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
+        if ((await worker.runs.countMatches(batch)) === null) return this.logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
+        this.broker.metrics.observe(INGEST_LATENCY_METRIC, Date.now() - batch.sent_at);
       });
       await worker.start();
     },

@@ -61,7 +61,7 @@ describe("the HTTP API over a mesh of separate nodes", () => {
     const second = await curlPost(`${mesh.url}/launch`, '{"track": ["game"], "max_tweets": 5}');
     expect(second.body).toMatchObject({ process_started: true, replaced_run_id: first.body.run_id });
 
-    const ended = await eventually(statistics, (figures) => !figures.running, 30000, "max_tweets to end the run");
+    const ended = await eventually(statistics, drained, 30000, "max_tweets to end the run and the pipeline to drain");
     expect(ended).toMatchObject({ run_id: second.body.run_id, amount: 5, end_reason: "max_tweets" });
 
     const history = (await request<RunHistory>(`${mesh.url}/statistics/runs`)).body;
@@ -136,7 +136,8 @@ describe("the HTTP API over a mesh of separate nodes", () => {
     it("the mesh keeps running and a valid launch still works afterwards", async () => {
       const launch = await curlPost(`${mesh.url}/launch`, '{"track": ["bieber"], "max_tweets": 3}');
       expect(launch.status).toBe(200);
-      await eventually(statistics, (figures) => figures.run_id === launch.body.run_id && figures.amount === 3, 30000, "3 matches");
+      const final = await eventually(statistics, (figures) => figures.run_id === launch.body.run_id && drained(figures), 30000, "3 matches");
+      expect(final.amount).toBe(3);
     });
   });
 });

@@ -71,6 +71,11 @@ describeBuilt("the server and REPL processes", () => {
     expect(repl.stdout).toMatch(/running/);
   });
 
+  it("lists the dead-letter queue from the REPL", async () => {
+    const repl = await run(REPL, env, "dead-letters\nexit\n").finished;
+    expect(repl.stdout).toMatch(/^0 dead letters$/m);
+  });
+
   it("drains and exits 0 on SIGTERM, and never logged a credential", async () => {
     server.child.kill("SIGTERM");
     const exit = await server.finished;

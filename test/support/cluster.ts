@@ -7,7 +7,12 @@ import { ServiceBroker } from "moleculer";
 import type { ServiceName } from "../../config/environment";
 import { AMQP_URL, eventually, REDIS_URL, removeNamespace, request } from "./mesh";
 
-const ROOT = path.resolve(__dirname, "../..");
+/** The project's root, whether this file runs from test/support (jest) or a build folder (the bench). */
+function projectRoot(dir = __dirname): string {
+  return existsSync(path.join(dir, "package.json")) || path.dirname(dir) === dir ? dir : projectRoot(path.dirname(dir));
+}
+
+const ROOT = projectRoot();
 export const SERVER = path.join(ROOT, "dist/bin/server.js");
 export const serverBuilt = (): boolean => existsSync(SERVER);
 

@@ -102,6 +102,33 @@ describe("streaming a run", () => {
     await streaming;
   });
 
+  it("keeps one batch in flight: items pulled meanwhile join the next batch", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    const source: TweetSource = {
+      name: "steady",
+      async *items() {
+        for (let i = 0; i < 60; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          yield { kind: "tweet", tweet: tweet(i) };
+        }
+      },
+    };
+    await streamRun(run(), source, {
+      publish: async (batch) => {
+        most = Math.max(most, ++inFlight);
+        sizes.push(batch.tweets.length);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        inFlight--;
+      },
+      recordProgress: async () => {},
+    }, { batchSize: 1000, lingerMs: 1, signal: new AbortController().signal });
+    expect(most).toBe(1);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+  });
+
   it("names a batch by its source range", () => {
     expect(tweetBatch("r", 40, [{ kind: "tweet", tweet: tweet(1) }]).batch_id).toBe("r:40-41");
   });

@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import type { RunStatistics } from "../contracts/actions";
+import type { ServiceName } from "../config/environment";
+import { INGEST_LATENCY_METRIC } from "../services/statistics.service";
+import { ProcessCluster } from "../test/support/cluster";
+import { curlPost, eventually, request } from "../test/support/mesh";
+
+export const BENCH_TRACK = ["bieber", "love", "music", "game", "news", "happy", "today", "world", "football", "movie"];
+
+export interface ThroughputResult {
+  layout: string;
+  tweets: number;
+  matched: number;
+  seconds: number;
+  tweetsPerSecond: number;
+  /** Peak resident memory of each worker during the run, MB. */
+  peakRssMb: Record<string, number>;
+}
+
+export interface LatencyResult {
+  offeredRate: number;
+  seconds: number;
+  tweets: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+type Layout = Partial<Record<ServiceName, number>>;
+
+const statisticsOf = (cluster: ProcessCluster) => () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
+
+/** Tweets per second end to end: generated, filtered, counted in Redis, stored in timelines. */
+export async function measureThroughput(name: string, layout: Layout, tweets: number, progress: (line: string) => void): Promise<ThroughputResult> {
+  const cluster = new ProcessCluster({ GENERATOR_RATE: "10000000", GENERATOR_SEED: "7", LOG_LEVEL: "warn" });
+  try {
+    await cluster.up(layout);
+    const statistics = statisticsOf(cluster);
+    const started = performance.now();
+    await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK }));
+    let lastReport = 0;
+    await eventually(statistics, (figures) => {
+      if (performance.now() - lastReport > 5000) {
+        lastReport = performance.now();
+        progress(`${name}: ${figures.examined.toLocaleString("en")} of ${tweets.toLocaleString("en")} tweets counted`);
+      }
+      return figures.published >= tweets;
+    }, 600_000, `${tweets} tweets published`);
+    await request(`${cluster.url}/stop`, { method: "POST" });
+    const final = await eventually(statistics, (f) => !f.running && !f.streaming && f.examined >= f.published, 600_000, "the pipeline to drain");
+    const seconds = (performance.now() - started) / 1000;
+    const peakRssMb = Object.fromEntries(cluster.workers.map((worker) => [worker.nodeId.replace(`${cluster.namespace}-`, ""), peakRss(worker.process.pid)]));
+    return { layout: name, tweets: final.examined, matched: final.amount, seconds, tweetsPerSecond: final.examined / seconds, peakRssMb };
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** Ingest-to-counted latency at a fixed offered rate, from the statistics worker's histogram. */
+export async function measureLatency(rate: number, seconds: number, progress: (line: string) => void): Promise<LatencyResult> {
+  const cluster = new ProcessCluster({ GENERATOR_RATE: String(rate), GENERATOR_SEED: "7", LOG_LEVEL: "warn" });
+  try {
+    await cluster.up({ api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 });
+    await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK }));
+    progress(`latency: ${rate} tweets/s offered for ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const statisticsWorker = cluster.workers.find((worker) => worker.service === "statistics");
+    const client = await cluster.connectClient();
+    const metrics = (await client.call("$node.metrics", { includes: [INGEST_LATENCY_METRIC] }, { nodeID: statisticsWorker?.nodeId })) as Array<{
+      values: Array<{ quantiles?: Record<string, number> }>;
+    }>;
+    const quantiles = metrics[0]?.values[0]?.quantiles ?? {};
+    const figures = await statisticsOf(cluster)();
+    await request(`${cluster.url}/stop`, { method: "POST" });
+    return { offeredRate: rate, seconds, tweets: figures.examined, p50Ms: quantiles["0.5"] ?? Number.NaN, p99Ms: quantiles["0.99"] ?? Number.NaN };
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** Peak resident set of a process so far (Linux: VmHWM), MB. */
+function peakRss(pid: number | undefined): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}

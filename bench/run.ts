@@ -1,0 +1,138 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Tweet } from "../contracts/tweet";
+import { TweetGenerator } from "../sources/generator";
+import { tweetBatch } from "../runs/stream";
+import { ProcessCluster } from "../test/support/cluster";
+import { AMQP_URL, curlPost, eventually, request } from "../test/support/mesh";
+import { measureBrokerBaseline, type BaselineResult } from "./broker-baseline";
+import { measureMatcher, readCaptures, type MatcherResult } from "./matcher";
+import { BENCH_TRACK, measureLatency, measureThroughput, type LatencyResult, type ThroughputResult } from "./pipeline";
+import { measureBareHttp, measureDirect, measureHttp, type RpcResult } from "./rpc";
+
+/**
+ * `make bench`: how fast the mesh does its job on this machine, each figure beside a baseline
+ * measured in the same run (machines here are shared and noisy, so ratios say more than absolutes).
+ */
+const TWEETS = Number(process.env.BENCH_TWEETS ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BATCH_SIZE = 200;
+const CONCURRENCY = 50;
+const SHARED_DATA = process.env.SHARED_DATA ?? path.resolve(__dirname, "../../../shared/data");
+
+const progress = (line: string) => console.log(`bench: ${line}`);
+
+interface Results {
+  machine: { cpus: string; cores: number; memoryGb: number; node: string; date: string };
+  throughput: ThroughputResult[];
+  baseline: BaselineResult & { tweetsPerSecond: number };
+  latency: LatencyResult;
+  rpc: RpcResult[];
+  matcher: MatcherResult | null;
+}
+
+async function main(): Promise<void> {
+  const machine = {
+    cpus: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+  progress(`${machine.cores} cores (${machine.cpus}), Node ${machine.node}; ${TWEETS.toLocaleString("en")} tweets per throughput run`);
+
+  progress("matcher: 400 phrases over the real captures");
+  const matcher = readCapturesIfPresent();
+
+  const throughput: ThroughputResult[] = [];
+  progress("pipeline, 1 worker per service");
+  throughput.push(await measureThroughput("1 worker per service", { api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 }, TWEETS, progress));
+  progress("pipeline, scaled: 2 filter, 2 statistics, 2 timeline");
+  throughput.push(await measureThroughput("2 filter, 2 statistics, 2 timeline", { api: 1, launcher: 1, filter: 2, statistics: 2, timeline: 2 }, TWEETS, progress));
+
+  progress("baseline: raw amqplib through the same durable hops");
+  const batch = Buffer.from(JSON.stringify(generatedBatch()));
+  const baselineRun = await measureBrokerBaseline(AMQP_URL, Math.ceil(TWEETS / BATCH_SIZE), batch);
+  const baseline = { ...baselineRun, tweetsPerSecond: baselineRun.messagesPerSecond * BATCH_SIZE };
+
+  const latency = await measureLatency(1000, Math.max(SECONDS * 2, 20), progress);
+
+  progress(`RPC: /statistics at ${CONCURRENCY} concurrent clients, ${SECONDS} s each`);
+  const rpc = await measureRpc();
+
+  const results: Results = { machine, throughput, baseline, latency, rpc, matcher };
+  const table = renderTable(results);
+  const folder = path.resolve(__dirname, "../../bench/results");
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(folder, "latest.md"), table);
+  console.log(`\n${table}`);
+  progress(`written to ${path.relative(process.cwd(), folder)}/latest.{md,json}`);
+}
+
+function readCapturesIfPresent(): MatcherResult | null {
+  const dir = path.join(SHARED_DATA, "tweets", "v1");
+  try {
+    return measureMatcher(readCaptures(dir), 400);
+  } catch (error) {
+    progress(`matcher skipped: no captures in ${dir} (${error instanceof Error ? error.message : String(error)})`);
+    return null;
+  }
+}
+
+/** A batch as the launcher sends it: the baseline moves messages of the same size. */
+function generatedBatch() {
+  const generator = new TweetGenerator({ rate: 0, seed: 7, epoch: Date.now() });
+  const items = Array.from({ length: BATCH_SIZE }, (_, index) => ({ kind: "tweet" as const, tweet: Tweet.parse(generator.tweetAt(index)) }));
+  return tweetBatch("bench-run", 0, items);
+}
+
+async function measureRpc(): Promise<RpcResult[]> {
+  const cluster = new ProcessCluster({ GENERATOR_RATE: "2000", LOG_LEVEL: "warn" });
+  try {
+    await cluster.up({ api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 });
+    await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK, max_tweets: 100 }));
+    await eventually(() => request<{ running: boolean; streaming: boolean }>(`${cluster.url}/statistics`), (a) => !a.body.running && !a.body.streaming, 60000, "a finished run");
+    const body = JSON.stringify((await request(`${cluster.url}/statistics`)).body);
+    const gateway = await measureHttp("GET /statistics through the gateway", `${cluster.url}/statistics`, CONCURRENCY, SECONDS);
+    const direct = await measureDirect(await cluster.connectClient(), "statistics.get", CONCURRENCY, SECONDS);
+    const bare = await measureBareHttp(body, CONCURRENCY, SECONDS);
+    return [gateway, direct, bare];
+  } finally {
+    await cluster.stop();
+  }
+}
+
+const number = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "n/a");
+
+function renderTable(results: Results): string {
+  const { machine, throughput, baseline, latency, rpc, matcher } = results;
+  const [gateway, direct, bare] = rpc;
+  const lines = [
+    `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpus}), ${machine.memoryGb} GiB, Node ${machine.node}, RabbitMQ and Redis on the same machine.`,
+    "",
+    "| what | figure | baseline in the same run | ratio |",
+    "|---|---|---|---|",
+    ...throughput.map(
+      (run) =>
+        `| pipeline, ${run.layout}: ${number(run.tweets)} generated tweets, durable, end to end | ${number(run.tweetsPerSecond)} tweets/s | raw amqplib, same ${number(baseline.messages)} messages of ${number(baseline.bytesPerMessage / 1024)} KiB through the same durable hops: ${number(baseline.tweetsPerSecond)} tweets/s | ${ratio(run.tweetsPerSecond, baseline.tweetsPerSecond)} |`,
+    ),
+    `| ingest to counted at ${number(latency.offeredRate)} tweets/s offered | p50 ${number(latency.p50Ms, 1)} ms, p99 ${number(latency.p99Ms, 1)} ms | | |`,
+    gateway && direct ? `| ${gateway.what}, ${CONCURRENCY} concurrent | ${number(gateway.requestsPerSecond)} req/s, p50 ${number(gateway.p50Ms, 1)} ms, p99 ${number(gateway.p99Ms, 1)} ms | ${direct.what}: ${number(direct.requestsPerSecond)} req/s, p99 ${number(direct.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, direct.requestsPerSecond)} |` : "",
+    gateway && bare ? `| ${gateway.what} | | ${bare.what}: ${number(bare.requestsPerSecond)} req/s, p99 ${number(bare.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, bare.requestsPerSecond)} |` : "",
+    matcher ? `| matcher, ${matcher.phrases} phrases, one core, ${number(matcher.tweets)} real tweets | ${number(matcher.overall)} tweets/s (slowest capture ${number(Math.min(...Object.values(matcher.perCapture)))}) | | |` : "| matcher | skipped: no captures | | |",
+    `| peak RSS per worker (throughput runs) | ${throughput.map((run) => `${Math.max(...Object.values(run.peakRssMb))} MB max (${run.layout})`).join("; ")} | | |`,
+    "",
+  ];
+  return lines.filter((line, index) => line !== "" || index === 1 || index === lines.length - 1).join("\n");
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);
