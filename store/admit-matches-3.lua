@@ -10,6 +10,7 @@
   ARGV[1] batch id
   ARGV[2] now, ms since the epoch
   ARGV[3] JSON list of the batch's matched tweet ids, in batch order
+  ARGV[4] seconds the de-duplication state outlives the run's last batch
 
   Returns the JSON list of admitted indexes (0-based) into ARGV[3]; "null" when the run does not exist
 ]]
@@ -38,4 +39,6 @@ end
 -- cjson encodes an empty table as an object: write the empty list by hand.
 local encoded = #admitted == 0 and "[]" or cjson.encode(admitted)
 redis.call("HSET", KEYS[3], ARGV[1], encoded)
+redis.call("EXPIRE", KEYS[2], ARGV[4])
+redis.call("EXPIRE", KEYS[3], ARGV[4])
 return encoded

@@ -9,6 +9,7 @@
   ARGV[1] batch id
   ARGV[2] tweets the filter examined in the batch
   ARGV[3] JSON list of the matched phrases of each admitted match (a list of lists)
+  ARGV[4] seconds the set of counted batch ids outlives the run's last batch
 
   Returns the run's amount after the batch; -1 when the run does not exist
 ]]
@@ -16,6 +17,7 @@ if redis.call("EXISTS", KEYS[1]) == 0 then
   return -1
 end
 if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
+  redis.call("EXPIRE", KEYS[2], ARGV[4])
   local matches = cjson.decode(ARGV[3])
   redis.call("HINCRBY", KEYS[1], "examined", ARGV[2])
   redis.call("HINCRBY", KEYS[1], "amount", #matches)

@@ -58,11 +58,19 @@ export function decodeRun(hash: Record<string, string>): Run {
   });
 }
 
+/**
+ * How long a run's de-duplication state (admitted tweet ids, admission records, counted batch ids)
+ * outlives its last batch: redeliveries come within minutes, and without an end the sets would grow
+ * with every run. The run's figures are kept for good.
+ */
+export const DEDUPLICATION_TTL_SECONDS = 7 * 24 * 3600;
+
 /** The runs of the mesh, kept in Redis so that every launcher and statistics worker is stateless. */
 export class RunStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly deduplicationTtl = DEDUPLICATION_TTL_SECONDS,
   ) {}
 
   /** Starts a run; the active run, if any, ends as "replaced" in the same step. */
@@ -120,7 +128,7 @@ export class RunStore {
     const runId = batch.run_id;
     const keys = [this.keys.run(runId), this.keys.admittedTweets(runId), this.keys.admittedBatches(runId)];
     const ids = JSON.stringify(batch.matches.map((match) => match.tweet.id));
-    const reply = await scripts.admitMatches.run(this.redis, keys, [batch.batch_id, now, ids]);
+    const reply = await scripts.admitMatches.run(this.redis, keys, [batch.batch_id, now, ids, this.deduplicationTtl]);
     const indexes = z.array(z.number().int()).nullable().parse(JSON.parse(String(reply)));
     return indexes?.flatMap((index) => batch.matches[index] ?? []) ?? null;
   }
@@ -130,7 +138,7 @@ export class RunStore {
     const runId = batch.run_id;
     const keys = [this.keys.run(runId), this.keys.countedBatches(runId), this.keys.phraseCounts(runId)];
     const phrases = JSON.stringify(batch.matches.map((match) => match.phrases));
-    const amount = Number(await scripts.countMatches.run(this.redis, keys, [batch.batch_id, batch.examined, phrases]));
+    const amount = Number(await scripts.countMatches.run(this.redis, keys, [batch.batch_id, batch.examined, phrases, this.deduplicationTtl]));
     return amount < 0 ? null : amount;
   }
 

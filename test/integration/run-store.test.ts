@@ -94,6 +94,18 @@ describe("the Redis stores (real Redis)", () => {
       expect(await runs.phraseCounts(run.id)).toEqual({ a: 2, b: 2 });
     });
 
+    it("lets the de-duplication state of a run expire after its last batch", async () => {
+      const { run } = await runs.launch(settings);
+      await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1")] });
+      await runs.countMatches({ run_id: run.id, batch_id: "b0", examined: 1, matches: [match("1")] });
+      for (const key of [keys.admittedTweets(run.id), keys.admittedBatches(run.id), keys.countedBatches(run.id)]) {
+        const ttl = await redis.ttl(key);
+        expect(ttl).toBeGreaterThan(6 * 24 * 3600);
+        expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
+      }
+      expect(await redis.ttl(keys.run(run.id))).toBe(-1);
+    });
+
     it("answers null for a run that does not exist", async () => {
       expect(await runs.admitMatches({ run_id: "gone-1", batch_id: "b0", matches: [match("1")] })).toBeNull();
       expect(await runs.countMatches({ run_id: "gone-1", batch_id: "b0", examined: 1, matches: [] })).toBeNull();
