@@ -1,4 +1,5 @@
 import type { BrokerOptions } from "moleculer";
+import { readBuildInfo } from "./config/build";
 import type { Environment } from "./config/environment";
 
 /**
@@ -20,6 +21,8 @@ export function brokerOptions(env: Environment): BrokerOptions {
   return {
     namespace: env.NAMESPACE,
     nodeID: env.NODE_ID,
+    // Old and new builds run side by side during a deploy: each node says which it is.
+    metadata: { build: readBuildInfo() },
     transporter: {
       type: "AMQP",
       options: {

@@ -1,4 +1,6 @@
-// tsc does not copy non-TypeScript files: the Lua scripts are read at run time beside their loader.
+// After tsc: copy the Lua scripts beside their loader (tsc copies only TypeScript), and stamp the
+// build with its version and git commit, which every node announces in its Moleculer metadata.
+const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -10,3 +12,14 @@ for (const dir of ["store"]) {
     fs.copyFileSync(path.join(root, dir, file), path.join(root, "dist", dir, file));
   }
 }
+
+function gitCommit() {
+  try {
+    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  } catch {
+    return process.env.GIT_COMMIT || "unknown";
+  }
+}
+
+const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+fs.writeFileSync(path.join(root, "dist", "build.json"), `${JSON.stringify({ version, commit: gitCommit() })}\n`);

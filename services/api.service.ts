@@ -1,14 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ServiceSchema } from "moleculer";
+import type { Redis } from "ioredis";
+import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import type { Environment } from "../config/environment";
 import { httpError, notAnObjectBody } from "../gateway/errors";
+import { readiness, versions } from "../gateway/health";
+import { connectRedis } from "../store/redis";
 
 /**
  * The HTTP gateway: the routes of the original Nameko project (`/launch`, `/statistics`) and the
  * mesh's other read endpoints, each a call to a service action over the transporter.
  */
 export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
+  let redis: Redis;
+
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -35,6 +40,9 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
             "GET /statistics": "statistics.get",
             "GET /statistics/runs": "statistics.runs",
             "GET /timeline": "timeline.get",
+            "GET /health": "api.health",
+            "GET /ready": "api.ready",
+            "GET /version": "api.version",
           },
         },
       ],
@@ -46,6 +54,29 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
         res.writeHead(error.code);
         res.end(JSON.stringify(body));
       },
+    },
+
+    actions: {
+      /** Liveness: the gateway process answers. */
+      health: { handler: () => ({ status: "ok" }) },
+      /** Readiness: RabbitMQ, Redis and a worker of each routed service; 503 otherwise. */
+      ready: {
+        async handler(ctx: Context<unknown, { $statusCode?: number }>) {
+          const answer = await readiness(this.broker, redis);
+          if (!answer.ready) ctx.meta.$statusCode = 503;
+          return answer;
+        },
+      },
+      /** This node's build and every reachable node's. */
+      version: { handler() { return versions(this.broker); } },
+    },
+
+    started() {
+      redis = connectRedis(env.REDIS_URL, this.logger);
+    },
+
+    stopped() {
+      redis?.disconnect();
     },
   };
 }

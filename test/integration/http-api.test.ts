@@ -101,6 +101,36 @@ describe("the HTTP API over a mesh of separate nodes", () => {
     expect(seen).toEqual(ordered);
   });
 
+  describe("health, readiness and versions", () => {
+    it("answers liveness", async () => {
+      expect(await request(`${mesh.url}/health`)).toMatchObject({ status: 200, body: { status: "ok" } });
+    });
+
+    it("is ready with RabbitMQ, Redis and a worker of each routed service", async () => {
+      const answer = await request(`${mesh.url}/ready`);
+      expect(answer).toMatchObject({ status: 200, body: { ready: true, checks: { broker: true, redis: true, services: { launcher: true, statistics: true, timeline: true } } } });
+    });
+
+    it("lists the build of every node", async () => {
+      const answer = await request<{ version: string; nodes: Array<{ node: string; version: string; services: string[] }> }>(`${mesh.url}/version`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.version).toMatch(/^\d+\.\d+\.\d+/);
+      const services = answer.body.nodes.flatMap((node) => node.services).sort();
+      expect(services).toEqual(expect.arrayContaining(["api", "filter", "filter", "launcher", "statistics", "timeline"]));
+      expect(answer.body.nodes.every((node) => node.version === answer.body.version)).toBe(true);
+    });
+
+    it("is not ready, with 503, while a routed service has no worker", async () => {
+      const lonely = await TestMesh.start([{ services: ["api"] }]);
+      try {
+        const answer = await request(`${lonely.url}/ready`);
+        expect(answer).toMatchObject({ status: 503, body: { ready: false, checks: { broker: true, redis: true, services: { launcher: false } } } });
+      } finally {
+        await lonely.stop();
+      }
+    });
+  });
+
   describe("bad input gets a 4xx that names the field and the rule", () => {
     it.each([
       ["invalid JSON", "{track: bieber", 400, "INVALID_JSON", "body"],

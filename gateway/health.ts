@@ -1,0 +1,46 @@
+import type { Redis } from "ioredis";
+import type { ServiceBroker } from "moleculer";
+import { z } from "zod";
+import { BuildInfo, readBuildInfo } from "../config/build";
+
+/** The services the gateway routes to: it is ready when each has a worker. */
+const ROUTED_SERVICES = ["launcher", "statistics", "timeline"];
+
+export const Readiness = z.object({
+  ready: z.boolean(),
+  checks: z.object({ broker: z.boolean(), redis: z.boolean(), services: z.record(z.string(), z.boolean()) }),
+});
+export type Readiness = z.infer<typeof Readiness>;
+
+export const NodeBuild = BuildInfo.extend({ node: z.string(), services: z.array(z.string()) });
+export const Versions = BuildInfo.extend({ nodes: z.array(NodeBuild) });
+export type Versions = z.infer<typeof Versions>;
+
+/** Ready: RabbitMQ connected, Redis answering within a second, and a worker for each routed service. */
+export async function readiness(broker: ServiceBroker, redis: Redis): Promise<Readiness> {
+  const redisAnswers = await Promise.race([redis.ping().then(() => true, () => false), new Promise<boolean>((resolve) => setTimeout(resolve, 1000, false))]);
+  const available = new Set(broker.registry.getServiceList({ onlyAvailable: true }).map((service: { name: string }) => service.name));
+  const services = Object.fromEntries(ROUTED_SERVICES.map((name) => [name, available.has(name)]));
+  const checks = { broker: broker.transit?.connected === true, redis: redisAnswers, services };
+  return { ready: checks.broker && checks.redis && Object.values(services).every(Boolean), checks };
+}
+
+const NodeInfo = z.object({
+  id: z.string(),
+  metadata: z.object({ build: BuildInfo.optional() }).loose().optional(),
+  services: z.array(z.object({ name: z.string() }).loose()).default([]),
+});
+
+/** This node's build and every reachable node's: which versions run in the mesh now. */
+export function versions(broker: ServiceBroker): Versions {
+  const nodes = z.array(NodeInfo).parse(broker.registry.getNodeList({ onlyAvailable: true, withServices: true }));
+  return {
+    ...readBuildInfo(),
+    nodes: nodes.map((node) => ({
+      node: node.id,
+      version: node.metadata?.build?.version ?? "unknown",
+      commit: node.metadata?.build?.commit ?? "unknown",
+      services: node.services.map((service) => service.name).filter((name) => !name.startsWith("$")),
+    })),
+  };
+}
