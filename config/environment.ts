@@ -24,7 +24,11 @@ const serviceList = z
       .min(1, "SERVICES must name at least one service"),
   );
 
-export const Environment = z.object({
+const httpUrl = (name: string) => z.string().regex(/^https?:\/\/[^\s/]+\S*$/, `${name} must be an http:// or https:// URL`);
+
+export const STREAM_SOURCES = ["generator", "replay", "x"] as const;
+
+const EnvironmentVariables = z.object({
   /** Moleculer transporter for RPC; also the AMQP broker of the tweet pipeline unless PIPELINE_URL is set. */
   TRANSPORTER: amqpUrl("TRANSPORTER").default("amqp://guest:guest@127.0.0.1:5672"),
   /** AMQP URL of the durable tweet pipeline. */
@@ -40,7 +44,16 @@ export const Environment = z.object({
     .default(""),
   NODE_ID: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
-  STREAM_SOURCE: z.enum(["generator", "replay"], { error: "STREAM_SOURCE must be generator or replay" }).default("generator"),
+  /** Unset: `x` when X_BEARER_TOKEN is set, else `generator`. */
+  STREAM_SOURCE: z.enum(STREAM_SOURCES, { error: "STREAM_SOURCE must be generator, replay or x" }).optional(),
+  /** The X app's bearer token, for the `x` source; never logged nor echoed in an error. */
+  X_BEARER_TOKEN: z.string().optional(),
+  X_API_BASE_URL: httpUrl("X_API_BASE_URL").default("https://api.x.com"),
+  /** Tweets the X source holds while the pipeline is behind; beyond, new tweets are dropped and counted. */
+  X_STREAM_BUFFER: positiveInt("X_STREAM_BUFFER").default(10_000),
+  /** Filtered-stream rule limits of the app's access level (Pro: 1,000 rules of 1,024 characters). */
+  X_MAX_RULES: positiveInt("X_MAX_RULES").default(1000),
+  X_MAX_RULE_LENGTH: positiveInt("X_MAX_RULE_LENGTH").default(1024),
   GENERATOR_RATE: positiveInt("GENERATOR_RATE").default(200),
   /** Unset: a new seed per run, recorded with the run. */
   GENERATOR_SEED: z.coerce.number().int("GENERATOR_SEED must be a whole number").optional(),
@@ -56,6 +69,12 @@ export const Environment = z.object({
   TIMELINE_CAP: positiveInt("TIMELINE_CAP").default(800),
   TWEET_TTL: positiveInt("TWEET_TTL").default(24 * 3600),
 });
+
+export const Environment = EnvironmentVariables.superRefine((env, context) => {
+  if (env.STREAM_SOURCE === "x" && !env.X_BEARER_TOKEN) {
+    context.addIssue({ code: "custom", path: ["X_BEARER_TOKEN"], message: "X_BEARER_TOKEN must be set for STREAM_SOURCE x" });
+  }
+}).transform((env) => ({ ...env, STREAM_SOURCE: env.STREAM_SOURCE ?? (env.X_BEARER_TOKEN ? ("x" as const) : ("generator" as const)) }));
 export type Environment = z.infer<typeof Environment>;
 
 export class ConfigurationError extends Error {

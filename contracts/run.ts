@@ -5,7 +5,7 @@ import { RunId } from "./messages";
 export const EndReason = z.enum(["stopped", "replaced", "duration", "max_tweets", "source_exhausted", "source_failed"]);
 export type EndReason = z.infer<typeof EndReason>;
 
-export const SourceName = z.enum(["generator", "replay"]);
+export const SourceName = z.enum(["generator", "replay", "x"]);
 
 /** A run as kept in Redis: its settings, set at launch, and its figures, updated by the pipeline. */
 export const Run = z.object({

@@ -18,6 +18,9 @@ export interface SupervisorOptions extends Omit<StreamOptions, "signal"> {
   stopGraceMs: number;
 }
 
+/** What the supervisor needs of the run store. */
+export type StreamLedger = Pick<RunStore, "current" | "end" | "holdStreamLease" | "releaseStreamLease">;
+
 interface ActiveStream {
   runId: string;
   abort: AbortController;
@@ -36,7 +39,7 @@ export class StreamSupervisor {
   private stopped = false;
 
   constructor(
-    private readonly runs: RunStore,
+    private readonly runs: StreamLedger,
     private readonly openSource: (run: Run) => TweetSource,
     private readonly sinksFor: (run: Run) => StreamSinks,
     private readonly options: SupervisorOptions,

@@ -8,6 +8,7 @@ import { WorkerDependencies } from "../dependencies/worker";
 import { Launcher } from "../runs/launcher";
 import { StreamSupervisor } from "../runs/supervisor";
 import { createSource } from "../sources";
+import { xRuleKeeper } from "../sources/x-rules";
 
 interface LauncherSettings extends ServiceSettingSchema {
   leaseTtlMs: number;
@@ -68,13 +69,18 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
           generatorEpoch: run.started_at,
           replayFile: env.REPLAY_FILE,
           replayRate: env.REPLAY_RATE,
+          xApi: env.X_BEARER_TOKEN ? { bearerToken: env.X_BEARER_TOKEN, baseUrl: env.X_API_BASE_URL } : undefined,
+          xStreamBuffer: env.X_STREAM_BUFFER,
+          logger: this.logger,
         });
       // Fail at start-up, not at the first launch, when the configured source cannot be opened.
       openSource({ source: env.STREAM_SOURCE, seed: 0, started_at: Date.now() });
       worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       const runs = worker.runs;
       const tweets = worker.publisher("tweetsExchange");
-      launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger);
+      // The x source's rules follow each launch's track before /launch answers.
+      const rules = env.STREAM_SOURCE === "x" ? xRuleKeeper(env, this.logger) : undefined;
+      launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger, rules);
       supervisor = new StreamSupervisor(
         runs,
         openSource,

@@ -2,14 +2,17 @@ import { existsSync, statSync } from "node:fs";
 import { TweetGenerator } from "./generator";
 import { ReplaySource } from "./replay";
 import type { TweetSource } from "./source";
+import { X_API_DEFAULTS, type XApiConfig } from "./x-api";
+import { XStreamSource, type SourceLogger } from "./x-stream";
 
 /** Resolves the configured source, as Moleculer resolves its transporter from the config. */
 
 export type { SourceOptions, TweetSource } from "./source";
 export { TweetGenerator, type GeneratorOptions } from "./generator";
 export { ReplaySource, type ReplayOptions, type ReplayStats } from "./replay";
+export { XStreamSource, type XStreamOptions, type XStreamStats } from "./x-stream";
 
-export const SOURCE_NAMES = ["generator", "replay"] as const;
+export const SOURCE_NAMES = ["generator", "replay", "x"] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export interface SourceConfig {
@@ -23,6 +26,12 @@ export interface SourceConfig {
   replayFile?: string;
   /** Tweets per second of the replay; 0: as fast as the consumer pulls. */
   replayRate: number;
+  /** The X API (X_BEARER_TOKEN, X_API_BASE_URL); required for the x source. */
+  xApi?: Omit<XApiConfig, "requestTimeoutMs"> & Partial<Pick<XApiConfig, "requestTimeoutMs">>;
+  /** Tweets the x source buffers while the pipeline is behind (X_STREAM_BUFFER). */
+  xStreamBuffer?: number;
+  /** Where the x source reports reconnects and dropped tweets. */
+  logger?: SourceLogger;
 }
 
 export class SourceConfigError extends Error {
@@ -36,9 +45,16 @@ export function createSource(config: SourceConfig): TweetSource {
       return new TweetGenerator({ rate: config.generatorRate, seed: config.generatorSeed, epoch: config.generatorEpoch });
     case "replay":
       return new ReplaySource({ file: replayFile(config.replayFile), rate: config.replayRate });
+    case "x":
+      return new XStreamSource({ api: xApi(config.xApi), bufferSize: config.xStreamBuffer, logger: config.logger });
     default:
       throw new SourceConfigError(`unknown source ${String(config.source)}: expected one of ${SOURCE_NAMES.join(", ")}`);
   }
+}
+
+function xApi(api: SourceConfig["xApi"]): XApiConfig {
+  if (!api?.bearerToken) throw new SourceConfigError("the x source needs the X app's bearer token: set X_BEARER_TOKEN");
+  return { ...X_API_DEFAULTS, ...api };
 }
 
 function replayFile(file: string | undefined): string {

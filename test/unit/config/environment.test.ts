@@ -13,6 +13,15 @@ describe("environment", () => {
     });
   });
 
+  it("streams from the X API when only a bearer token is given", () => {
+    expect(readEnvironment({ X_BEARER_TOKEN: "t0ken" }).STREAM_SOURCE).toBe("x");
+    expect(readEnvironment({ X_BEARER_TOKEN: "t0ken", STREAM_SOURCE: "generator" }).STREAM_SOURCE).toBe("generator");
+  });
+
+  it("never echoes the bearer token in an error", () => {
+    expect(() => readEnvironment({ X_BEARER_TOKEN: "s3cret-t0ken", PORT: "x" })).toThrow(/^(?!.*s3cret-t0ken)/);
+  });
+
   it("reads a comma-separated service list", () => {
     expect(readEnvironment({ SERVICES: "filter, statistics" }).SERVICES).toEqual(["filter", "statistics"]);
   });
@@ -24,7 +33,9 @@ describe("environment", () => {
   it.each([
     [{ PORT: "eighty" }, /^invalid configuration: PORT: /],
     [{ SERVICES: "filter,billing" }, /^invalid configuration: SERVICES: SERVICES names one of: api, launcher/],
-    [{ STREAM_SOURCE: "firehose" }, /^invalid configuration: STREAM_SOURCE: STREAM_SOURCE must be generator or replay$/],
+    [{ STREAM_SOURCE: "firehose" }, /^invalid configuration: STREAM_SOURCE: STREAM_SOURCE must be generator, replay or x$/],
+    [{ STREAM_SOURCE: "x" }, /^invalid configuration: X_BEARER_TOKEN: X_BEARER_TOKEN must be set for STREAM_SOURCE x$/],
+    [{ X_API_BASE_URL: "ftp://example" }, /^invalid configuration: X_API_BASE_URL: /],
     [{ GENERATOR_RATE: "0" }, /^invalid configuration: GENERATOR_RATE: GENERATOR_RATE must be greater than 0$/],
     [{ REPLAY_RATE: "-1" }, /^invalid configuration: REPLAY_RATE: REPLAY_RATE must be 0 or more$/],
     [{ TRANSPORTER: "nats://127.0.0.1:4222" }, /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/],

@@ -1,0 +1,122 @@
+import type { Run } from "../../../contracts/run";
+import type { EndReason } from "../../../contracts/run";
+import { StreamSupervisor, type StreamLedger } from "../../../runs/supervisor";
+import type { TweetSource } from "../../../sources/source";
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+
+/** The run store in memory: one current run, one lease with an owner. */
+class FakeLedger implements StreamLedger {
+  run: Run | null = null;
+  leaseHolder: string | null = null;
+  ended: EndReason[] = [];
+
+  async current() {
+    return this.run && { ...this.run };
+  }
+  async end(runId: string, reason: EndReason, now = Date.now()) {
+    if (!this.run || this.run.id !== runId || this.run.ended_at !== null) return false;
+    this.run = { ...this.run, ended_at: now, end_reason: reason };
+    this.ended.push(reason);
+    return true;
+  }
+  async holdStreamLease(holder: string) {
+    if (this.leaseHolder && this.leaseHolder !== holder) return false;
+    this.leaseHolder = holder;
+    return true;
+  }
+  async releaseStreamLease(holder: string) {
+    if (this.leaseHolder === holder) this.leaseHolder = null;
+  }
+}
+
+const newRun = (id: string, overrides: Partial<Run> = {}): Run => ({
+  id, track: ["t"], languages: [], max_tweets: null, duration: null, source: "generator", seed: 1,
+  started_at: Date.now(), ended_at: null, end_reason: null, position: 0, published: 0, examined: 0, amount: 0, ...overrides,
+});
+
+/** A source that yields nothing until aborted, recording which runs it streamed. */
+function idleSource(streamed: string[], run: Run): TweetSource {
+  return {
+    name: "idle",
+    async *items({ signal }) {
+      streamed.push(run.id);
+      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    },
+  };
+}
+
+function supervisor(ledger: FakeLedger, holder: string, streamed: string[], finite = false) {
+  const open = (run: Run): TweetSource => (finite ? { name: "empty", async *items() { streamed.push(run.id); } } : idleSource(streamed, run));
+  return new StreamSupervisor(ledger, open, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
+    holder, leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5,
+  }, quiet);
+}
+
+describe("the stream supervisor", () => {
+  it("streams the current run on the worker that gets the lease, and only there", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1");
+    const streamed: string[] = [];
+    const [a, b] = [supervisor(ledger, "a", streamed), supervisor(ledger, "b", streamed)];
+    await a.check();
+    await b.check();
+    expect(ledger.leaseHolder).toBe("a");
+    expect(streamed).toEqual(["r1"]);
+    await a.stop();
+    expect(ledger.leaseHolder).toBeNull();
+    await b.check();
+    expect(ledger.leaseHolder).toBe("b");
+    expect(streamed).toEqual(["r1", "r1"]);
+    await b.stop();
+  });
+
+  it("switches to a new run, and stops when the run ends", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1");
+    const streamed: string[] = [];
+    const worker = supervisor(ledger, "a", streamed);
+    await worker.check();
+    ledger.run = newRun("r2");
+    await worker.check();
+    expect(streamed).toEqual(["r1", "r2"]);
+    await ledger.end("r2", "stopped");
+    await worker.check();
+    expect(ledger.leaseHolder).toBeNull();
+    await worker.stop();
+  });
+
+  it("stops streaming when another worker holds the lease", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1");
+    const streamed: string[] = [];
+    const worker = supervisor(ledger, "a", streamed);
+    await worker.check();
+    ledger.leaseHolder = "b";
+    await worker.check();
+    expect(ledger.leaseHolder).toBe("b");
+    await worker.stop();
+    expect(ledger.leaseHolder).toBe("b");
+  });
+
+  it("ends a run whose duration has passed, at its start plus the duration", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1", { duration: 2, started_at: Date.now() - 3000 });
+    const worker = supervisor(ledger, "a", []);
+    await worker.check();
+    expect(ledger.run?.end_reason).toBe("duration");
+    expect(ledger.run?.ended_at).toBe((ledger.run?.started_at ?? 0) + 2000);
+    await worker.stop();
+  });
+
+  it("ends the run when its source is exhausted, and gives the lease up", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1", { source: "replay" });
+    const worker = supervisor(ledger, "a", [], true);
+    await worker.check();
+    for (let i = 0; i < 50 && ledger.ended.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(ledger.ended).toEqual(["source_exhausted"]);
+    expect(ledger.leaseHolder).toBeNull();
+    await worker.stop();
+  });
+});
