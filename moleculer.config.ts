@@ -1,5 +1,6 @@
 import type { BrokerOptions } from "moleculer";
 import { readBuildInfo } from "./config/build";
+import { ClosingChannelGuard } from "./config/closing-channel-guard";
 import type { Environment } from "./config/environment";
 
 /**
@@ -41,6 +42,7 @@ export function brokerOptions(env: Environment): BrokerOptions {
     // On SIGTERM, finish the requests in hand before leaving.
     tracking: { enabled: true, shutdownTimeout: 10 * 1000 },
     metrics: { enabled: true, reporter: [] },
+    middlewares: [ClosingChannelGuard],
     // bin/server.ts handles SIGTERM and SIGINT itself: one drain, then exit.
     skipProcessEventRegistration: true,
     heartbeatInterval: 5,

@@ -68,7 +68,12 @@ export const RunStatistics = z.object({
   started_at: z.string().nullable(),
   ended_at: z.string().nullable(),
   end_reason: EndReason.nullable(),
+  /** Why, in words, when the reason alone does not say (e.g. the X API refused the token). */
+  end_detail: z.string().nullable(),
   source: z.string().nullable(),
+  /** A live source's reconnects, and tweets it dropped because the pipeline was behind. */
+  reconnects: z.number().int(),
+  dropped: z.number().int(),
 });
 export type RunStatistics = z.infer<typeof RunStatistics>;
 

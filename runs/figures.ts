@@ -26,7 +26,10 @@ const NO_RUN: RunStatistics = {
   started_at: null,
   ended_at: null,
   end_reason: null,
+  end_detail: null,
   source: null,
+  reconnects: 0,
+  dropped: 0,
 };
 
 /** The figures `/statistics` answers for a run; zeros before any run. */
@@ -47,7 +50,10 @@ export function runStatistics(run: Run | null, perPhrase: Record<string, number>
     started_at: new Date(run.started_at).toISOString(),
     ended_at: run.ended_at === null ? null : new Date(run.ended_at).toISOString(),
     end_reason: run.end_reason,
+    end_detail: run.end_detail,
     source: run.source,
+    reconnects: run.reconnects,
+    dropped: run.dropped,
   };
 }
 

@@ -2,7 +2,7 @@ import type { Run } from "../contracts/run";
 import type { PipelineLogger } from "../pipeline/connection";
 import { sleep } from "../pipeline/backoff";
 import { describe } from "../pipeline/connection";
-import type { TweetSource } from "../sources/source";
+import type { SourceHealth, TweetSource } from "../sources/source";
 import type { RunStore } from "../store/run-store";
 import { elapsedSeconds } from "./figures";
 import { streamRun, type StreamOptions, type StreamSinks } from "./stream";
@@ -19,10 +19,13 @@ export interface SupervisorOptions extends Omit<StreamOptions, "signal"> {
 }
 
 /** What the supervisor needs of the run store. */
-export type StreamLedger = Pick<RunStore, "current" | "end" | "holdStreamLease" | "releaseStreamLease">;
+export type StreamLedger = Pick<RunStore, "current" | "end" | "holdStreamLease" | "releaseStreamLease" | "recordSourceHealth">;
 
 interface ActiveStream {
   runId: string;
+  source: TweetSource;
+  /** The source's health as last added to the run: reports add the difference. */
+  reported: SourceHealth;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -78,6 +81,16 @@ export class StreamSupervisor {
     const holding = await this.runs.holdStreamLease(this.options.holder, this.options.leaseTtlMs);
     if (!holding) return this.active ? this.halt("lease lost to another worker") : undefined;
     if (!this.active) this.begin(run);
+    else await this.reportHealth(this.active);
+  }
+
+  /** Adds what a live source went through since the last report to its run's figures. */
+  private async reportHealth(active: ActiveStream): Promise<void> {
+    const health = active.source.health?.();
+    if (!health) return;
+    const since = { reconnects: health.reconnects - active.reported.reconnects, dropped: health.dropped - active.reported.dropped };
+    active.reported = health;
+    await this.runs.recordSourceHealth(active.runId, since);
   }
 
   private async endIfOverDuration(run: Run): Promise<boolean> {
@@ -89,7 +102,8 @@ export class StreamSupervisor {
   private begin(run: Run): void {
     const abort = new AbortController();
     this.logger.info(`Streaming run ${run.id} from ${run.source}${run.position > 0 ? `, resuming at item ${run.position}` : ""}`);
-    const done = streamRun(run, this.openSource(run), this.sinksFor(run), { ...this.options, signal: abort.signal })
+    const source = this.openSource(run);
+    const done = streamRun(run, source, this.sinksFor(run), { ...this.options, signal: abort.signal })
       .then(async (end) => {
         if (end === "exhausted" && (await this.runs.end(run.id, "source_exhausted"))) {
           this.logger.info(`Run ${run.id}: source exhausted`);
@@ -101,14 +115,16 @@ export class StreamSupervisor {
           return;
         }
         this.logger.error(`Run ${run.id}: source failed: ${describe(error)}`);
-        await this.runs.end(run.id, "source_failed");
+        await this.runs.end(run.id, "source_failed", Date.now(), describe(error));
       })
       .finally(async () => {
-        if (this.active?.done !== done) return;
+        const finished = this.active;
+        if (finished?.done !== done) return;
+        await this.reportHealth(finished).catch(() => undefined);
         this.active = null;
         await this.runs.releaseStreamLease(this.options.holder).catch(() => undefined);
       });
-    this.active = { runId: run.id, abort, done };
+    this.active = { runId: run.id, source, reported: { reconnects: 0, dropped: 0 }, abort, done };
   }
 
   private async halt(why?: string, graceMs = Number.POSITIVE_INFINITY): Promise<void> {

@@ -17,9 +17,18 @@ export interface SourceOptions {
   skip?: number;
 }
 
+/** What a live source went through, for the run's figures. */
+export interface SourceHealth {
+  reconnects: number;
+  /** Tweets dropped because the consumer was behind. */
+  dropped: number;
+}
+
 export interface TweetSource {
   readonly name: string;
   items(options: SourceOptions): AsyncIterable<SourceItem>;
+  /** Live sources only: reconnects and drops so far. */
+  health?(): SourceHealth;
 }
 
 /** A rate of items per second: 0 or Infinity mean as fast as the consumer pulls. */

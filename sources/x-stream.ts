@@ -5,7 +5,7 @@ import { redactUrl } from "../config/environment";
 import type { SourceItem } from "../contracts/tweet";
 import { Backoff, delayFor, sleep, type BackoffPolicy } from "../pipeline/backoff";
 import type { PipelineLogger } from "../pipeline/connection";
-import { assertSkip, type SourceOptions, type TweetSource } from "./source";
+import { assertSkip, type SourceHealth, type SourceOptions, type TweetSource } from "./source";
 import { V2StreamMessage, v2StreamMessageToTweet } from "./v2";
 import { agentFor, describe, xClient, xFailure, XProblem, type XAgent, type XApiConfig } from "./x-api";
 
@@ -287,6 +287,10 @@ export class XStreamSource implements TweetSource {
 
   get dropped(): number {
     return this.drops.dropped;
+  }
+
+  health(): SourceHealth {
+    return { reconnects: this.counts.reconnects, dropped: this.drops.dropped };
   }
 
   get stats(): XStreamStats {

@@ -4,6 +4,7 @@
   KEYS[1] the run's hash
   ARGV[1] now, ms since the epoch
   ARGV[2] end reason
+  ARGV[3] why, in words ("" for none)
 
   Returns 1 ended now, 0 already ended or no such run
 ]]
@@ -11,4 +12,7 @@ if redis.call("EXISTS", KEYS[1]) == 0 or redis.call("HEXISTS", KEYS[1], "ended_a
   return 0
 end
 redis.call("HSET", KEYS[1], "ended_at", ARGV[1], "end_reason", ARGV[2])
+if ARGV[3] ~= "" then
+  redis.call("HSET", KEYS[1], "end_detail", ARGV[3])
+end
 return 1

@@ -30,6 +30,11 @@ export function encodeRun(run: Run): string[] {
     source: run.source,
     seed: run.seed === null ? null : String(run.seed),
     started_at: String(run.started_at),
+    ended_at: run.ended_at === null ? null : String(run.ended_at),
+    end_reason: run.end_reason,
+    end_detail: run.end_detail,
+    reconnects: String(run.reconnects),
+    dropped: String(run.dropped),
     position: String(run.position),
     published: String(run.published),
     examined: String(run.examined),
@@ -55,6 +60,9 @@ export function decodeRun(hash: Record<string, string>): Run {
     published: number("published"),
     examined: number("examined"),
     amount: number("amount"),
+    end_detail: hash.end_detail,
+    reconnects: number("reconnects"),
+    dropped: number("dropped"),
   });
 }
 
@@ -75,7 +83,7 @@ export class RunStore {
 
   /** Starts a run; the active run, if any, ends as "replaced" in the same step. */
   async launch(settings: RunSettings, now = Date.now()): Promise<LaunchResult> {
-    const run: Run = { ...settings, id: newRunId(now), started_at: now, ended_at: null, end_reason: null, position: 0, published: 0, examined: 0, amount: 0 };
+    const run: Run = { ...settings, id: newRunId(now), started_at: now, ended_at: null, end_reason: null, end_detail: null, reconnects: 0, dropped: 0, position: 0, published: 0, examined: 0, amount: 0 };
     for (;;) {
       const seen = (await this.redis.get(this.keys.currentRun)) ?? "";
       const previous = seen ? await this.get(seen) : null;
@@ -86,8 +94,14 @@ export class RunStore {
   }
 
   /** Ends a run if it is still running; answers whether this call ended it. */
-  async end(runId: string, reason: EndReason, now = Date.now()): Promise<boolean> {
-    return (await scripts.endRun.run(this.redis, [this.keys.run(runId)], [now, reason])) === 1;
+  async end(runId: string, reason: EndReason, now = Date.now(), detail = ""): Promise<boolean> {
+    return (await scripts.endRun.run(this.redis, [this.keys.run(runId)], [now, reason, detail])) === 1;
+  }
+
+  /** Adds a live source's reconnects and drops since its last report to the run's figures. */
+  async recordSourceHealth(runId: string, since: { reconnects: number; dropped: number }): Promise<void> {
+    if (since.reconnects === 0 && since.dropped === 0) return;
+    await this.redis.multi().hincrby(this.keys.run(runId), "reconnects", since.reconnects).hincrby(this.keys.run(runId), "dropped", since.dropped).exec();
   }
 
   async get(runId: string): Promise<Run | null> {

@@ -91,6 +91,22 @@ describeWithCaptures("the X API source in the mesh", () => {
     await curlPost(`${mesh.url}/stop`, "{}");
   });
 
+  it("shows reconnects in /statistics, and a refused token ends the run with the reason", async () => {
+    const launched = await launch(["bieber"]);
+    expect(launched.status).toBe(200);
+    await eventually(async () => fake.streaming, (streaming) => streaming, 20000, "the launcher to connect");
+    fake.dropStream();
+    const reconnected = await eventually(statistics, (figures) => figures.reconnects >= 1, 20000, "a reconnect to be counted");
+    expect(reconnected).toMatchObject({ run_id: launched.body.run_id, running: true, dropped: 0 });
+
+    await eventually(async () => fake.streaming, (streaming) => streaming, 20000, "the launcher to reconnect");
+    fake.failNextConnects(401, 10);
+    fake.dropStream();
+    const ended = await eventually(statistics, (figures) => !figures.running, 30000, "the 401 to end the run");
+    expect(ended).toMatchObject({ end_reason: "source_failed", end_detail: expect.stringMatching(/401.*X_BEARER_TOKEN/) });
+    answers.push(JSON.stringify(ended));
+  });
+
   it("never shows the token in a log line or an answer", () => {
     expect(output.length).toBeGreaterThan(0);
     expect(output.filter((line) => line.includes(TOKEN))).toEqual([]);

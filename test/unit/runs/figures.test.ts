@@ -1,24 +1,9 @@
+import { aRun } from "../../support/runs";
 import type { RunStatistics } from "../../../contracts/actions";
 import type { Run } from "../../../contracts/run";
 import { elapsedSeconds, historyTotals, runStatistics, speed } from "../../../runs/figures";
 
-const run = (overrides: Partial<Run> = {}): Run => ({
-  id: "abc-1",
-  track: ["bieber"],
-  languages: [],
-  max_tweets: null,
-  duration: null,
-  source: "generator",
-  seed: 7,
-  started_at: 1_000_000,
-  ended_at: null,
-  end_reason: null,
-  position: 0,
-  published: 0,
-  examined: 0,
-  amount: 0,
-  ...overrides,
-});
+const run = (overrides: Partial<Run> = {}): Run => aRun({ id: "abc-1", seed: 7, ...overrides });
 
 describe("elapsed time", () => {
   it("counts whole seconds since launch while running", () => {

@@ -1,3 +1,4 @@
+import { aRun } from "../../support/runs";
 import type { TweetBatch } from "../../../contracts/messages";
 import type { Run } from "../../../contracts/run";
 import type { SourceItem, Tweet } from "../../../contracts/tweet";
@@ -24,10 +25,7 @@ function listSource(count: number): TweetSource {
   };
 }
 
-const run = (position = 0, published = 0): Run => ({
-  id: "run-1", track: ["t"], languages: [], max_tweets: null, duration: null, source: "replay", seed: null,
-  started_at: 0, ended_at: null, end_reason: null, position, published, examined: 0, amount: 0,
-});
+const run = (position = 0, published = 0): Run => aRun({ track: ["t"], source: "replay", started_at: 0, position, published });
 
 describe("streaming a run", () => {
   it("sends every item in batches and records progress after each confirmed batch", async () => {

@@ -1,3 +1,4 @@
+import { aRun } from "../../support/runs";
 import type { Run } from "../../../contracts/run";
 import type { EndReason } from "../../../contracts/run";
 import { StreamSupervisor, type StreamLedger } from "../../../runs/supervisor";
@@ -10,13 +11,14 @@ class FakeLedger implements StreamLedger {
   run: Run | null = null;
   leaseHolder: string | null = null;
   ended: EndReason[] = [];
+  health = { reconnects: 0, dropped: 0 };
 
   async current() {
     return this.run && { ...this.run };
   }
-  async end(runId: string, reason: EndReason, now = Date.now()) {
+  async end(runId: string, reason: EndReason, now = Date.now(), detail = "") {
     if (!this.run || this.run.id !== runId || this.run.ended_at !== null) return false;
-    this.run = { ...this.run, ended_at: now, end_reason: reason };
+    this.run = { ...this.run, ended_at: now, end_reason: reason, end_detail: detail || null };
     this.ended.push(reason);
     return true;
   }
@@ -25,15 +27,15 @@ class FakeLedger implements StreamLedger {
     this.leaseHolder = holder;
     return true;
   }
+  async recordSourceHealth(_runId: string, since: { reconnects: number; dropped: number }) {
+    this.health = { reconnects: this.health.reconnects + since.reconnects, dropped: this.health.dropped + since.dropped };
+  }
   async releaseStreamLease(holder: string) {
     if (this.leaseHolder === holder) this.leaseHolder = null;
   }
 }
 
-const newRun = (id: string, overrides: Partial<Run> = {}): Run => ({
-  id, track: ["t"], languages: [], max_tweets: null, duration: null, source: "generator", seed: 1,
-  started_at: Date.now(), ended_at: null, end_reason: null, position: 0, published: 0, examined: 0, amount: 0, ...overrides,
-});
+const newRun = (id: string, overrides: Partial<Run> = {}): Run => aRun({ id, track: ["t"], seed: 1, started_at: Date.now(), ...overrides });
 
 /** A source that yields nothing until aborted, recording which runs it streamed. */
 function idleSource(streamed: string[], run: Run): TweetSource {
@@ -118,5 +120,44 @@ describe("the stream supervisor", () => {
     expect(ledger.ended).toEqual(["source_exhausted"]);
     expect(ledger.leaseHolder).toBeNull();
     await worker.stop();
+  });
+
+  it("ends a run whose source failed with the reason in words", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1", { source: "x" });
+    const failing: TweetSource = { name: "x", async *items() { throw new Error("the X API refused the app's bearer token (401): check X_BEARER_TOKEN"); } };
+    const worker = new StreamSupervisor(ledger, () => failing, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
+      holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5,
+    }, quiet);
+    await worker.check();
+    for (let i = 0; i < 50 && ledger.ended.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(ledger.run).toMatchObject({ end_reason: "source_failed", end_detail: expect.stringMatching(/refused the app's bearer token \(401\)/) });
+    await worker.stop();
+  });
+
+  it("adds a live source's reconnects and drops to the run, as differences since the last report", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1", { source: "x" });
+    const health = { reconnects: 0, dropped: 0 };
+    const live: TweetSource = {
+      name: "x",
+      health: () => ({ ...health }),
+      async *items({ signal }) {
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+      },
+    };
+    const worker = new StreamSupervisor(ledger, () => live, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
+      holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5,
+    }, quiet);
+    await worker.check();
+    health.reconnects = 2;
+    await worker.check();
+    health.reconnects = 3;
+    health.dropped = 7;
+    await worker.check();
+    expect(ledger.health).toEqual({ reconnects: 3, dropped: 7 });
+    health.dropped = 9;
+    await worker.stop();
+    expect(ledger.health).toEqual({ reconnects: 3, dropped: 9 });
   });
 });
