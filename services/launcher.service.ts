@@ -8,7 +8,7 @@ import { WorkerDependencies } from "../dependencies/worker";
 import { Launcher } from "../runs/launcher";
 import { StreamSupervisor } from "../runs/supervisor";
 import { createSource } from "../sources";
-import { xRuleKeeper } from "../sources/x-rules";
+import { streamWithRunRules, xRuleKeeper } from "../sources/x-rules";
 
 interface LauncherSettings extends ServiceSettingSchema {
   leaseTtlMs: number;
@@ -75,15 +75,18 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
         });
       // Fail at start-up, not at the first launch, when the configured source cannot be opened.
       openSource({ source: env.STREAM_SOURCE, seed: 0, started_at: Date.now() });
+      // The x source's rules follow each launch's track before /launch answers, and are checked
+      // again by the worker that streams the run.
+      const rules = env.STREAM_SOURCE === "x" ? xRuleKeeper(env, this.logger) : undefined;
+      const streamSource = (run: Run) =>
+        rules && run.source === "x" ? streamWithRunRules(openSource(run), () => rules.apply(run.id, run.track), this.logger) : openSource(run);
       worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       const runs = worker.runs;
       const tweets = worker.publisher("tweetsExchange");
-      // The x source's rules follow each launch's track before /launch answers.
-      const rules = env.STREAM_SOURCE === "x" ? xRuleKeeper(env, this.logger) : undefined;
       launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger, rules);
       supervisor = new StreamSupervisor(
         runs,
-        openSource,
+        streamSource,
         (run) => ({
           publish: (batch) => tweets.publish(batch, batch.batch_id),
           recordProgress: (progress) => runs.recordPublished(run.id, progress),

@@ -3,6 +3,7 @@ import type { TwitterApi } from "twitter-api-v2";
 import { z } from "zod";
 import type { PipelineLogger } from "../pipeline/connection";
 import { describeFailure, xClient, xFailure, XProblem, X_API_DEFAULTS, type XApiConfig, type XFailure } from "./x-api";
+import type { SourceOptions, TweetSource } from "./source";
 
 /**
  * The filtered stream's rules: X delivers only tweets that match the app's rules, so the rules must
@@ -197,4 +198,25 @@ export function xRuleKeeper(
 ): XRuleKeeper {
   const api = new XRulesApi({ ...X_API_DEFAULTS, bearerToken: env.X_BEARER_TOKEN ?? "", baseUrl: env.X_API_BASE_URL });
   return new XRuleKeeper(api, { maxRules: env.X_MAX_RULES, maxRuleLength: env.X_MAX_RULE_LENGTH }, logger);
+}
+
+/**
+ * The X stream, once the app's rules are the run's: the worker that streams checks them before it
+ * connects, so a worker taking a run over, or the later of two launches racing on two workers, puts
+ * them right. The check changes only what differs. If X cannot be reached for it, the stream goes on
+ * with the rules as they are (set at launch) rather than failing the run.
+ */
+export function streamWithRunRules(source: TweetSource, syncRules: () => Promise<void>, logger: Pick<PipelineLogger, "warn">): TweetSource {
+  return {
+    name: source.name,
+    health: source.health?.bind(source),
+    async *items(options: SourceOptions) {
+      try {
+        await syncRules();
+      } catch (error) {
+        logger.warn(`X rules could not be checked before streaming (${error instanceof Error ? error.message : String(error)}); streaming with the rules as they are`);
+      }
+      yield* source.items(options);
+    },
+  };
 }

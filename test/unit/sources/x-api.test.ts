@@ -11,7 +11,8 @@ import {
   type SourceLogger,
   type XStreamOptions,
 } from "../../../sources/x-stream";
-import { ruleLimitProblems, rulesDiff, rulesFor, XApiUnavailableError, XRuleKeeper, XRulesApi, XRulesRejectedError, X_RULE_LIMITS } from "../../../sources/x-rules";
+import { ruleLimitProblems, rulesDiff, rulesFor, streamWithRunRules, XApiUnavailableError, XRuleKeeper, XRulesApi, XRulesRejectedError, X_RULE_LIMITS } from "../../../sources/x-rules";
+import type { TweetSource } from "../../../sources/source";
 import { readEnvironment } from "../../../config/environment";
 import { FakeXApi, invalidRuleReason } from "../../support/fake-x-api";
 import { readV2StreamCapture, v1CaptureAsV2, v2StreamCapturePresent } from "../../support/x-messages";
@@ -424,3 +425,31 @@ function holdStream(url: string): Promise<http.ClientRequest> {
     request.on("error", (error) => (request.destroyed ? undefined : reject(error)));
   });
 }
+
+describe("streaming with the run's rules", () => {
+  const items = (count: number): TweetSource => ({
+    name: "x",
+    async *items() {
+      for (let i = 0; i < count; i++) yield { kind: "delete", notice: { tweet_id: String(i) } };
+    },
+  });
+  const drain = async (source: TweetSource) => {
+    const seen: string[] = [];
+    for await (const item of source.items({ signal: new AbortController().signal })) if (item.kind === "delete") seen.push(item.notice.tweet_id);
+    return seen;
+  };
+
+  it("puts the rules right before the stream's first item", async () => {
+    const order: string[] = [];
+    const source = streamWithRunRules({ name: "x", async *items() { order.push("connected"); yield { kind: "delete", notice: { tweet_id: "1" } }; } }, async () => void order.push("rules"), { warn: () => {} });
+    await drain(source);
+    expect(order).toEqual(["rules", "connected"]);
+  });
+
+  it("streams with the rules as they are when X cannot be reached to check them", async () => {
+    const warnings: string[] = [];
+    const source = streamWithRunRules(items(3), async () => { throw new Error("the X API is unreachable"); }, { warn: (line: string) => void warnings.push(line) });
+    expect(await drain(source)).toEqual(["0", "1", "2"]);
+    expect(warnings).toEqual([expect.stringMatching(/could not be checked before streaming \(the X API is unreachable\)/)]);
+  });
+});
