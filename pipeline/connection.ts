@@ -102,7 +102,8 @@ export class PipelineConnection {
   }
 
   private async connect(): Promise<void> {
-    const connection = await amqp.connect(this.url, { timeout: 5000 });
+    // amqplib leaves Nagle's algorithm on; a batch's confirm should not wait for more bytes.
+    const connection = await amqp.connect(this.url, { timeout: 5000, noDelay: true });
     try {
       const channel = await connection.createConfirmChannel();
       channel.on("error", (error) => this.logger.warn(`Pipeline publish channel error: ${describe(error)}`));
