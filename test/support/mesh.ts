@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import type { Server } from "node:http";
 import amqp from "amqplib";
 import { Redis } from "ioredis";
@@ -168,7 +167,6 @@ export async function eventually<T>(probe: () => Promise<T>, check: (value: T) =
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
 }
 
-export const SHARED_DATA = process.env.SHARED_DATA ?? path.resolve(__dirname, "../../../shared/data");
 
 /** Every id of the current run's timeline, page by page, newest first. */
 export async function wholeTimeline(url: string): Promise<string[]> {

@@ -48,9 +48,10 @@ function idleSource(streamed: string[], run: Run): TweetSource {
   };
 }
 
-function supervisor(ledger: FakeLedger, holder: string, streamed: string[], finite = false) {
-  const open = (run: Run): TweetSource => (finite ? { name: "empty", async *items() { streamed.push(run.id); } } : idleSource(streamed, run));
-  return new StreamSupervisor(ledger, open, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
+/** A supervisor over `open`'s sources; by default each streams nothing until aborted, recording its run. */
+function supervisor(ledger: FakeLedger, holder: string, streamed: string[], finite = false, open?: (run: Run) => TweetSource) {
+  const idle = (run: Run): TweetSource => (finite ? { name: "empty", async *items() { streamed.push(run.id); } } : idleSource(streamed, run));
+  return new StreamSupervisor(ledger, open ?? idle, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
     holder, leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5,
   }, quiet);
 }
@@ -126,9 +127,7 @@ describe("the stream supervisor", () => {
     const ledger = new FakeLedger();
     ledger.run = newRun("r1", { source: "x" });
     const failing: TweetSource = { name: "x", async *items() { throw new Error("the X API refused the app's bearer token (401): check X_BEARER_TOKEN"); } };
-    const worker = new StreamSupervisor(ledger, () => failing, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
-      holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5,
-    }, quiet);
+    const worker = supervisor(ledger, "a", [], false, () => failing);
     await worker.check();
     for (let i = 0; i < 50 && ledger.ended.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(ledger.run).toMatchObject({ end_reason: "source_failed", end_detail: expect.stringMatching(/refused the app's bearer token \(401\)/) });
@@ -146,9 +145,7 @@ describe("the stream supervisor", () => {
         await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
       },
     };
-    const worker = new StreamSupervisor(ledger, () => live, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
-      holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5,
-    }, quiet);
+    const worker = supervisor(ledger, "a", [], false, () => live);
     await worker.check();
     health.reconnects = 2;
     await worker.check();
