@@ -70,12 +70,13 @@ export class ProcessCluster {
     return worker;
   }
 
-  /** Starts the workers, then waits until the gateway answers and every node sees every service. */
+  /** Starts the workers, then waits until the gateway is ready and every node is discovered. */
   async up(counts: Partial<Record<ServiceName, number>>): Promise<void> {
     for (const [service, count] of Object.entries(counts) as [ServiceName, number][]) {
       for (let i = 0; i < count; i++) this.start(service);
     }
-    await eventually(() => request(`${this.url}/statistics`).catch(() => ({ status: 0 })), (answer) => answer.status === 200, 60000, "the gateway");
+    // Ready: the gateway itself sees a worker of each service it routes to (its own discovery).
+    await eventually(() => request(`${this.url}/ready`).catch(() => ({ status: 0 })), (answer) => answer.status === 200, 60000, "the gateway to be ready");
     const client = await this.connectClient();
     await client.waitForServices(Object.keys(counts).filter((name) => name !== "api"), 30000);
     await eventually(async () => client.registry.getNodeList({ onlyAvailable: true }).length, (nodes) => nodes > this.workers.length, 30000, "every node to be discovered");
