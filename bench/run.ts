@@ -5,6 +5,7 @@ import { Tweet } from "../contracts/tweet";
 import { TweetGenerator } from "../sources/generator";
 import { tweetBatch } from "../runs/stream";
 import { ProcessCluster } from "../test/support/cluster";
+import { sharedDataDir } from "../test/support/shared-data";
 import { AMQP_URL, curlPost, eventually, request } from "../test/support/mesh";
 import { measureBrokerBaseline, type BaselineResult } from "./broker-baseline";
 import { measureMatcher, readCaptures, type MatcherResult } from "./matcher";
@@ -19,7 +20,6 @@ const TWEETS = Number(process.env.BENCH_TWEETS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_SIZE = 200;
 const CONCURRENCY = 50;
-const SHARED_DATA = process.env.SHARED_DATA ?? path.resolve(__dirname, "../../../shared/data");
 
 const progress = (line: string) => console.log(`bench: ${line}`);
 
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 }
 
 function readCapturesIfPresent(): MatcherResult | null {
-  const dir = path.join(SHARED_DATA, "tweets", "v1");
+  const dir = path.join(sharedDataDir, "tweets", "v1");
   try {
     return measureMatcher(readCaptures(dir), 400);
   } catch (error) {

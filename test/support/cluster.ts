@@ -5,12 +5,8 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
 import type { ServiceName } from "../../config/environment";
+import { projectRoot } from "./project";
 import { AMQP_URL, eventually, REDIS_URL, removeNamespace, request } from "./mesh";
-
-/** The project's root, whether this file runs from test/support (jest) or a build folder (the bench). */
-function projectRoot(dir = __dirname): string {
-  return existsSync(path.join(dir, "package.json")) || path.dirname(dir) === dir ? dir : projectRoot(path.dirname(dir));
-}
 
 const ROOT = projectRoot();
 export const SERVER = path.join(ROOT, "dist/bin/server.js");

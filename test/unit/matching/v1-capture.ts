@@ -6,10 +6,10 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { z } from "zod";
+import { sharedDataDir } from "../../support/shared-data";
 import type { Tweet, TweetContent } from "../../../contracts/tweet";
 
-/** Where the shared captures live: beside the project, or wherever SHARED_DATA says. */
-export const sharedDataDir = process.env.SHARED_DATA ?? path.resolve(__dirname, "../../../../shared/data");
+export { sharedDataDir };
 export const v1CaptureDir = path.join(sharedDataDir, "tweets", "v1");
 
 export function v1CapturesPresent(): boolean {

@@ -5,7 +5,8 @@ import { performance } from "node:perf_hooks";
 import zlib from "node:zlib";
 import { Tweet, type SourceItem } from "../../../contracts/tweet";
 import { decodeLine, LineSplitter, ReplaySource } from "../../../sources/replay";
-import { describeWithSharedData, sharedPath } from "./shared-data";
+import { sharedPath } from "../../support/shared-data";
+import { describeWithSharedData } from "./describe-shared-data";
 
 const v1Tweet = (id: string, text: string): object => ({
   id_str: id,

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { Tweet } from "../../../contracts/tweet";
 import { indexIncludes, V2Page, V2StreamMessage, v2PageToTweets, v2StreamMessageToTweet, v2TweetToTweet, type V2Tweet } from "../../../sources/v2";
-import { describeWithSharedData, sharedPath } from "./shared-data";
+import { sharedPath } from "../../support/shared-data";
+import { describeWithSharedData } from "./describe-shared-data";
 
 const users = [
   { id: "1", username: "alice", name: "Alice", verified: false },

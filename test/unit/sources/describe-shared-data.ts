@@ -1,14 +1,5 @@
-/**
- * The shared real captures live beside the project (or wherever SHARED_DATA says), never in it:
- * tests on them skip, saying why, when they are absent.
- */
 import fs from "node:fs";
-import path from "node:path";
-
-export const sharedDataDir = process.env.SHARED_DATA ?? path.resolve(__dirname, "../../../../shared/data");
-
-/** A file or folder of the shared data, e.g. `tweets/v1`. */
-export const sharedPath = (relative: string): string => path.join(sharedDataDir, relative);
+import { sharedPath } from "../../support/shared-data";
 
 /** `describe` when the shared `relative` path exists, else a skipped `describe` whose title says what is missing. */
 export function describeWithSharedData(title: string, relative: string, body: () => void): void {
