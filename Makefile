@@ -7,7 +7,7 @@ STATISTICS ?= 1
 TIMELINE ?= 1
 LAUNCHER ?= 1
 
-.PHONY: install build up cluster repl bench test test-unit test-integration typecheck clean
+.PHONY: install build up cluster rolling-deploy repl bench test test-unit test-integration typecheck clean
 
 # `npm install`, not `npm ci`: npm 11's ci refuses our lock file because it does not list the other
 # platforms' optional native packages of jest's resolver; install follows the lock all the same.
@@ -27,6 +27,10 @@ up: build
 ## One process per worker: make cluster FILTER=3 STATISTICS=2 TIMELINE=2 LAUNCHER=2 (Ctrl-C drains and stops all).
 cluster: build
 	API=$(API) FILTER=$(FILTER) STATISTICS=$(STATISTICS) TIMELINE=$(TIMELINE) LAUNCHER=$(LAUNCHER) $(NODE) scripts/cluster.sh
+
+## Replaces every worker of the running `make cluster` with this build, one at a time (build first).
+rolling-deploy: build
+	$(NODE) node dist/bin/rolling-deploy.js --state .cluster/workers
 
 ## A REPL node joined to the running mesh (`nameko shell`).
 repl: build

@@ -2,6 +2,7 @@ import type { BrokerOptions } from "moleculer";
 import { readBuildInfo } from "./config/build";
 import { ClosingChannelGuard } from "./config/closing-channel-guard";
 import type { Environment } from "./config/environment";
+import { DrainingAmqpTransporter } from "./lifecycle/request-queues";
 
 /**
  * Retries for idempotent actions (the reads). A request can be rejected although another worker
@@ -31,17 +32,15 @@ export function brokerOptions(env: Environment): BrokerOptions {
     nodeID: env.NODE_ID,
     // Old and new builds run side by side during a deploy: each node says which it is.
     metadata: { build: readBuildInfo() },
-    transporter: {
-      type: "AMQP",
-      options: {
-        url: env.TRANSPORTER,
-        // Requests one worker handles at once; RabbitMQ holds the rest for the next free worker.
-        prefetch: 64,
-        // Request queues outlive a deploy's gap between old and new workers.
-        autoDeleteQueues: 10 * 60 * 1000,
-        ...AMQP_SOCKET,
-      },
-    },
+    // Moleculer's AMQP transporter, which can stop taking requests before the node stops (lifecycle/).
+    transporter: new DrainingAmqpTransporter({
+      url: env.TRANSPORTER,
+      // Requests one worker handles at once; RabbitMQ holds the rest for the next free worker.
+      prefetch: 64,
+      // Request queues outlive a deploy's gap between old and new workers.
+      autoDeleteQueues: 10 * 60 * 1000,
+      ...AMQP_SOCKET,
+    }),
     disableBalancer: true,
     logger: { type: "Console", options: { level: env.LOG_LEVEL, formatter: "short", colors: process.stdout.isTTY } },
     // Actions validate their params with zod (contracts/actions.ts).

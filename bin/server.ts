@@ -1,5 +1,7 @@
 import { ServiceBroker } from "moleculer";
 import { ConfigurationError, readEnvironment, type Environment, type ServiceName } from "../config/environment";
+import { drainAndStop } from "../lifecycle/drain";
+import { brokerProbe, serveProbes } from "../lifecycle/probes";
 import { brokerOptions } from "../moleculer.config";
 import { apiService } from "../services/api.service";
 import { filterService } from "../services/filter.service";
@@ -33,10 +35,16 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const broker = await startNode(env);
+  let draining = false;
+  const probes = env.HEALTH_PORT === undefined ? null : await serveProbes(env.HEALTH_PORT, brokerProbe(broker, () => draining));
   const shutdown = (signal: string) => {
     broker.logger.info(`${signal}: draining and stopping`);
-    broker.stop().then(
-      () => process.exit(0),
+    draining = true;
+    drainAndStop(broker).then(
+      () => {
+        probes?.close();
+        process.exit(0);
+      },
       (error) => {
         broker.logger.error("Shutdown failed:", error);
         process.exit(1);

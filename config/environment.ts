@@ -66,6 +66,10 @@ const EnvironmentVariables = z.object({
   QUEUE_MAX_LENGTH: positiveInt("QUEUE_MAX_LENGTH").default(2000),
   /** Deliveries of one pipeline message before it goes to the dead-letter queue. */
   DELIVERY_LIMIT: positiveInt("DELIVERY_LIMIT").default(5),
+  /** Port of a node's own `/health` and `/ready` probes (nodes without a gateway); unset: none. */
+  HEALTH_PORT: z.coerce.number().int("HEALTH_PORT must be a whole number").min(1, "HEALTH_PORT must be 1 to 65535").max(65535, "HEALTH_PORT must be 1 to 65535").optional(),
+  /** How long a leaving gateway answers while `/ready` says 503, so that load balancers stop sending to it. */
+  DRAIN_DELAY_MS: nonNegativeNumber("DRAIN_DELAY_MS").max(60_000, "DRAIN_DELAY_MS must be at most 60000").default(0),
   TIMELINE_CAP: positiveInt("TIMELINE_CAP").default(800),
   TWEET_TTL: positiveInt("TWEET_TTL").default(24 * 3600),
 });

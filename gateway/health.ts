@@ -8,7 +8,13 @@ const ROUTED_SERVICES = ["launcher", "statistics", "timeline"];
 
 export const Readiness = z.object({
   ready: z.boolean(),
-  checks: z.object({ broker: z.boolean(), redis: z.boolean(), services: z.record(z.string(), z.boolean()) }),
+  checks: z.object({
+    broker: z.boolean(),
+    redis: z.boolean(),
+    services: z.record(z.string(), z.boolean()),
+    /** The gateway is leaving (a deploy or a scale-down): load balancers should stop sending to it. */
+    draining: z.boolean().default(false),
+  }),
 });
 export type Readiness = z.infer<typeof Readiness>;
 
@@ -16,13 +22,13 @@ export const NodeBuild = BuildInfo.extend({ node: z.string(), services: z.array(
 export const Versions = BuildInfo.extend({ nodes: z.array(NodeBuild) });
 export type Versions = z.infer<typeof Versions>;
 
-/** Ready: RabbitMQ connected, Redis answering within a second, and a worker for each routed service. */
-export async function readiness(broker: ServiceBroker, redis: Redis): Promise<Readiness> {
+/** Ready: not draining, RabbitMQ connected, Redis answering within a second, and a worker for each routed service. */
+export async function readiness(broker: ServiceBroker, redis: Redis, draining: boolean): Promise<Readiness> {
   const redisAnswers = await Promise.race([redis.ping().then(() => true, () => false), new Promise<boolean>((resolve) => setTimeout(resolve, 1000, false))]);
   const available = new Set(broker.registry.getServiceList({ onlyAvailable: true }).map((service: { name: string }) => service.name));
   const services = Object.fromEntries(ROUTED_SERVICES.map((name) => [name, available.has(name)]));
-  const checks = { broker: broker.transit?.connected === true, redis: redisAnswers, services };
-  return { ready: checks.broker && checks.redis && Object.values(services).every(Boolean), checks };
+  const checks = { broker: broker.transit?.connected === true, redis: redisAnswers, services, draining };
+  return { ready: !draining && checks.broker && checks.redis && Object.values(services).every(Boolean), checks };
 }
 
 const NodeInfo = z.object({

@@ -1,29 +1,44 @@
 #!/usr/bin/env bash
 # A local cluster of the mesh: one process per worker, as `docker compose --scale` would run them.
-#   make cluster FILTER=3 STATISTICS=2 TIMELINE=2 LAUNCHER=2 [API=1]
-# Logs go to .cluster/<service>-<n>.log; Ctrl-C stops every worker with SIGTERM (each drains first).
+#   make cluster FILTER=3 STATISTICS=2 TIMELINE=2 LAUNCHER=2 [API=2]
+# Logs go to .cluster/<node id>.log, and the workers to .cluster/workers (service, node id, pid,
+# probe port), which `make rolling-deploy` reads and rewrites as it replaces them. Gateways share
+# PORT (SO_REUSEPORT on Linux). Ctrl-C stops every worker with SIGTERM (each drains first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 declare -A workers=([api]="${API:-1}" [launcher]="${LAUNCHER:-1}" [filter]="${FILTER:-1}" [statistics]="${STATISTICS:-1}" [timeline]="${TIMELINE:-1}")
+state=.cluster/workers
+probe_port=${PROBE_PORT_BASE:-9100}
 mkdir -p .cluster
-pids=()
+: >"$state"
+
+live_pids() {
+  local pid
+  for pid in $(awk '{print $3}' "$state"); do
+    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+  done
+}
 
 stop() {
-  echo "cluster: stopping ${#pids[@]} workers (SIGTERM, each drains)"
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
+  local pids
+  pids=$(live_pids)
+  echo "cluster: stopping $(echo "$pids" | wc -w) workers (SIGTERM, each drains)"
+  # shellcheck disable=SC2086 # one pid per word
+  kill -TERM $pids 2>/dev/null || true
+  while [ -n "$(live_pids)" ]; do sleep 0.2; done
   exit 0
 }
 trap stop INT TERM
 
 for service in api launcher filter statistics timeline; do
   for n in $(seq 1 "${workers[$service]}"); do
-    port=$(( ${PORT:-8004} + n - 1 ))
-    SERVICES=$service NODE_ID="${NAMESPACE:+$NAMESPACE-}$service-$n" PORT=$port node dist/bin/server.js >".cluster/$service-$n.log" 2>&1 &
-    pids+=($!)
-    if [ "$service" = api ]; then echo "cluster: gateway $n on :$port"; fi
+    node_id="${NAMESPACE:+$NAMESPACE-}$service-$n"
+    SERVICES=$service NODE_ID=$node_id PORT=${PORT:-8004} HEALTH_PORT=$probe_port node dist/bin/server.js >".cluster/$node_id.log" 2>&1 &
+    echo "$service $node_id $! $probe_port" >>"$state"
+    probe_port=$((probe_port + 1))
   done
 done
-echo "cluster: ${#pids[@]} workers (${workers[api]} api, ${workers[launcher]} launcher, ${workers[filter]} filter, ${workers[statistics]} statistics, ${workers[timeline]} timeline); logs in .cluster/"
-wait "${pids[@]}"
+echo "cluster: ${workers[api]} api (on :${PORT:-8004}), ${workers[launcher]} launcher, ${workers[filter]} filter, ${workers[statistics]} statistics, ${workers[timeline]} timeline; logs and $state in .cluster/"
+# Runs until every worker has exited; a rolling deploy replaces them meanwhile, so follow the state file.
+while [ -n "$(live_pids)" ]; do sleep 1 & wait $!; done

@@ -1,11 +1,16 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import type { Environment } from "../config/environment";
 import { httpError, notAnObjectBody } from "../gateway/errors";
 import { readiness, versions } from "../gateway/health";
+import { closeGracefully, listenShared } from "../gateway/listener";
+import { DRAINING_EVENT } from "../lifecycle/drain";
 import { connectRedis } from "../store/redis";
+
+/** How long requests in progress may take to finish once the gateway stops accepting. */
+const HTTP_DRAIN_MS = 10_000;
 
 /**
  * The HTTP gateway: the routes of the original Nameko project (`/launch`, `/statistics`) and the
@@ -13,6 +18,8 @@ import { connectRedis } from "../store/redis";
  */
 export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
   let redis: Redis;
+  let server: Server | undefined;
+  let draining = false;
 
   return {
     name: "api",
@@ -21,6 +28,8 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
     settings: {
       port: env.PORT,
       ip: "0.0.0.0",
+      // The service listens itself (gateway/listener.ts): a shared port, and a drain before it stops.
+      server: false,
       // One line per request is for debugging, not for an operator's default view.
       logRequest: "debug",
       logResponse: "debug",
@@ -62,7 +71,7 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
       /** Readiness: RabbitMQ, Redis and a worker of each routed service; 503 otherwise. */
       ready: {
         async handler(ctx: Context<unknown, { $statusCode?: number }>) {
-          const answer = await readiness(this.broker, redis);
+          const answer = await readiness(this.broker, redis, draining);
           if (!answer.ready) ctx.meta.$statusCode = 503;
           return answer;
         },
@@ -71,11 +80,24 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
       version: { handler() { return versions(this.broker); } },
     },
 
-    started() {
-      redis = connectRedis(env.REDIS_URL, this.logger);
+    events: {
+      /** Leaving: say not ready, give load balancers DRAIN_DELAY_MS to notice, then stop accepting and finish the requests in hand. */
+      async [DRAINING_EVENT]() {
+        draining = true;
+        if (env.DRAIN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.DRAIN_DELAY_MS));
+        if (server) await closeGracefully(server, HTTP_DRAIN_MS);
+        this.logger.info("API Gateway drained");
+      },
     },
 
-    stopped() {
+    async started() {
+      redis = connectRedis(env.REDIS_URL, this.logger);
+      server = await listenShared((this as unknown as { httpHandler: RequestListener }).httpHandler, env.PORT, "0.0.0.0");
+      this.logger.info(`API Gateway listening on http://0.0.0.0:${env.PORT}`);
+    },
+
+    async stopped() {
+      if (server) await closeGracefully(server, HTTP_DRAIN_MS);
       redis?.disconnect();
     },
   };

@@ -1,0 +1,56 @@
+import { createServer, type Server } from "node:http";
+import type { ServiceBroker } from "moleculer";
+
+/** What a probe answers: liveness is the process answering; readiness is the node able to work. */
+export interface NodeProbe {
+  ready(): Promise<boolean>;
+}
+
+/**
+ * Liveness and readiness over HTTP for nodes without a gateway (Kubernetes probes, the rolling-deploy
+ * script): `GET /health` answers while the process runs; `GET /ready` answers 200 once the node is
+ * started and connected and not draining, 503 otherwise.
+ */
+export function serveProbes(port: number, probe: NodeProbe): Promise<Server> {
+  const server = createServer((req, res) => {
+    const answer = (status: number, body: object) => {
+      res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", Connection: "close" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== "GET") return answer(405, { error: "only GET is answered here" });
+    if (req.url === "/health") return answer(200, { status: "ok" });
+    if (req.url === "/ready") {
+      probe.ready().then(
+        (ready) => answer(ready ? 200 : 503, { ready }),
+        () => answer(503, { ready: false }),
+      );
+      return;
+    }
+    answer(404, { error: "probes are GET /health and GET /ready" });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "0.0.0.0", () => resolve(server));
+  });
+}
+
+interface GatewayReadiness {
+  ready: boolean;
+}
+
+/**
+ * A node is ready while its broker runs, is connected to the transporter, and is not draining; a
+ * node running the gateway, when the gateway's own readiness (Redis, a worker of each routed
+ * service) says so too.
+ */
+export function brokerProbe(broker: ServiceBroker, draining: () => boolean): NodeProbe {
+  return {
+    async ready() {
+      if (!broker.started || broker.stopping || draining() || broker.transit?.connected !== true) return false;
+      const gatewayReady = broker.getLocalService("api")?.actions.ready;
+      if (!gatewayReady) return true;
+      const answer = (await gatewayReady({})) as GatewayReadiness;
+      return answer.ready;
+    },
+  };
+}
