@@ -93,6 +93,8 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
     async started() {
       redis = connectRedis(env.REDIS_URL, this.logger);
       server = await listenShared((this as unknown as { httpHandler: RequestListener }).httpHandler, env.PORT, "0.0.0.0");
+      // As moleculer-web keeps it: the service's `server` is its HTTP server.
+      Object.assign(this, { server });
       this.logger.info(`API Gateway listening on http://0.0.0.0:${env.PORT}`);
     },
 
