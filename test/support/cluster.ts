@@ -15,6 +15,8 @@ export const serverBuilt = (): boolean => existsSync(SERVER);
 export interface Worker {
   service: ServiceName;
   nodeId: string;
+  /** Where its `/health` and `/ready` probes answer (HEALTH_PORT). */
+  probePort: number;
   process: ChildProcess;
   log: () => string;
   exited: Promise<number | null>;
@@ -33,6 +35,8 @@ export class ProcessCluster {
   constructor(
     private readonly env: Record<string, string>,
     private readonly redisUrl = REDIS_URL,
+    /** The built server the workers run: this tree's, or an earlier release's. */
+    private readonly server = SERVER,
   ) {}
 
   get url(): string {
@@ -41,19 +45,16 @@ export class ProcessCluster {
 
   start(service: ServiceName, extraEnv: Record<string, string> = {}): Worker {
     const nodeId = `${this.namespace}-${service}-${this.workers.filter((w) => w.service === service).length + 1}`;
-    const child = spawn(process.execPath, [SERVER], {
+    const probePort = 41000 + Math.floor(Math.random() * 20000);
+    const child = spawn(process.execPath, [this.server], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? "",
-        TRANSPORTER: AMQP_URL,
-        REDIS_URL: this.redisUrl,
-        NAMESPACE: this.namespace,
-        PORT: String(this.port),
-        LOG_LEVEL: "info",
-        ...this.env,
+        ...this.workerEnvironment(),
         ...extraEnv,
         SERVICES: service,
         NODE_ID: nodeId,
+        HEALTH_PORT: String(probePort),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -61,7 +62,7 @@ export class ProcessCluster {
     child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    const worker = { service, nodeId, process: child, log: () => log, exited };
+    const worker = { service, nodeId, probePort, process: child, log: () => log, exited };
     this.workers.push(worker);
     return worker;
   }
@@ -102,6 +103,11 @@ export class ProcessCluster {
     } finally {
       redis.disconnect();
     }
+  }
+
+  /** The environment its workers run with: what a script starting more of them must pass on. */
+  workerEnvironment(): Record<string, string> {
+    return { TRANSPORTER: AMQP_URL, REDIS_URL: this.redisUrl, NAMESPACE: this.namespace, PORT: String(this.port), LOG_LEVEL: "info", ...this.env };
   }
 
   kill(worker: Worker, signal: NodeJS.Signals = "SIGKILL"): Promise<number | null> {
