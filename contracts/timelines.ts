@@ -9,18 +9,27 @@ import { Author, TweetId } from "./tweet";
  * phrase, per author and per subscriber (home), single tweets, and subscribers' follows.
  */
 
-export const SubscriberId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a subscriber id must be 1 to 64 letters, digits, '_' or '-'");
+/**
+ * The REPL reads `--id 123` as a number: a whole number within a double's exact range is taken as its
+ * digits. Larger ones have lost digits already and fail their schema; give them as strings.
+ */
+const digitsOf = (value: unknown): unknown => (typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value);
+
+export const SubscriberId = z.preprocess(digitsOf, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a subscriber id must be 1 to 64 letters, digits, '_' or '-'"));
 
 /**
  * An author as follows and author timelines name one: `123` by numeric user id, `@name` by screen
  * name, lowercase since screen names are case-insensitive. All digits is a user id; `@123` forces a
  * screen name.
  */
-export const AuthorRef = z
-  .string()
-  .trim()
-  .regex(/^(\d{1,20}|@?[A-Za-z0-9_]{1,50})$/, "an author must be a screen name (letters, digits and '_', optionally after '@') or a numeric user id")
-  .transform(authorRef);
+export const AuthorRef = z.preprocess(
+  digitsOf,
+  z
+    .string()
+    .trim()
+    .regex(/^(\d{1,20}|@?[A-Za-z0-9_]{1,50})$/, "an author must be a screen name (letters, digits and '_', optionally after '@') or a numeric user id")
+    .transform(authorRef),
+);
 
 export function authorRef(author: string): string {
   return /^\d+$/.test(author) ? author : screenNameRef(author.replace(/^@/, ""));
@@ -32,7 +41,10 @@ export function screenNameRef(screenName: string): string {
 }
 
 /** A list, or one comma-separated string as the REPL and a query string give it. */
-const commaList = (value: unknown): unknown => (typeof value === "string" ? value.split(",").map((item) => item.trim()) : value);
+const commaList = (value: unknown): unknown => {
+  if (typeof value === "number") return [value];
+  return typeof value === "string" ? value.split(",").map((item) => item.trim()) : value;
+};
 
 const FollowedAuthors = z.preprocess(commaList, z.array(AuthorRef).max(100, "authors may name at most 100 authors at once"));
 const FollowedPhrases = z.preprocess(commaList, z.array(TrackPhrase.transform(normalizePhrase)).max(400, "track may name at most 400 phrases at once"));
@@ -86,7 +98,7 @@ export type AuthorTimelineParams = z.infer<typeof AuthorTimelineParams>;
 export const HomeTimelineParams = PageParams.extend({ subscriber: SubscriberId }).refine(exclusiveRuns, EXCLUSIVE_RUNS);
 export type HomeTimelineParams = z.infer<typeof HomeTimelineParams>;
 
-export const TweetParams = z.object({ id: TweetId });
+export const TweetParams = z.object({ id: z.preprocess(digitsOf, TweetId) });
 
 /** A tweet as timelines show it: its body joined in at read time. */
 export const HydratedTweet = z.object({

@@ -52,19 +52,18 @@ export class TimelineStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly limits: TimelineLimits,
-    private readonly commandsPerPipeline = COMMANDS_PER_PIPELINE,
   ) {}
 
   /**
    * Fans one batch of matches out to their timelines and applies its delete notices: one round trip
    * reads the follower sets, tombstones and delete records, then the writes go in pipelines of
-   * `commandsPerPipeline` commands, one after the other.
+   * `COMMANDS_PER_PIPELINE` commands, one after the other.
    */
   async add(runId: string, matches: readonly Match[], deletes: readonly DeleteNotice[]): Promise<void> {
     if (matches.length === 0 && deletes.length === 0) return;
     const reads = await this.readBeforeFanOut(matches, deletes);
     const commands = batchWrites(this.keys, this.limits, runId, matches, deletes, reads);
-    for (const pipeline of inPipelines(commands, this.commandsPerPipeline)) await execute(this.redis.pipeline(pipeline));
+    for (const pipeline of inPipelines(commands, COMMANDS_PER_PIPELINE)) await execute(this.redis.pipeline(pipeline));
   }
 
   /** A page of a run's timeline, or of one of its track phrases', newest first (`timeline.get`). */

@@ -25,6 +25,12 @@ describe("follow params", () => {
     expect(parseParams(FollowParams, { id: "a-1_b", authors: "bieber, 42", track: "love" })).toMatchObject({ authors: ["@bieber", "42"], track: ["love"] });
   });
 
+  it("take the numbers the REPL makes of digits", () => {
+    expect(parseParams(FollowParams, { id: 7, authors: 12345 })).toMatchObject({ id: "7", authors: ["12345"] });
+    expect(parseParams(TweetParams, { id: 366543519 })).toEqual({ id: "366543519" });
+    expect(fields(TweetParams, { id: 366543519431065600 })).toEqual(["id"]);
+  });
+
   it.each([
     ["an empty body", { id: "alice" }, "authors"],
     ["empty lists", { id: "alice", authors: [], track: [] }, "authors"],
@@ -32,7 +38,7 @@ describe("follow params", () => {
     ["a subscriber id too long", { id: "a".repeat(65), authors: ["bieber"] }, "id"],
     ["a bad author", { id: "alice", authors: ["bie ber!"] }, "authors.0"],
     ["a phrase with a comma inside a list", { id: "alice", track: ["a,b"] }, "track.0"],
-    ["authors of the wrong type", { id: "alice", authors: 42 }, "authors"],
+    ["authors of the wrong type", { id: "alice", authors: { name: "bieber" } }, "authors"],
   ])("reject %s, naming the field", (_, params, field) => {
     expect(fields(FollowParams, params)).toContain(field);
   });
