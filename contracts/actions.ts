@@ -94,12 +94,16 @@ export const RunHistoryParams = z.object({
   limit: z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(1000, "limit must be at most 1000").default(100),
 });
 
+/** Tweets per timeline page. */
+export const PageLimit = z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(200, "limit must be at most 200").default(20);
+/** The `next_cursor` of the previous page: the last tweet id it scanned. */
+export const PageCursor = z.string().regex(/^\d{1,20}$/, "cursor must be the next_cursor of a previous page").optional();
+
 export const TimelineParams = z.object({
   track: z.string().min(1, "track must not be empty").max(60, "track must be at most 60 characters").optional(),
   run_id: RunId.optional(),
-  limit: z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(200, "limit must be at most 200").default(20),
-  /** The `next_cursor` of the previous page. */
-  cursor: z.string().regex(/^\d{1,20}$/, "cursor must be the next_cursor of a previous page").optional(),
+  limit: PageLimit,
+  cursor: PageCursor,
 });
 export type TimelineParams = z.infer<typeof TimelineParams>;
 

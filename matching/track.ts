@@ -35,6 +35,14 @@ export const Track: z.ZodType<string[]> = z
   .max(MAX_PHRASES, "a track must have 1 to 400 phrases");
 
 /**
+ * A phrase as timelines and follows name it: lowercase with single spaces, as the matcher compares its
+ * terms, so that `Follow  Me` and `follow me` are one timeline and one follow.
+ */
+export function normalizePhrase(phrase: string): string {
+  return phrase.trim().toLowerCase().split(/\s+/).join(" ");
+}
+
+/**
  * What a user most likely did not mean: the v1.1 rules keep punctuation in a track term, and
  * punctuation is never part of a #hashtag or @mention, so a term like `#bieber` matches no hashtag.
  */

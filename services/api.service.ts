@@ -49,6 +49,15 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
             "GET /statistics": "statistics.get",
             "GET /statistics/runs": "statistics.runs",
             "GET /timeline": "timeline.get",
+            // Timelines and follows: path params (`:phrase`, `:id`…) join the query and the body in
+            // ctx.params and win over them; DELETE reads its body as POST does, or the query string.
+            "GET /timeline/track/:phrase": "timeline.track",
+            "GET /timeline/author/:author": "timeline.author",
+            "GET /timeline/home/:subscriber": "timeline.home",
+            "GET /tweets/:id": "timeline.tweet",
+            "GET /subscribers/:id/follows": "timeline.follows",
+            "POST /subscribers/:id/follows": "timeline.follow",
+            "DELETE /subscribers/:id/follows": "timeline.unfollow",
             "GET /health": "api.health",
             "GET /ready": "api.ready",
             "GET /version": "api.version",

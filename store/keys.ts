@@ -21,9 +21,36 @@ export interface RedisKeys {
   streamLease: string;
   /** String with a TTL: a tweet's body, stored once and joined into timelines when read. */
   tweet(tweetId: string): string;
-  /** Sorted set (all scores 0, members zero-padded tweet ids): a run's timeline, or one phrase's. */
+  /**
+   * Sorted set (all scores 0, members zero-padded tweet ids): a run's timeline, or one track phrase's
+   * (normalized, see `normalizePhrase`). `ALL_RUNS` for the run id: the phrase's timeline across runs.
+   */
   timeline(runId: string, phrase?: string): string;
+  /** Sorted set, as `timeline`: the matched tweets of one author (by user id), in a run or across runs. */
+  authorTimeline(runId: string, authorId: string): string;
+  /** Sorted set, as `timeline`: a subscriber's home timeline, in a run or across runs. */
+  homeTimeline(runId: string, subscriberId: string): string;
+  /** String with a TTL (longer than a body's): the tweet was deleted by its author; never show it again. */
+  deletedTweet(tweetId: string): string;
+  /** Set with the body's TTL: every timeline key the tweet was fanned out to, for its delete. */
+  tweetTimelines(tweetId: string): string;
+  /** String with the body's TTL: the user id behind a lowercase screen name, as its last tweet gave it. */
+  authorId(screenName: string): string;
+  /** Set of subscriber ids following an author (`123` by user id, `@name` by lowercase screen name). */
+  authorFollowers(author: string): string;
+  /** Set of subscriber ids following a normalized track phrase. */
+  phraseFollowers(phrase: string): string;
+  /** Set: the authors (`123` or `@name`) a subscriber follows. */
+  followedAuthors(subscriberId: string): string;
+  /** Set: the normalized track phrases a subscriber follows. */
+  followedPhrases(subscriberId: string): string;
 }
+
+/**
+ * Stands for the run id in the keys of timelines across runs. Run ids never hold `_` (`RunId`), so
+ * it cannot name a run.
+ */
+export const ALL_RUNS = "_all";
 
 export function redisKeys(namespace: string): RedisKeys {
   const prefix = `${namespace || "tweetmesh"}:`;
@@ -39,5 +66,14 @@ export function redisKeys(namespace: string): RedisKeys {
     tweet: (tweetId) => `${prefix}tweet:${tweetId}`,
     timeline: (runId, phrase) =>
       phrase === undefined ? `${prefix}timeline:${runId}` : `${prefix}timeline:${runId}:track:${phrase.toLowerCase()}`,
+    authorTimeline: (runId, authorId) => `${prefix}timeline:${runId}:author:${authorId}`,
+    homeTimeline: (runId, subscriberId) => `${prefix}timeline:${runId}:home:${subscriberId}`,
+    deletedTweet: (tweetId) => `${prefix}tweet:${tweetId}:deleted`,
+    tweetTimelines: (tweetId) => `${prefix}tweet:${tweetId}:timelines`,
+    authorId: (screenName) => `${prefix}author:@${screenName}`,
+    authorFollowers: (author) => `${prefix}followers:author:${author}`,
+    phraseFollowers: (phrase) => `${prefix}followers:track:${phrase}`,
+    followedAuthors: (subscriberId) => `${prefix}subscriber:${subscriberId}:authors`,
+    followedPhrases: (subscriberId) => `${prefix}subscriber:${subscriberId}:track`,
   };
 }

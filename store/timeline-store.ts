@@ -1,18 +1,16 @@
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 import { z } from "zod";
 import type { Match } from "../contracts/messages";
 import type { DeleteNotice } from "../contracts/tweet";
 import { TimelineEntry } from "../contracts/actions";
+import type { HydratedTweet } from "../contracts/timelines";
+import { normalizePhrase } from "../matching/track";
+import { batchWrites, followerSets, inPipelines, padId, unpadId, type FanOutReads, type TimelineLimits } from "./fan-out";
 import type { RedisKeys } from "./keys";
 
-export type TimelineEntry = z.infer<typeof TimelineEntry>;
+export { padId, unpadId, type TimelineLimits };
 
-export interface TimelineLimits {
-  /** Ids kept per timeline; older ones are trimmed. */
-  cap: number;
-  /** Seconds a tweet body is kept. */
-  tweetTtl: number;
-}
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 export interface TimelineQuery {
   runId: string;
@@ -21,6 +19,26 @@ export interface TimelineQuery {
   /** Exclusive: the page starts below this tweet id. */
   before?: string;
 }
+
+export interface TimelinePageOf {
+  entries: TimelineEntry[];
+  /** The last id scanned; null at the end of the timeline. */
+  nextCursor: string | null;
+}
+
+/**
+ * Commands per pipeline of a fan-out: a tweet whose author has 10,000 followers enters 20,000 home
+ * timelines (in its run and across runs), 40,000-odd commands with the trims: 5 pipelines after the
+ * one read, 6 round trips (measured in test/integration/timelines.test.ts). Bounded so that a batch
+ * of popular authors does not build one pipeline of millions of commands in the worker's memory.
+ */
+export const COMMANDS_PER_PIPELINE = 10_000;
+
+/** Rounds of reading on when a page's ids have lost their bodies. */
+const PAGE_ROUNDS = 5;
+
+const StringList = z.array(z.string());
+const MaybeStrings = z.array(z.string().nullable());
 
 /**
  * Timelines hold tweet ids in sorted sets whose members are ids zero-padded to 20 digits, all with
@@ -36,48 +54,86 @@ export class TimelineStore {
     private readonly limits: TimelineLimits,
   ) {}
 
-  /** Stores one batch of matches and applies its delete notices, in one round trip. */
+  /**
+   * Fans one batch of matches out to their timelines and applies its delete notices: one round trip
+   * reads the follower sets, tombstones and delete records, then the writes go in pipelines of
+   * `COMMANDS_PER_PIPELINE` commands, one after the other.
+   */
   async add(runId: string, matches: readonly Match[], deletes: readonly DeleteNotice[]): Promise<void> {
     if (matches.length === 0 && deletes.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    const touched = new Set<string>();
-    for (const match of matches) {
-      const member = padId(match.tweet.id);
-      const entry: TimelineEntry = { tweet: match.tweet, phrases: match.phrases };
-      pipeline.set(this.keys.tweet(match.tweet.id), JSON.stringify(entry), "EX", this.limits.tweetTtl);
-      for (const key of [this.keys.timeline(runId), ...match.phrases.map((phrase) => this.keys.timeline(runId, phrase))]) {
-        pipeline.zadd(key, 0, member);
-        touched.add(key);
-      }
-    }
-    for (const key of touched) pipeline.zremrangebyrank(key, 0, -(this.limits.cap + 1));
-    for (const notice of deletes) pipeline.del(this.keys.tweet(notice.tweet_id));
-    await pipeline.exec();
+    const reads = await this.readBeforeFanOut(matches, deletes);
+    const commands = batchWrites(this.keys, this.limits, runId, matches, deletes, reads);
+    for (const pipeline of inPipelines(commands, COMMANDS_PER_PIPELINE)) await execute(this.redis.pipeline(pipeline));
   }
 
-  /** A page, newest first, and the cursor of the next page (null at the end). */
-  async page(query: TimelineQuery): Promise<{ entries: TimelineEntry[]; nextCursor: string | null }> {
-    const key = this.keys.timeline(query.runId, query.phrase);
+  /** A page of a run's timeline, or of one of its track phrases', newest first (`timeline.get`). */
+  page(query: TimelineQuery): Promise<TimelinePageOf> {
+    const phrase = query.phrase === undefined ? undefined : normalizePhrase(query.phrase);
+    return this.read(this.keys.timeline(query.runId, phrase), query.limit, query.before);
+  }
+
+  /**
+   * A page of any timeline, newest first, and the cursor of the next page. Each round reads a range
+   * of ids, then their bodies and tombstones in one MGET; ids whose body is gone are skipped and the
+   * next round reads on, until the page is full or the timeline ends.
+   */
+  async read(timeline: string, limit: number, before?: string): Promise<TimelinePageOf> {
     const entries: TimelineEntry[] = [];
-    let before = query.before;
-    // Ids whose bodies are gone are skipped; read on until the page is full or the timeline ends.
-    for (let round = 0; round < 5 && entries.length < query.limit; round++) {
-      const wanted = query.limit - entries.length;
-      const members = await this.redis.zrevrangebylex(key, before ? `(${padId(before)}` : "+", "-", "LIMIT", 0, wanted);
+    let cursor = before;
+    for (let round = 0; round < PAGE_ROUNDS && entries.length < limit; round++) {
+      const wanted = limit - entries.length;
+      const members = await this.redis.zrevrangebylex(timeline, cursor ? `(${padId(cursor)}` : "+", "-", "LIMIT", 0, wanted);
       if (members.length === 0) return { entries, nextCursor: null };
-      const bodies = await this.redis.mget(members.map((member) => this.keys.tweet(unpadId(member))));
-      for (const body of bodies) if (body) entries.push(TimelineEntry.parse(JSON.parse(body)));
-      before = unpadId(members[members.length - 1] ?? "0");
+      entries.push(...(await this.hydrate(members.map(unpadId))));
+      cursor = unpadId(members[members.length - 1] ?? "0");
       if (members.length < wanted) return { entries, nextCursor: null };
     }
-    return { entries, nextCursor: before ?? null };
+    return { entries, nextCursor: cursor ?? null };
+  }
+
+  /** One tweet, null when its body expired or it was deleted. */
+  async tweet(tweetId: string): Promise<TimelineEntry | null> {
+    return (await this.hydrate([tweetId]))[0] ?? null;
+  }
+
+  /** The user id of an author reference (`123` or `@name`); null for a screen name no kept tweet had. */
+  async authorId(author: string): Promise<string | null> {
+    return author.startsWith("@") ? this.redis.get(this.keys.authorId(author.slice(1))) : author;
+  }
+
+  /** The bodies of these tweets in one round trip, in order, leaving out the expired and the deleted. */
+  private async hydrate(tweetIds: readonly string[]): Promise<TimelineEntry[]> {
+    const keys = [...tweetIds.map((id) => this.keys.tweet(id)), ...tweetIds.map((id) => this.keys.deletedTweet(id))];
+    const values = await this.redis.mget(keys);
+    const bodies = values.slice(0, tweetIds.length);
+    const tombstones = values.slice(tweetIds.length);
+    return bodies.flatMap((body, index) => (body && !tombstones[index] ? [TimelineEntry.parse(JSON.parse(body))] : []));
+  }
+
+  private async readBeforeFanOut(matches: readonly Match[], deletes: readonly DeleteNotice[]): Promise<FanOutReads> {
+    const sets = [...new Set(matches.flatMap((match) => followerSets(this.keys, match)))];
+    const pipeline = this.redis.pipeline();
+    if (matches.length > 0) pipeline.mget(matches.map((match) => this.keys.deletedTweet(match.tweet.id)));
+    for (const set of sets) pipeline.smembers(set);
+    for (const notice of deletes) pipeline.smembers(this.keys.tweetTimelines(notice.tweet_id));
+    const replies = await execute(pipeline);
+    const tombstones = matches.length > 0 ? MaybeStrings.parse(replies.shift()) : [];
+    const followers = new Map(sets.map((set) => [set, StringList.parse(replies.shift())]));
+    const entered = new Map(deletes.map((notice) => [notice.tweet_id, StringList.parse(replies.shift())]));
+    return { followers, deleted: new Set(matches.flatMap((match, index) => (tombstones[index] ? [match.tweet.id] : []))), entered };
   }
 }
 
-export function padId(id: string): string {
-  return id.padStart(20, "0");
+/** A stored entry as timelines show it. */
+export function hydratedTweet(entry: TimelineEntry): HydratedTweet {
+  const { tweet, phrases } = entry;
+  return { id: tweet.id, text: tweet.text, author: tweet.author, created_at: tweet.created_at, lang: tweet.lang, phrases };
 }
 
-export function unpadId(member: string): string {
-  return member.replace(/^0+(?=\d)/, "");
+/** Runs a pipeline; the first failed command fails it all, so that the message is delivered again. */
+async function execute(pipeline: ChainableCommander): Promise<unknown[]> {
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+  return replies.map(([, value]) => value);
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import type { Tweet } from "../../contracts/tweet";
 import { referenceMatch } from "../unit/matching/reference-track";
-import { readV1Capture, tweetFromV1, v1CaptureDir, v1CapturesPresent } from "../unit/matching/v1-capture";
+import { readV1Capture, tweetFromV1, V1Status, v1CaptureDir, v1CapturesPresent } from "../unit/matching/v1-capture";
 
 export { v1CaptureDir, v1CapturesPresent };
 
@@ -27,6 +27,20 @@ export function expectReplay(capture: string, track: readonly string[]): ReplayE
   for (const tweet of matched) for (const phrase of referenceMatch(track, tweet)) perPhrase[phrase] = (perPhrase[phrase] ?? 0) + 1;
   const deleted = deletedIds(path.join(v1CaptureDir, capture));
   return { file: path.join(v1CaptureDir, capture), tweets: tweets.length, matched, perPhrase, shown: matched.filter((tweet) => !deleted.has(tweet.id)) };
+}
+
+export type CaptureItem = { kind: "tweet"; tweet: Tweet } | { kind: "delete"; tweetId: string };
+
+/** A capture's tweets and delete notices, in file order. */
+export function readCaptureInOrder(capture: string): CaptureItem[] {
+  const items: CaptureItem[] = [];
+  for (const line of zlib.gunzipSync(fs.readFileSync(path.join(v1CaptureDir, capture))).toString("utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const message = JSON.parse(line) as { delete?: { status?: { id_str?: string } } };
+    if (message.delete?.status?.id_str) items.push({ kind: "delete", tweetId: message.delete.status.id_str });
+    else if (!("delete" in message)) items.push({ kind: "tweet", tweet: tweetFromV1(V1Status.parse(message)) });
+  }
+  return items;
 }
 
 /** The ids of a capture's delete notices. */

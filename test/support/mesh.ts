@@ -90,7 +90,13 @@ export class TestMesh {
 const EVENT_QUEUES = ["EVENTB.launcher.launcher.runChanged", "EVENTB.api.$services.changed"];
 
 /** The request queues of every action a test's mesh may register. */
-export const MESH_ACTIONS = ["launcher.launch", "launcher.stop", "statistics.get", "statistics.runs", "timeline.get"];
+export const MESH_ACTIONS = [
+  "launcher.launch",
+  "launcher.stop",
+  "statistics.get",
+  "statistics.runs",
+  ...["get", "track", "author", "home", "tweet", "follow", "unfollow", "follows"].map((action) => `timeline.${action}`),
+];
 
 /** Removes what a test's namespace left in RabbitMQ and Redis. */
 export async function removeNamespace(namespace: string, actions: string[] = MESH_ACTIONS): Promise<void> {
