@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { RunStatistics } from "../../contracts/actions";
@@ -93,7 +93,7 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
 
   afterAll(async () => {
     // The deploy's workers are not the cluster's children: stop what the state file names.
-    const pids = parseClusterState(readFileSync(stateFile, "utf8")).map((worker) => worker.pid);
+    const pids = existsSync(stateFile) ? parseClusterState(readFileSync(stateFile, "utf8")).map((worker) => worker.pid) : [];
     for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGTERM");
     await eventually(async () => pids.filter(alive).length, (left) => left === 0, 60000, "the deployed workers to stop").catch(() => undefined);
     await cluster?.stop();

@@ -28,7 +28,9 @@ export interface Worker {
  */
 export class ProcessCluster {
   readonly namespace = `test-${randomBytes(4).toString("hex")}`;
-  readonly port = 20000 + Math.floor(Math.random() * 20000);
+  // Ports below Linux's ephemeral range (32768-60999), where outgoing connections could hold them.
+  readonly port = 20000 + Math.floor(Math.random() * 12000);
+  private readonly probePorts = 61000 + Math.floor(Math.random() * 4000);
   readonly workers: Worker[] = [];
   private client: ServiceBroker | null = null;
 
@@ -45,7 +47,7 @@ export class ProcessCluster {
 
   start(service: ServiceName, extraEnv: Record<string, string> = {}): Worker {
     const nodeId = `${this.namespace}-${service}-${this.workers.filter((w) => w.service === service).length + 1}`;
-    const probePort = 41000 + Math.floor(Math.random() * 20000);
+    const probePort = this.probePorts + this.workers.length;
     const child = spawn(process.execPath, [this.server], {
       cwd: ROOT,
       env: {
@@ -76,7 +78,10 @@ export class ProcessCluster {
     await eventually(() => request(`${this.url}/ready`).catch(() => ({ status: 0 })), (answer) => answer.status === 200, 60000, "the gateway to be ready");
     const client = await this.connectClient();
     await client.waitForServices(Object.keys(counts).filter((name) => name !== "api"), 30000);
-    await eventually(async () => client.registry.getNodeList({ onlyAvailable: true }).length, (nodes) => nodes > this.workers.length, 30000, "every node to be discovered");
+    await eventually(async () => client.registry.getNodeList({ onlyAvailable: true }).length, (nodes) => nodes > this.workers.length, 30000, "every node to be discovered").catch((error: Error) => {
+      const exited = this.workers.filter((worker) => worker.process.exitCode !== null);
+      throw exited.length === 0 ? error : new Error(`${error.message}; exited: ${exited.map((worker) => `${worker.nodeId}:\n${worker.log().slice(-2000)}`).join("\n")}`);
+    });
   }
 
   /** A node of the test's own in the mesh, to call actions of one node (`$node.metrics`). */
