@@ -6,7 +6,7 @@ import type { RunStatistics } from "../../contracts/actions";
 import type { Versions } from "../../gateway/health";
 import { formatClusterState, parseClusterState } from "../../lifecycle/cluster-state";
 import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
-import { ProcessCluster, serverBuilt } from "../support/cluster";
+import { ProcessCluster, SERVER, serverBuilt } from "../support/cluster";
 import { curlPost, eventually, request, wholeTimeline } from "../support/mesh";
 import { buildRelease, findPreviousRelease, type Release } from "../support/previous-release";
 import { projectRoot } from "../support/project";
@@ -107,9 +107,13 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
     cluster = new ProcessCluster(env, undefined, release.server);
     await cluster.up({ api: 1, launcher: 2, filter: 2, statistics: 1, timeline: 1 });
     writeFileSync(stateFile, formatClusterState(cluster.workers.map((worker) => ({ service: worker.service, nodeId: worker.nodeId, pid: worker.process.pid ?? 0, probePort: worker.probePort }))));
-
     const before = await request<Versions>(`${cluster.url}/version`);
     expect(new Set(before.body.nodes.map((node) => node.version))).toEqual(new Set([release.version]));
+
+    // A gateway of this tree joins first, on the same port: clients meet a new gateway calling old
+    // workers, then both gateways calling old and new workers, whichever order a deploy takes.
+    const newGateway = cluster.start("api", {}, SERVER);
+    await eventually(() => fetch(`http://127.0.0.1:${newGateway.probePort}/ready`).then((answer) => answer.status, () => 0), (status) => status === 200, 60000, "the new gateway to be ready");
 
     const launch = await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }));
     expect(launch.status).toBe(200);
@@ -128,7 +132,7 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
 
     const after = await request<Versions>(`${cluster.url}/version`);
     const current = JSON.parse(readFileSync(path.join(projectRoot(), "dist/build.json"), "utf8")) as { version: string };
-    expect(after.body.nodes.filter((node) => !node.node.endsWith("test-client")).map((node) => node.version)).toEqual(Array(7).fill(current.version));
+    expect(after.body.nodes.filter((node) => !node.node.endsWith("test-client")).map((node) => node.version)).toEqual(Array(8).fill(current.version));
 
     const final = await eventually(statistics, (figures) => !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0, 180000, "the replay to end and drain");
     expect(client.failures).toEqual([]);

@@ -45,10 +45,10 @@ export class ProcessCluster {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  start(service: ServiceName, extraEnv: Record<string, string> = {}): Worker {
+  start(service: ServiceName, extraEnv: Record<string, string> = {}, server = this.server): Worker {
     const nodeId = `${this.namespace}-${service}-${this.workers.filter((w) => w.service === service).length + 1}`;
     const probePort = this.probePorts + this.workers.length;
-    const child = spawn(process.execPath, [this.server], {
+    const child = spawn(process.execPath, [server], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? "",
