@@ -1,18 +1,73 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
-import type { Context, ServiceSchema } from "moleculer";
+import type { CallingOptions, Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import type { Environment } from "../config/environment";
+import { readBuildInfo } from "../config/build";
+import { RunStatistics } from "../contracts/actions";
+import { LIVE_EVENTS, MatchedNotice, StreamParams } from "../contracts/stream";
+import { parseParams } from "../contracts/validation";
+import { type GatewayRequest, matchedRoute, moleculerAliases } from "../gateway/aliases";
+import { BearerToken, unauthorized } from "../gateway/auth";
+import { CorsPolicy } from "../gateway/cors";
+import { DashboardFiles } from "../gateway/dashboard-files";
 import { httpError, notAnObjectBody } from "../gateway/errors";
 import { readiness, versions } from "../gateway/health";
+import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
+import { gatherNodeMetrics, observeHttpRequest, QueueDepths, registerHttpMetrics } from "../gateway/mesh-metrics";
+import { openApiDocument } from "../gateway/openapi";
+import { renderPrometheus } from "../gateway/prometheus";
+import { RateLimiter, rateLimited } from "../gateway/rate-limit";
+import { AssetParams, GATEWAY_ROUTES, type GatewayRoute, routeKey } from "../gateway/routes";
+import { openPipeline, type Pipeline } from "../pipeline";
 import { connectRedis } from "../store/redis";
 
+/** How long `/metrics` waits for each node's figures. */
+const METRICS_TIMEOUT_MS = 2000;
+/** Clients the launch rate limiter remembers at once. */
+const RATE_LIMITED_CLIENTS = 10_000;
+
+type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
+  rootCallOptions: (this: { broker: { metrics: Parameters<typeof observeHttpRequest>[0] } }, options: CallingOptions, req: GatewayRequest, res: ServerResponse) => void;
+};
+
 /**
- * The HTTP gateway: the routes of the original Nameko project (`/launch`, `/statistics`) and the
- * mesh's other read endpoints, each a call to a service action over the transporter.
+ * The HTTP gateway: the endpoints of gateway/routes.ts, each a call to a service action over the
+ * transporter or one of the gateway's own handlers (dashboard, live stream, metrics, OpenAPI).
+ * The work lives in gateway/; this file wires it.
  */
-export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
+export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
+  const routes = new Map<string, GatewayRoute>(GATEWAY_ROUTES.map((route) => [routeKey(route), route]));
+  const token = env.API_TOKEN ? new BearerToken(env.API_TOKEN) : null;
+  const launches = env.LAUNCH_RATE_LIMIT > 0 ? new RateLimiter({ perMinute: env.LAUNCH_RATE_LIMIT, maxClients: RATE_LIMITED_CLIENTS }) : null;
+  const cors = new CorsPolicy(env.CORS_ORIGINS);
+  const files = new DashboardFiles();
+  const build = readBuildInfo();
+  const openApi = JSON.stringify(
+    openApiDocument(GATEWAY_ROUTES, { title: "tweetmesh", version: build.version, description: "Launch a stream of tweets, filter it by track phrases, watch the statistics." }, { tokenRequired: token !== null }),
+  );
   let redis: Redis;
+  let pipeline: Pipeline;
+  let queueDepths: QueueDepths;
+  let stream: LiveStream;
+  let broker: ServiceBroker;
+
+  /** Checks done before any endpoint answers: a body that can carry params, the token, the rate limit. */
+  function admit(req: GatewayRequest): void {
+    if (req.body !== undefined && (typeof req.body !== "object" || req.body === null || Array.isArray(req.body))) throw notAnObjectBody();
+    const route = routes.get(matchedRoute(req));
+    if (route?.requiresToken && token && !token.admits(req.headers.authorization)) throw unauthorized();
+    if (route?.rateLimited && launches) {
+      const decision = launches.take(req.socket.remoteAddress ?? "unknown");
+      if (!decision.allowed) throw rateLimited(decision);
+    }
+  }
+
+  /** Prometheus text of every node's metrics and of the pipeline queues. */
+  async function scrapeMetrics(): Promise<string> {
+    const [nodes, queues] = await Promise.all([gatherNodeMetrics(broker, METRICS_TIMEOUT_MS), queueDepths.snapshot()]);
+    return renderPrometheus([...nodes, { node: broker.nodeID, metrics: queues }]);
+  }
 
   return {
     name: "api",
@@ -24,6 +79,12 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
       // One line per request is for debugging, not for an operator's default view.
       logRequest: "debug",
       logResponse: "debug",
+      // Runs first for every request: starts its metrics; a live stream lasts as long as its client,
+      // so shutdown ends it (stopped) rather than waiting for it (context tracking).
+      rootCallOptions(options, req, res) {
+        observeHttpRequest(this.broker.metrics, req, res, matchedRoute);
+        if (req.url?.startsWith("/stream")) options.tracking = false;
+      },
       routes: [
         {
           path: "/",
@@ -31,26 +92,30 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
           autoAliases: false,
           // `curl -d` sends form-encoded content; the original read every body as JSON, and so do we.
           bodyParsers: { json: { strict: true, limit: "64kb", type: () => true }, urlencoded: false },
-          onBeforeCall(_ctx: unknown, _route: unknown, req: IncomingMessage & { body?: unknown }) {
-            if (req.body !== undefined && (typeof req.body !== "object" || Array.isArray(req.body))) throw notAnObjectBody();
+          use: [cors.middleware()],
+          onBeforeCall(_ctx: unknown, _route: unknown, req: GatewayRequest) {
+            admit(req);
           },
-          aliases: {
-            "POST /launch": "launcher.launch",
-            "POST /stop": "launcher.stop",
-            "GET /statistics": "statistics.get",
-            "GET /statistics/runs": "statistics.runs",
-            "GET /timeline": "timeline.get",
-            "GET /health": "api.health",
-            "GET /ready": "api.ready",
-            "GET /version": "api.version",
-          },
+          aliases: moleculerAliases(GATEWAY_ROUTES, {
+            dashboard: (_req, res) => files.send(res, "index.html"),
+            docs: (_req, res) => files.send(res, "docs.html"),
+            asset: (req, res) => files.send(res, parseParams(AssetParams, req.$params).file),
+            stream: (req, res) => stream.open(req, res, parseParams(StreamParams, req.$params)),
+            openapi: (_req, res) => sendText(res, "application/json; charset=utf-8", openApi),
+            metrics: async (_req, res) => sendText(res, "text/plain; version=0.0.4; charset=utf-8", await scrapeMetrics()),
+          }),
         },
       ],
-      onError(this: { logger: { error(...args: unknown[]): void } }, req: IncomingMessage, res: ServerResponse, err: unknown) {
+      onError(this: { logger: { error(...args: unknown[]): void } }, req: GatewayRequest, res: ServerResponse, err: unknown) {
         const error = httpError(err);
         if (error.code >= 500) this.logger.error(`${req.method} ${req.url} failed:`, err);
+        // A live stream that already started has no room for an error body.
+        if (res.headersSent) return void res.end();
         const body = { name: error.name, message: error.code === 500 ? "internal error" : error.message, code: error.code, type: error.type, data: error.data };
         res.setHeader("Content-Type", "application/json; charset=utf-8");
+        if (error.code === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tweetmesh"');
+        const retryAfter = (error.data as { retry_after?: unknown } | undefined)?.retry_after;
+        if (error.code === 429 && typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
         res.writeHead(error.code);
         res.end(JSON.stringify(body));
       },
@@ -71,12 +136,41 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
       version: { handler() { return versions(this.broker); } },
     },
 
-    started() {
-      redis = connectRedis(env.REDIS_URL, this.logger);
+    events: {
+      /** Figures changed (a statistics worker counted, a run started or ended): /stream sends them at its next tick. */
+      [LIVE_EVENTS.counted]() { stream?.counted(); },
+      "launcher.runChanged"() { stream?.counted(); },
+      /** Matched tweets stored by a timeline worker: pushed to the /stream clients they interest. */
+      [LIVE_EVENTS.matched](ctx: Context<unknown>) {
+        const notice = MatchedNotice.safeParse(ctx.params);
+        if (notice.success) stream?.matched(notice.data);
+      },
     },
 
-    stopped() {
+    created() {
+      broker = this.broker;
+      registerHttpMetrics(this.broker.metrics);
+    },
+
+    started() {
+      redis = connectRedis(env.REDIS_URL, this.logger);
+      pipeline = openPipeline(env, this.logger);
+      queueDepths = new QueueDepths(pipeline.connection, pipeline.topology);
+      // The queue depths wait for RabbitMQ; the gateway answers meanwhile.
+      pipeline.connection.start().catch(() => undefined);
+      stream = new LiveStream(async () => RunStatistics.parse(await this.broker.call("statistics.get")), { maxRate: env.STREAM_MAX_RATE, ...LIVE_STREAM_DEFAULTS }, this.logger);
+      stream.start();
+    },
+
+    async stopped() {
+      stream?.stop();
+      await pipeline?.connection.close();
       redis?.disconnect();
     },
   };
+}
+
+function sendText(res: ServerResponse, contentType: string, text: string): void {
+  res.writeHead(200, { "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(text)) });
+  res.end(text);
 }

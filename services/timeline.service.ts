@@ -4,6 +4,7 @@ import { READ_RETRY_POLICY } from "../moleculer.config";
 import { TimelineParams, type TimelinePage } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import { parseParams } from "../contracts/validation";
+import { LiveFeed } from "../dependencies/live-feed";
 import { WorkerDependencies } from "../dependencies/worker";
 import { TimelineStore } from "../store/timeline-store";
 
@@ -15,6 +16,7 @@ interface TimelineSettings extends ServiceSettingSchema {
 export function timelineService(env: Environment): ServiceSchema<TimelineSettings> {
   let worker: WorkerDependencies;
   let timelines: TimelineStore;
+  let feed: LiveFeed;
 
   return {
     name: "timeline",
@@ -41,12 +43,18 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
     async started() {
       worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       timelines = new TimelineStore(worker.redis, worker.keys, { cap: env.TIMELINE_CAP, tweetTtl: env.TWEET_TTL });
-      worker.consume("timeline", MatchBatch, this.settings.prefetch, (batch) => timelines.add(batch.run_id, batch.matches, batch.deletes));
+      // Shows the newest stored tweets on /stream; coalesced, and never awaited here.
+      feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
+      worker.consume("timeline", MatchBatch, this.settings.prefetch, async (batch) => {
+        await timelines.add(batch.run_id, batch.matches, batch.deletes);
+        feed.matched(batch.run_id, batch.matches);
+      });
       await worker.start();
     },
 
     async stopped() {
       await worker?.stop();
+      feed?.stop();
     },
   };
 }

@@ -87,7 +87,13 @@ export class TestMesh {
 }
 
 /** The balanced-event queues of the mesh's services (they would expire by themselves after 10 minutes). */
-const EVENT_QUEUES = ["EVENTB.launcher.launcher.runChanged", "EVENTB.api.$services.changed"];
+const EVENT_QUEUES = [
+  "EVENTB.launcher.launcher.runChanged",
+  "EVENTB.api.$services.changed",
+  "EVENTB.api.launcher.runChanged",
+  "EVENTB.api.live.counted",
+  "EVENTB.api.live.matched",
+];
 
 /** The request queues of every action a test's mesh may register. */
 export const MESH_ACTIONS = ["launcher.launch", "launcher.stop", "statistics.get", "statistics.runs", "timeline.get"];
