@@ -16,7 +16,7 @@ import { readiness, versions } from "../gateway/health";
 import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
 import { gatherNodeMetrics, observeHttpRequest, QueueDepths, registerHttpMetrics } from "../gateway/mesh-metrics";
 import { openApiDocument } from "../gateway/openapi";
-import { renderPrometheus } from "../gateway/prometheus";
+import { type MetricSnapshot, renderPrometheus } from "../gateway/prometheus";
 import { RateLimiter, rateLimited } from "../gateway/rate-limit";
 import { AssetParams, GATEWAY_ROUTES, type GatewayRoute, routeKey } from "../gateway/routes";
 import { openPipeline, type Pipeline } from "../pipeline";
@@ -63,10 +63,11 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
     }
   }
 
-  /** Prometheus text of every node's metrics and of the pipeline queues. */
+  /** Prometheus text of every node's metrics, of the pipeline queues, and of this worker's /stream clients. */
   async function scrapeMetrics(): Promise<string> {
     const [nodes, queues] = await Promise.all([gatherNodeMetrics(broker, METRICS_TIMEOUT_MS), queueDepths.snapshot()]);
-    return renderPrometheus([...nodes, { node: broker.nodeID, metrics: queues }]);
+    const clients: MetricSnapshot = { name: "tweetmesh.stream.clients", type: "gauge", description: "Clients of /stream on this gateway worker", values: [{ labels: {}, value: stream.clientCount }] };
+    return renderPrometheus([...nodes, { node: broker.nodeID, metrics: [...queues, clients] }]);
   }
 
   return {

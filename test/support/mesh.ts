@@ -67,12 +67,18 @@ export class TestMesh {
 
   /** The gateway's base URL: the first node running `api`. */
   get url(): string {
-    for (const broker of this.brokers) {
+    const [first] = this.urls;
+    if (!first) throw new Error("no node of this mesh runs the api service");
+    return first;
+  }
+
+  /** The base URL of each node running `api`, in the order they started. */
+  get urls(): string[] {
+    return this.brokers.flatMap((broker) => {
       const api = broker.getLocalService("api") as unknown as { server?: Server } | undefined;
       const address = api?.server?.address() as AddressInfo | null | undefined;
-      if (address) return `http://127.0.0.1:${address.port}`;
-    }
-    throw new Error("no node of this mesh runs the api service");
+      return address ? [`http://127.0.0.1:${address.port}`] : [];
+    });
   }
 
   async stop(): Promise<void> {
