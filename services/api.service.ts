@@ -148,6 +148,17 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       },
     },
 
+    methods: {
+      /**
+       * Every error goes to onError as it is: moleculer-web's own handler would first log as a
+       * server error whatever carries no HTTP status (a body that does not gunzip), which onError
+       * answers as the 4xx it is.
+       */
+      errorHandler(req: GatewayRequest, res: ServerResponse, err: unknown) {
+        this.sendError(req, res, err);
+      },
+    },
+
     created() {
       broker = this.broker;
       registerHttpMetrics(this.broker.metrics);
