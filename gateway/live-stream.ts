@@ -14,6 +14,9 @@ export interface LiveStreamOptions {
   maxClients: number;
 }
 
+/** The longest pause between reads of the figures while they fail (no statistics worker, say). */
+const MAX_RETRY_MS = 30_000;
+
 export const LIVE_STREAM_DEFAULTS: Omit<LiveStreamOptions, "maxRate"> = { heartbeatMs: 15_000, refreshMs: 1000, maxClients: 1000 };
 
 /** Reads the current figures (the gateway calls `statistics.get`). */
@@ -90,6 +93,8 @@ export class LiveStream {
   private stale = true;
   private reading = false;
   private lastRead = 0;
+  private failedReads = 0;
+  private retryAt = 0;
   private latest: RunStatistics | null = null;
   private timers: NodeJS.Timeout[] = [];
 
@@ -152,7 +157,7 @@ export class LiveStream {
 
   /** Reads and sends the figures when stale, or when a run is running and they are older than `refreshMs`. */
   async tick(now = Date.now()): Promise<void> {
-    if (this.clients.size === 0 || this.reading) return;
+    if (this.clients.size === 0 || this.reading || now < this.retryAt) return;
     const due = this.stale || (this.latest?.running === true && now - this.lastRead >= this.options.refreshMs);
     if (!due) return;
     this.reading = true;
@@ -160,10 +165,15 @@ export class LiveStream {
     this.lastRead = now;
     try {
       const figures = await this.readFigures();
+      this.failedReads = 0;
+      this.retryAt = 0;
       this.latest = figures;
       for (const client of this.clients) client.figures(figures);
     } catch (error) {
+      // Retried later and later, rather than at every tick while no statistics worker answers.
       this.stale = true;
+      this.failedReads += 1;
+      this.retryAt = now + Math.min(MAX_RETRY_MS, this.options.refreshMs * 2 ** (this.failedReads - 1));
       this.logger.debug(`Live stream could not read the figures: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.reading = false;

@@ -119,6 +119,30 @@ describe("the live stream", () => {
     expect(() => open(live)).not.toThrow();
   });
 
+  it("reads again later and later while reading fails, and at once after a success", async () => {
+    let failing = true;
+    let attempts = 0;
+    const live = new LiveStream(
+      async () => {
+        attempts += 1;
+        if (failing) throw new Error("Service 'statistics.get' is not registered.");
+        return figures(1);
+      },
+      { maxRate: 10, heartbeatMs: 15_000, refreshMs: 1000, maxClients: 2 },
+      quiet,
+    );
+    const { client } = open(live);
+    for (let now = 0; now <= 3000; now += 100) await live.tick(now);
+    // At 0, 1000 and 3000: one second, then two.
+    expect(attempts).toBe(3);
+    failing = false;
+    await live.tick(7000);
+    expect(client.events("statistics")).toEqual([figures(1)]);
+    live.counted();
+    await live.tick(7100);
+    expect(attempts).toBe(5);
+  });
+
   it("reads nothing while nobody listens", async () => {
     const live = stream();
     live.counted();
