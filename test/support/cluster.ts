@@ -50,6 +50,8 @@ export class ProcessCluster {
         NAMESPACE: this.namespace,
         PORT: String(this.port),
         LOG_LEVEL: "info",
+        // Tests launch many runs a minute from one address; a test of the limit sets it.
+        LAUNCH_RATE_LIMIT: "0",
         ...this.env,
         ...extraEnv,
         SERVICES: service,

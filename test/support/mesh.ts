@@ -49,6 +49,8 @@ export class TestMesh {
       PORT: "0",
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
       GENERATOR_RATE: "2000",
+      // Tests launch many runs a minute from one address; a test of the limit sets it.
+      LAUNCH_RATE_LIMIT: "0",
       ...overrides,
     });
   }
