@@ -17,10 +17,10 @@ type QueueName = keyof PipelineTopology["queues"];
 export const PIPELINE_MESSAGES_METRIC = "tweetmesh.pipeline.messages";
 type ExchangeName = "tweetsExchange" | "matchesExchange";
 /** Tweets this worker handled, by stage: `received` and `matched` by the filter, `counted` by statistics. */
-export const TWEETS_METRIC = "tweetmesh.tweets";
+const TWEETS_METRIC = "tweetmesh.tweets";
 export type TweetStage = "received" | "matched" | "counted";
 /** Times this worker's pipeline connection came back after RabbitMQ went away. */
-export const PIPELINE_RECONNECTS_METRIC = "tweetmesh.pipeline.reconnects";
+const PIPELINE_RECONNECTS_METRIC = "tweetmesh.pipeline.reconnects";
 
 /**
  * The clients a worker uses (Nameko's dependency providers): Redis with the run store, and the

@@ -8,7 +8,7 @@ import { Errors } from "moleculer";
  * step, beside this module (`npm run build` copies them into dist/gateway/dashboard). Only names
  * listed here are served, so a path can never reach another file.
  */
-export const DASHBOARD_DIR = path.join(__dirname, "dashboard");
+const DASHBOARD_DIR = path.join(__dirname, "dashboard");
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -16,10 +16,10 @@ const CONTENT_TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
 };
 
-export const DASHBOARD_FILES = ["index.html", "docs.html", "dashboard.js", "dashboard.css", "docs.js"] as const;
-export type DashboardFile = (typeof DASHBOARD_FILES)[number];
+const DASHBOARD_FILES = ["index.html", "docs.html", "dashboard.js", "dashboard.css", "docs.js"] as const;
+type DashboardFile = (typeof DASHBOARD_FILES)[number];
 
-export function isDashboardFile(name: string): name is DashboardFile {
+function isDashboardFile(name: string): name is DashboardFile {
   return (DASHBOARD_FILES as readonly string[]).includes(name);
 }
 

@@ -15,7 +15,7 @@ import { MetricSnapshot, type NodeMetrics } from "./prometheus";
  */
 
 /** The metrics of each node that `/metrics` shows. */
-export const SCRAPED_METRICS = [
+const SCRAPED_METRICS = [
   "tweetmesh.**",
   "moleculer.request.total",
   "moleculer.request.error.total",
@@ -26,8 +26,8 @@ export const SCRAPED_METRICS = [
 ];
 
 /** HTTP requests the gateway answered, and how long each took. */
-export const HTTP_REQUESTS_METRIC = "tweetmesh.http.requests";
-export const HTTP_DURATION_METRIC = "tweetmesh.http.request.duration";
+const HTTP_REQUESTS_METRIC = "tweetmesh.http.requests";
+const HTTP_DURATION_METRIC = "tweetmesh.http.request.duration";
 /** Seconds: upper bounds of the latency histogram's buckets. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

@@ -86,8 +86,11 @@ function success(route: GatewayRoute): JsonSchema {
   switch (route.produces) {
     case "text/html":
       return { description: "OK", content: { "text/html": { schema: { type: "string" } } } };
-    case "text/event-stream":
-      return { description: "An endless event stream", content: { "text/event-stream": { schema: { type: "string" } } } };
+    case "text/event-stream": {
+      // OpenAPI has no words for the events of a stream: an extension lists each event's `data`.
+      const events = Object.fromEntries(Object.entries(route.events ?? {}).map(([name, schema]) => [name, jsonSchema(schema, "output")]));
+      return { description: "An endless event stream", content: { "text/event-stream": { schema: { type: "string" }, "x-events": events } } };
+    }
     case "text/plain":
       return { description: "OK", content: { "text/plain": { schema: { type: "string" } } } };
     case "asset":

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LaunchParams, LaunchResponse, RunHistory, RunHistoryParams, RunStatistics, StopResponse, TimelinePage, TimelineParams } from "../contracts/actions";
-import { StreamParams } from "../contracts/stream";
+import { StreamEvents, StreamParams } from "../contracts/stream";
 import { Liveness, Readiness, Versions } from "./health";
 
 /**
@@ -23,6 +23,8 @@ export interface GatewayRoute {
   params?: z.ZodType;
   /** The JSON answer; absent for the handlers answering HTML, text or an event stream. */
   response?: z.ZodType;
+  /** The named events of an event stream, each with the schema of its `data`. */
+  events?: Record<string, z.ZodType>;
   /** Content type of a non-JSON answer. */
   produces?: "text/html" | "text/event-stream" | "text/plain" | "asset";
   /** Spends the X API quota or changes the run: requires the bearer token when API_TOKEN is set. */
@@ -42,6 +44,7 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     summary: "Server-Sent Events: `statistics` updates (at most STREAM_MAX_RATE a second), matched tweets as `tweet`, and `dropped` when the client fell behind",
     target: { handler: "stream" },
     params: StreamParams,
+    events: StreamEvents,
     produces: "text/event-stream",
   },
   { method: "POST", path: "/launch", summary: "Starts a run with track phrases; an active run ends first", target: { action: "launcher.launch" }, params: LaunchParams, response: LaunchResponse, requiresToken: true, rateLimited: true },

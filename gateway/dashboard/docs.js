@@ -43,7 +43,10 @@ function operationPanel(path, method, operation) {
   panel.append(element("h3", { textContent: "Answers" }));
   for (const [status, answer] of Object.entries(operation.responses)) {
     const details = element("details", {}, element("summary", { textContent: `${status} — ${answer.description}` }));
-    for (const [type, content] of Object.entries(answer.content || {})) details.append(element("pre", { textContent: `${type}\n${schemaText(content.schema)}` }));
+    for (const [type, content] of Object.entries(answer.content || {})) {
+      details.append(element("pre", { textContent: `${type}\n${schemaText(content.schema)}` }));
+      for (const [name, schema] of Object.entries(content["x-events"] || {})) details.append(element("pre", { textContent: `event: ${name}\ndata: ${schemaText(schema)}` }));
+    }
     panel.append(details);
   }
   return panel;

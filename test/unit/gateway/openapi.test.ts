@@ -42,6 +42,13 @@ describe("/openapi.json", () => {
     expect(paths["/assets/{file}"]?.get?.parameters).toEqual([expect.objectContaining({ name: "file", in: "path", required: true })]);
   });
 
+  it("lists the events of /stream with the schema of each one's data", () => {
+    const stream = documented(false).paths["/stream"]?.get?.responses["200"] as { content: Record<string, { "x-events": Record<string, { properties?: Record<string, unknown> }> }> };
+    const events = stream.content["text/event-stream"]?.["x-events"] ?? {};
+    expect(Object.keys(events).sort()).toEqual(["dropped", "statistics", "tweet"]);
+    expect(events.statistics?.properties).toHaveProperty("amount");
+  });
+
   it("requires the bearer token on /launch and /stop only when the gateway has one", () => {
     expect(documented(false).paths["/launch"]?.post?.security).toBeUndefined();
     const guarded = documented(true).paths;
