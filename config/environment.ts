@@ -24,6 +24,16 @@ const serviceList = z
       .min(1, "SERVICES must name at least one service"),
   );
 
+/** `*`, or a comma-separated list of origins such as `https://dashboard.example.com`. */
+const originList = z
+  .string()
+  .transform((list) => list.split(",").map((origin) => origin.trim()).filter((origin) => origin.length > 0))
+  .pipe(
+    z.array(
+      z.string().regex(/^(\*|https?:\/\/[^\s/,]+)$/, "CORS_ORIGINS must be * or comma-separated origins such as https://example.com (scheme and host, no path)"),
+    ),
+  );
+
 const httpUrl = (name: string) => z.string().regex(/^https?:\/\/[^\s/]+\S*$/, `${name} must be an http:// or https:// URL`);
 
 export const STREAM_SOURCES = ["generator", "replay", "x"] as const;
@@ -71,6 +81,14 @@ const EnvironmentVariables = z.object({
   /** How long a leaving gateway answers while `/ready` says 503, so that load balancers stop sending to it. */
   DRAIN_DELAY_MS: nonNegativeNumber("DRAIN_DELAY_MS").max(60_000, "DRAIN_DELAY_MS must be at most 60000").default(0),
   TIMELINE_CAP: positiveInt("TIMELINE_CAP").default(800),
+  /** Bearer token that /launch and /stop require when set; never logged nor echoed. */
+  API_TOKEN: z.string().min(16, "API_TOKEN must be at least 16 characters").optional(),
+  /** Launches per minute one client may make (per gateway worker); 0 turns the limit off. */
+  LAUNCH_RATE_LIMIT: z.coerce.number().int("LAUNCH_RATE_LIMIT must be a whole number").min(0, "LAUNCH_RATE_LIMIT must be 0 or more").default(10),
+  /** Origins whose browser pages may call the gateway; unset: no cross-origin access. */
+  CORS_ORIGINS: originList.default([]),
+  /** Statistics updates per second that /stream sends a client at most, however fast tweets arrive. */
+  STREAM_MAX_RATE: z.coerce.number().int("STREAM_MAX_RATE must be a whole number").min(1, "STREAM_MAX_RATE must be at least 1").max(60, "STREAM_MAX_RATE must be at most 60").default(10),
   TWEET_TTL: positiveInt("TWEET_TTL").default(24 * 3600),
 });
 

@@ -16,6 +16,11 @@ type QueueName = keyof PipelineTopology["queues"];
 /** Pipeline messages this worker settled, by queue and outcome: `$node.metrics` on each node shows how work spreads. */
 export const PIPELINE_MESSAGES_METRIC = "tweetmesh.pipeline.messages";
 type ExchangeName = "tweetsExchange" | "matchesExchange";
+/** Tweets this worker handled, by stage: `received` and `matched` by the filter, `counted` by statistics. */
+const TWEETS_METRIC = "tweetmesh.tweets";
+export type TweetStage = "received" | "matched" | "counted";
+/** Times this worker's pipeline connection came back after RabbitMQ went away. */
+const PIPELINE_RECONNECTS_METRIC = "tweetmesh.pipeline.reconnects";
 
 /**
  * The clients a worker uses (Nameko's dependency providers): Redis with the run store, and the
@@ -38,6 +43,7 @@ export class WorkerDependencies {
     this.keys = redisKeys(env.NAMESPACE);
     this.runs = new RunStore(this.redis, this.keys);
     this.pipeline = openPipeline(env, logger);
+    this.countReconnects();
   }
 
   /** Handles each message of a work queue; acked once `handle` resolved. */
@@ -51,6 +57,22 @@ export class WorkerDependencies {
 
   publisher(exchange: ExchangeName): Publisher {
     return new Publisher(this.pipeline.connection, this.pipeline.topology[exchange], this.logger);
+  }
+
+  /** Adds to this worker's count of tweets at a stage (`/metrics`). */
+  countTweets(stage: TweetStage, tweets: number): void {
+    if (!this.metrics?.hasMetric(TWEETS_METRIC)) this.metrics?.register({ name: TWEETS_METRIC, type: "counter", labelNames: ["stage"], description: "Tweets handled by this worker, by stage" });
+    this.metrics?.increment(TWEETS_METRIC, { stage }, tweets);
+  }
+
+  private countReconnects(): void {
+    if (!this.metrics) return;
+    if (!this.metrics.hasMetric(PIPELINE_RECONNECTS_METRIC)) this.metrics.register({ name: PIPELINE_RECONNECTS_METRIC, type: "counter", description: "Pipeline connections made again after RabbitMQ went away" });
+    let connections = 0;
+    this.pipeline.connection.onConnected(async () => {
+      connections += 1;
+      if (connections > 1) this.metrics?.increment(PIPELINE_RECONNECTS_METRIC);
+    });
   }
 
   /** Connects to the pipeline (retrying until RabbitMQ answers); Redis connects by itself. */

@@ -16,6 +16,13 @@ const BODY_ERRORS: Record<string, { code: number; type: string; message: string 
   "request.size.invalid": { code: 400, type: "INVALID_BODY_SIZE", message: "request body length does not match its Content-Length" },
 };
 
+const UNDECODABLE = { code: 400, type: "INVALID_BODY_ENCODING", message: "request body does not decode with its Content-Encoding" };
+
+function isDecodingError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^(Z_|ERR__ERROR_|ERR_BROTLI|ERR_ZSTD)/.test(code);
+}
+
 /** A body that is JSON but not an object (a list, a string) cannot carry named params. */
 export function notAnObjectBody(): Errors.MoleculerClientError {
   return new Errors.MoleculerClientError(NOT_JSON.message, NOT_JSON.code, NOT_JSON.type, { field: "body" });
@@ -26,7 +33,11 @@ export function httpError(error: unknown): Errors.MoleculerError {
   // moleculer-web wraps body-parser's errors, keeping their type.
   const bodyError = BODY_ERRORS[String((error as { type?: unknown } | null)?.type)];
   if (bodyError) return new Errors.MoleculerClientError(bodyError.message, bodyError.code, bodyError.type, { field: "body" });
-  if (error instanceof Errors.MoleculerError) return error;
+  // A body that fails to decompress (`Content-Encoding: gzip` over other bytes) reaches us as the
+  // zlib error's own code (`Z_DATA_ERROR`), which moleculer-web keeps as the error's code.
+  if (isDecodingError(error)) return new Errors.MoleculerClientError(UNDECODABLE.message, UNDECODABLE.code, UNDECODABLE.type, { field: "body" });
+  // Never hand Node a status that is not one: it would throw while answering.
+  if (error instanceof Errors.MoleculerError && Number.isInteger(error.code) && error.code >= 400 && error.code <= 599) return error;
   const status = Number((error as { status?: unknown } | null)?.status);
   if (status >= 400 && status < 500) return new Errors.MoleculerClientError("bad request", status, "BAD_REQUEST");
   return new Errors.MoleculerError("internal error", 500, "INTERNAL_ERROR");

@@ -50,3 +50,6 @@ export function versions(broker: ServiceBroker): Versions {
     })),
   };
 }
+
+/** Liveness: the process answers. */
+export const Liveness = z.object({ status: z.literal("ok") });

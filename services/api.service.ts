@@ -1,25 +1,80 @@
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import type { RequestListener, Server, ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
-import type { Context, ServiceSchema } from "moleculer";
+import type { CallingOptions, Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import type { Environment } from "../config/environment";
+import { readBuildInfo } from "../config/build";
+import { RunStatistics } from "../contracts/actions";
+import { LIVE_EVENTS, MatchedNotice, StreamParams } from "../contracts/stream";
+import { parseParams } from "../contracts/validation";
+import { type GatewayRequest, matchedRoute, moleculerAliases } from "../gateway/aliases";
+import { BearerToken, unauthorized } from "../gateway/auth";
+import { CorsPolicy } from "../gateway/cors";
+import { DashboardFiles } from "../gateway/dashboard-files";
 import { httpError, notAnObjectBody } from "../gateway/errors";
 import { readiness, versions } from "../gateway/health";
 import { closeGracefully, listenShared } from "../gateway/listener";
+import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
+import { gatherNodeMetrics, observeHttpRequest, QueueDepths, registerHttpMetrics } from "../gateway/mesh-metrics";
+import { openApiDocument } from "../gateway/openapi";
+import { type MetricSnapshot, renderPrometheus } from "../gateway/prometheus";
+import { RateLimiter, rateLimited } from "../gateway/rate-limit";
+import { AssetParams, GATEWAY_ROUTES, type GatewayRoute, routeKey } from "../gateway/routes";
 import { DRAINING_EVENT } from "../lifecycle/drain";
+import { openPipeline, type Pipeline } from "../pipeline";
 import { connectRedis } from "../store/redis";
 
+/** How long `/metrics` waits for each node's figures. */
+const METRICS_TIMEOUT_MS = 2000;
 /** How long requests in progress may take to finish once the gateway stops accepting. */
 const HTTP_DRAIN_MS = 10_000;
+/** Clients the launch rate limiter remembers at once. */
+const RATE_LIMITED_CLIENTS = 10_000;
+
+type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
+  rootCallOptions: (this: { broker: { metrics: Parameters<typeof observeHttpRequest>[0] } }, options: CallingOptions, req: GatewayRequest, res: ServerResponse) => void;
+};
 
 /**
- * The HTTP gateway: the routes of the original Nameko project (`/launch`, `/statistics`) and the
- * mesh's other read endpoints, each a call to a service action over the transporter.
+ * The HTTP gateway: the endpoints of gateway/routes.ts, each a call to a service action over the
+ * transporter or one of the gateway's own handlers (dashboard, live stream, metrics, OpenAPI).
+ * The work lives in gateway/; this file wires it.
  */
-export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
+export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
+  const routes = new Map<string, GatewayRoute>(GATEWAY_ROUTES.map((route) => [routeKey(route), route]));
+  const token = env.API_TOKEN ? new BearerToken(env.API_TOKEN) : null;
+  const launches = env.LAUNCH_RATE_LIMIT > 0 ? new RateLimiter({ perMinute: env.LAUNCH_RATE_LIMIT, maxClients: RATE_LIMITED_CLIENTS }) : null;
+  const cors = new CorsPolicy(env.CORS_ORIGINS);
+  const files = new DashboardFiles();
+  const build = readBuildInfo();
+  const openApi = JSON.stringify(
+    openApiDocument(GATEWAY_ROUTES, { title: "tweetmesh", version: build.version, description: "Launch a stream of tweets, filter it by track phrases, watch the statistics." }, { tokenRequired: token !== null }),
+  );
   let redis: Redis;
   let server: Server | undefined;
   let draining = false;
+  let pipeline: Pipeline;
+  let queueDepths: QueueDepths;
+  let stream: LiveStream;
+  let broker: ServiceBroker;
+
+  /** Checks done before any endpoint answers: a body that can carry params, the token, the rate limit. */
+  function admit(req: GatewayRequest): void {
+    if (req.body !== undefined && (typeof req.body !== "object" || req.body === null || Array.isArray(req.body))) throw notAnObjectBody();
+    const route = routes.get(matchedRoute(req));
+    if (route?.requiresToken && token && !token.admits(req.headers.authorization)) throw unauthorized();
+    if (route?.rateLimited && launches) {
+      const decision = launches.take(req.socket.remoteAddress ?? "unknown");
+      if (!decision.allowed) throw rateLimited(decision);
+    }
+  }
+
+  /** Prometheus text of every node's metrics, of the pipeline queues, and of this worker's /stream clients. */
+  async function scrapeMetrics(): Promise<string> {
+    const [nodes, queues] = await Promise.all([gatherNodeMetrics(broker, METRICS_TIMEOUT_MS), queueDepths.snapshot()]);
+    const clients: MetricSnapshot = { name: "tweetmesh.stream.clients", type: "gauge", description: "Clients of /stream on this gateway worker", values: [{ labels: {}, value: stream.clientCount }] };
+    return renderPrometheus([...nodes, { node: broker.nodeID, metrics: [...queues, clients] }]);
+  }
 
   return {
     name: "api",
@@ -33,6 +88,12 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
       // One line per request is for debugging, not for an operator's default view.
       logRequest: "debug",
       logResponse: "debug",
+      // Runs first for every request: starts its metrics; a live stream lasts as long as its client,
+      // so shutdown ends it (stopped) rather than waiting for it (context tracking).
+      rootCallOptions(options, req, res) {
+        observeHttpRequest(this.broker.metrics, req, res, matchedRoute);
+        if (req.url?.startsWith("/stream")) options.tracking = false;
+      },
       routes: [
         {
           path: "/",
@@ -40,35 +101,30 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
           autoAliases: false,
           // `curl -d` sends form-encoded content; the original read every body as JSON, and so do we.
           bodyParsers: { json: { strict: true, limit: "64kb", type: () => true }, urlencoded: false },
-          onBeforeCall(_ctx: unknown, _route: unknown, req: IncomingMessage & { body?: unknown }) {
-            if (req.body !== undefined && (typeof req.body !== "object" || Array.isArray(req.body))) throw notAnObjectBody();
+          use: [cors.middleware()],
+          onBeforeCall(_ctx: unknown, _route: unknown, req: GatewayRequest) {
+            admit(req);
           },
-          aliases: {
-            "POST /launch": "launcher.launch",
-            "POST /stop": "launcher.stop",
-            "GET /statistics": "statistics.get",
-            "GET /statistics/runs": "statistics.runs",
-            "GET /timeline": "timeline.get",
-            // Timelines and follows: path params (`:phrase`, `:id`…) join the query and the body in
-            // ctx.params and win over them; DELETE reads its body as POST does, or the query string.
-            "GET /timeline/track/:phrase": "timeline.track",
-            "GET /timeline/author/:author": "timeline.author",
-            "GET /timeline/home/:subscriber": "timeline.home",
-            "GET /tweets/:id": "timeline.tweet",
-            "GET /subscribers/:id/follows": "timeline.follows",
-            "POST /subscribers/:id/follows": "timeline.follow",
-            "DELETE /subscribers/:id/follows": "timeline.unfollow",
-            "GET /health": "api.health",
-            "GET /ready": "api.ready",
-            "GET /version": "api.version",
-          },
+          aliases: moleculerAliases(GATEWAY_ROUTES, {
+            dashboard: (_req, res) => files.send(res, "index.html"),
+            docs: (_req, res) => files.send(res, "docs.html"),
+            asset: (req, res) => files.send(res, parseParams(AssetParams, req.$params).file),
+            stream: (req, res) => stream.open(req, res, parseParams(StreamParams, req.$params)),
+            openapi: (_req, res) => sendText(res, "application/json; charset=utf-8", openApi),
+            metrics: async (_req, res) => sendText(res, "text/plain; version=0.0.4; charset=utf-8", await scrapeMetrics()),
+          }),
         },
       ],
-      onError(this: { logger: { error(...args: unknown[]): void } }, req: IncomingMessage, res: ServerResponse, err: unknown) {
+      onError(this: { logger: { error(...args: unknown[]): void } }, req: GatewayRequest, res: ServerResponse, err: unknown) {
         const error = httpError(err);
         if (error.code >= 500) this.logger.error(`${req.method} ${req.url} failed:`, err);
+        // A live stream that already started has no room for an error body.
+        if (res.headersSent) return void res.end();
         const body = { name: error.name, message: error.code === 500 ? "internal error" : error.message, code: error.code, type: error.type, data: error.data };
         res.setHeader("Content-Type", "application/json; charset=utf-8");
+        if (error.code === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tweetmesh"');
+        const retryAfter = (error.data as { retry_after?: unknown } | undefined)?.retry_after;
+        if (error.code === 429 && typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
         res.writeHead(error.code);
         res.end(JSON.stringify(body));
       },
@@ -77,7 +133,7 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
     actions: {
       /** Liveness: the gateway process answers. */
       health: { handler: () => ({ status: "ok" }) },
-      /** Readiness: RabbitMQ, Redis and a worker of each routed service; 503 otherwise. */
+      /** Readiness: not draining, RabbitMQ, Redis and a worker of each routed service; 503 otherwise. */
       ready: {
         async handler(ctx: Context<unknown, { $statusCode?: number }>) {
           const answer = await readiness(this.broker, redis, draining);
@@ -90,17 +146,51 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
     },
 
     events: {
-      /** Leaving: say not ready, give load balancers DRAIN_DELAY_MS to notice, then stop accepting and finish the requests in hand. */
+      /**
+       * Leaving: say not ready, give load balancers DRAIN_DELAY_MS to notice, end the live streams
+       * (EventSource reconnects, to another worker), then stop accepting and finish the requests in hand.
+       */
       async [DRAINING_EVENT]() {
         draining = true;
         if (env.DRAIN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, env.DRAIN_DELAY_MS));
+        stream?.stop();
         if (server) await closeGracefully(server, HTTP_DRAIN_MS);
         this.logger.info("API Gateway drained");
       },
+      /** Figures changed (a statistics worker counted, a run started or ended): /stream sends them at its next tick. */
+      [LIVE_EVENTS.counted]() { stream?.counted(); },
+      "launcher.runChanged"() { stream?.counted(); },
+      /** Matched tweets stored by a timeline worker: pushed to the /stream clients they interest. */
+      [LIVE_EVENTS.matched](ctx: Context<unknown>) {
+        const notice = MatchedNotice.safeParse(ctx.params);
+        if (notice.success) stream?.matched(notice.data);
+      },
+    },
+
+    methods: {
+      /**
+       * Every error goes to onError as it is: moleculer-web's own handler would first log as a
+       * server error whatever carries no HTTP status (a body that does not gunzip), which onError
+       * answers as the 4xx it is.
+       */
+      errorHandler(req: GatewayRequest, res: ServerResponse, err: unknown) {
+        this.sendError(req, res, err);
+      },
+    },
+
+    created() {
+      broker = this.broker;
+      registerHttpMetrics(this.broker.metrics);
     },
 
     async started() {
       redis = connectRedis(env.REDIS_URL, this.logger);
+      pipeline = openPipeline(env, this.logger);
+      queueDepths = new QueueDepths(pipeline.connection, pipeline.topology);
+      // The queue depths wait for RabbitMQ; the gateway answers meanwhile.
+      pipeline.connection.start().catch(() => undefined);
+      stream = new LiveStream(async () => RunStatistics.parse(await this.broker.call("statistics.get")), { maxRate: env.STREAM_MAX_RATE, ...LIVE_STREAM_DEFAULTS }, this.logger);
+      stream.start();
       server = await listenShared((this as unknown as { httpHandler: RequestListener }).httpHandler, env.PORT, "0.0.0.0");
       // As moleculer-web keeps it: the service's `server` is its HTTP server.
       Object.assign(this, { server });
@@ -108,8 +198,15 @@ export function apiService(env: Environment): ServiceSchema<ApiSettingsSchema> {
     },
 
     async stopped() {
+      stream?.stop();
       if (server) await closeGracefully(server, HTTP_DRAIN_MS);
+      await pipeline?.connection.close();
       redis?.disconnect();
     },
   };
+}
+
+function sendText(res: ServerResponse, contentType: string, text: string): void {
+  res.writeHead(200, { "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(text)) });
+  res.end(text);
 }

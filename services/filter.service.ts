@@ -32,6 +32,8 @@ export function filterService(env: Environment): ServiceSchema<FilterSettings> {
         const admitted = filtered.matches.length === 0 ? [] : await worker.runs.admitMatches(filtered);
         if (!admitted) return this.logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
         await matches.publish({ ...filtered, matches: admitted }, batch.batch_id);
+        worker.countTweets("received", batch.tweets.length);
+        worker.countTweets("matched", admitted.length);
       });
       await worker.start();
     },

@@ -4,6 +4,7 @@ import { READ_RETRY_POLICY } from "../moleculer.config";
 import { RunHistoryParams } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import { parseParams } from "../contracts/validation";
+import { LiveFeed } from "../dependencies/live-feed";
 import { WorkerDependencies } from "../dependencies/worker";
 import { currentStatistics, runHistory } from "../runs/statistics";
 
@@ -17,6 +18,7 @@ interface StatisticsSettings extends ServiceSettingSchema {
 /** Counts matched tweets per run, exactly once each, and answers the figures of runs. */
 export function statisticsService(env: Environment): ServiceSchema<StatisticsSettings> {
   let worker: WorkerDependencies;
+  let feed: LiveFeed;
 
   return {
     name: "statistics",
@@ -35,6 +37,8 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
 
     async started() {
       worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
+      // Tells the gateways that figures changed, for /stream; coalesced, and never awaited here.
+      feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
       this.broker.metrics.register({
         name: INGEST_LATENCY_METRIC,
         type: "histogram",
@@ -44,12 +48,15 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
       worker.consume("statistics", MatchBatch, this.settings.prefetch, async (batch) => {
         if ((await worker.runs.countMatches(batch)) === null) return this.logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
         this.broker.metrics.observe(INGEST_LATENCY_METRIC, Date.now() - batch.sent_at);
+        worker.countTweets("counted", batch.matches.length);
+        feed.counted(batch.run_id);
       });
       await worker.start();
     },
 
     async stopped() {
       await worker?.stop();
+      feed?.stop();
     },
   };
 }

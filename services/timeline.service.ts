@@ -17,6 +17,7 @@ import {
   type TrackTimelinePage,
 } from "../contracts/timelines";
 import { parseParams } from "../contracts/validation";
+import { LiveFeed } from "../dependencies/live-feed";
 import { WorkerDependencies } from "../dependencies/worker";
 import { FollowStore } from "../store/follow-store";
 import { ALL_RUNS } from "../store/keys";
@@ -45,6 +46,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
   let worker: WorkerDependencies;
   let timelines: TimelineStore;
   let follows: FollowStore;
+  let feed: LiveFeed;
 
   /** A page of the timeline `keyIn` names for the run asked (the current one by default); empty when there is none. */
   async function readPage(request: PageRequest, keyIn: (runId: string) => string | null): Promise<ReadPage> {
@@ -140,12 +142,18 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
       worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
       timelines = new TimelineStore(worker.redis, worker.keys, { cap: env.TIMELINE_CAP, tweetTtl: env.TWEET_TTL });
       follows = new FollowStore(worker.redis, worker.keys);
-      worker.consume("timeline", MatchBatch, this.settings.prefetch, (batch) => timelines.add(batch.run_id, batch.matches, batch.deletes));
+      // Shows the newest stored tweets on /stream; coalesced, and never awaited here.
+      feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
+      worker.consume("timeline", MatchBatch, this.settings.prefetch, async (batch) => {
+        await timelines.add(batch.run_id, batch.matches, batch.deletes);
+        feed.matched(batch.run_id, batch.matches);
+      });
       await worker.start();
     },
 
     async stopped() {
       await worker?.stop();
+      feed?.stop();
     },
   };
 }

@@ -112,7 +112,16 @@ export class ProcessCluster {
 
   /** The environment its workers run with: what a script starting more of them must pass on. */
   workerEnvironment(): Record<string, string> {
-    return { TRANSPORTER: AMQP_URL, REDIS_URL: this.redisUrl, NAMESPACE: this.namespace, PORT: String(this.port), LOG_LEVEL: "info", ...this.env };
+    return {
+      TRANSPORTER: AMQP_URL,
+      REDIS_URL: this.redisUrl,
+      NAMESPACE: this.namespace,
+      PORT: String(this.port),
+      LOG_LEVEL: "info",
+      // Tests launch many runs a minute from one address; a test of the limit sets it.
+      LAUNCH_RATE_LIMIT: "0",
+      ...this.env,
+    };
   }
 
   kill(worker: Worker, signal: NodeJS.Signals = "SIGKILL"): Promise<number | null> {

@@ -49,6 +49,8 @@ export class TestMesh {
       PORT: "0",
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
       GENERATOR_RATE: "2000",
+      // Tests launch many runs a minute from one address; a test of the limit sets it.
+      LAUNCH_RATE_LIMIT: "0",
       ...overrides,
     });
   }
@@ -67,12 +69,18 @@ export class TestMesh {
 
   /** The gateway's base URL: the first node running `api`. */
   get url(): string {
-    for (const broker of this.brokers) {
+    const [first] = this.urls;
+    if (!first) throw new Error("no node of this mesh runs the api service");
+    return first;
+  }
+
+  /** The base URL of each node running `api`, in the order they started. */
+  get urls(): string[] {
+    return this.brokers.flatMap((broker) => {
       const api = broker.getLocalService("api") as unknown as { server?: Server } | undefined;
       const address = api?.server?.address() as AddressInfo | null | undefined;
-      if (address) return `http://127.0.0.1:${address.port}`;
-    }
-    throw new Error("no node of this mesh runs the api service");
+      return address ? [`http://127.0.0.1:${address.port}`] : [];
+    });
   }
 
   async stop(): Promise<void> {
@@ -87,7 +95,13 @@ export class TestMesh {
 }
 
 /** The balanced-event queues of the mesh's services (they would expire by themselves after 10 minutes). */
-const EVENT_QUEUES = ["EVENTB.launcher.launcher.runChanged", "EVENTB.api.$services.changed"];
+const EVENT_QUEUES = [
+  "EVENTB.launcher.launcher.runChanged",
+  "EVENTB.api.$services.changed",
+  "EVENTB.api.launcher.runChanged",
+  "EVENTB.api.live.counted",
+  "EVENTB.api.live.matched",
+];
 
 /** The request queues of every action a test's mesh may register. */
 export const MESH_ACTIONS = [

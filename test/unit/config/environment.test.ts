@@ -44,6 +44,23 @@ describe("environment", () => {
     expect(() => readEnvironment(env)).toThrow(message);
   });
 
+  it("has the gateway's defaults: no token, 10 launches a minute, no CORS, 10 stream updates a second", () => {
+    const env = readEnvironment({});
+    expect(env.API_TOKEN).toBeUndefined();
+    expect(env).toMatchObject({ LAUNCH_RATE_LIMIT: 10, CORS_ORIGINS: [], STREAM_MAX_RATE: 10 });
+    expect(readEnvironment({ CORS_ORIGINS: "https://a.example, http://localhost:3000" }).CORS_ORIGINS).toEqual(["https://a.example", "http://localhost:3000"]);
+  });
+
+  it.each([
+    [{ STREAM_MAX_RATE: "0" }, /^invalid configuration: STREAM_MAX_RATE: STREAM_MAX_RATE must be at least 1$/],
+    [{ STREAM_MAX_RATE: "61" }, /^invalid configuration: STREAM_MAX_RATE: STREAM_MAX_RATE must be at most 60$/],
+    [{ CORS_ORIGINS: "https://a.example/path" }, /^invalid configuration: CORS_ORIGINS: /],
+    [{ LAUNCH_RATE_LIMIT: "-1" }, /^invalid configuration: LAUNCH_RATE_LIMIT: /],
+    [{ API_TOKEN: "short-s3cret" }, /^invalid configuration: API_TOKEN: API_TOKEN must be at least 16 characters$/],
+  ])("rejects gateway setting %j", (env, message) => {
+    expect(() => readEnvironment(env)).toThrow(message);
+  });
+
   it("never puts a credential of a bad URL in its message", () => {
     expect(() => readEnvironment({ TRANSPORTER: "http://user:s3cret@host" })).toThrow(/^(?!.*s3cret)/);
   });

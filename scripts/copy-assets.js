@@ -1,13 +1,15 @@
-// After tsc: copy the Lua scripts beside their loader (tsc copies only TypeScript), and stamp the
-// build with its version and git commit, which every node announces in its Moleculer metadata.
+// After tsc: copy what tsc does not (it copies only TypeScript) beside the modules that read it: the
+// Lua scripts of store/ and the dashboard's HTML, CSS and JavaScript of gateway/dashboard/. Then stamp
+// the build with its version and git commit, which every node announces in its Moleculer metadata.
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
-for (const dir of ["store"]) {
+const ASSETS = { store: [".lua"], "gateway/dashboard": [".html", ".css", ".js"] };
+for (const [dir, extensions] of Object.entries(ASSETS)) {
   for (const file of fs.readdirSync(path.join(root, dir))) {
-    if (!file.endsWith(".lua")) continue;
+    if (!extensions.includes(path.extname(file))) continue;
     fs.mkdirSync(path.join(root, "dist", dir), { recursive: true });
     fs.copyFileSync(path.join(root, dir, file), path.join(root, "dist", dir, file));
   }

@@ -1,0 +1,54 @@
+/** One Server-Sent Event as a client reads it. */
+export interface StreamEvent {
+  event: string;
+  data: unknown;
+}
+
+/** A `/stream` client: collects the events as they arrive, until closed. */
+export class EventStreamClient {
+  readonly events: StreamEvent[] = [];
+  status = 0;
+  contentType: string | null = null;
+  private readonly abort = new AbortController();
+  private readonly done: Promise<void>;
+
+  private constructor(response: Response) {
+    this.status = response.status;
+    this.contentType = response.headers.get("content-type");
+    this.done = this.read(response).catch(() => undefined);
+  }
+
+  static async open(url: string): Promise<EventStreamClient> {
+    const abort = new AbortController();
+    const response = await fetch(url, { signal: abort.signal });
+    const client = new EventStreamClient(response);
+    client.abort.signal.addEventListener("abort", () => abort.abort());
+    return client;
+  }
+
+  named(event: string): unknown[] {
+    return this.events.filter((entry) => entry.event === event).map((entry) => entry.data);
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+  }
+
+  private async read(response: Response): Promise<void> {
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data !== undefined) this.events.push({ event, data: JSON.parse(data) });
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { EventEmitter } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RunStatistics } from "../../../contracts/actions";
+import type { MatchedNotice } from "../../../contracts/stream";
+import { LiveStream } from "../../../gateway/live-stream";
+
+/** A response whose socket takes writes until `full`, like a client that stopped reading. */
+class FakeClient extends EventEmitter {
+  written = "";
+  full = false;
+  writableEnded = false;
+  destroyed = false;
+  status = 0;
+  writeHead(status: number) {
+    this.status = status;
+  }
+  write(text: string): boolean {
+    this.written += text;
+    return !this.full;
+  }
+  end() {
+    this.writableEnded = true;
+  }
+  events(name: string): unknown[] {
+    return [...this.written.matchAll(new RegExp(`event: ${name}\\ndata: (.*)\\n\\n`, "g"))].map((match) => JSON.parse(match[1] ?? "null"));
+  }
+}
+
+const figures = (amount: number, running = true) => ({ amount, running }) as RunStatistics;
+const tweet = (id: string, phrases: string[]) => ({ tweet: { id, text: id, author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] }, phrases });
+const notice = (...matches: ReturnType<typeof tweet>[]): MatchedNotice => ({ run_id: "run-1", matches });
+const quiet = { debug: () => undefined, warn: () => undefined };
+
+function open(stream: LiveStream, params = {}) {
+  const client = new FakeClient();
+  const req = Object.assign(new EventEmitter(), { socket: { setNoDelay: () => undefined } });
+  stream.open(req as unknown as IncomingMessage, client as unknown as ServerResponse, params);
+  return { client, req };
+}
+
+describe("the live stream", () => {
+  let amount = 0;
+  let reads = 0;
+  const readFigures = async () => {
+    reads += 1;
+    return figures(amount);
+  };
+  const stream = () => new LiveStream(readFigures, { maxRate: 10, heartbeatMs: 15_000, refreshMs: 1000, maxClients: 2 }, quiet);
+
+  beforeEach(() => {
+    amount = 0;
+    reads = 0;
+  });
+
+  it("opens an event stream and sends the figures at the next tick", async () => {
+    const live = stream();
+    const { client } = open(live);
+    expect(client.status).toBe(200);
+    amount = 5;
+    await live.tick(0);
+    expect(client.events("statistics")).toEqual([figures(5)]);
+  });
+
+  it("reads the figures once per tick for every client, however many notices came", async () => {
+    const live = stream();
+    const a = open(live).client;
+    const b = open(live).client;
+    await live.tick(0);
+    for (let i = 0; i < 100; i++) live.counted();
+    amount = 100;
+    await live.tick(100);
+    expect(reads).toBe(2);
+    expect(a.events("statistics")).toHaveLength(2);
+    expect(b.events("statistics")).toHaveLength(2);
+    // Nothing new, and the last read is recent: no read.
+    await live.tick(200);
+    expect(reads).toBe(2);
+    // A running run is read again once refreshMs passed (elapsed time moves).
+    await live.tick(1200);
+    expect(reads).toBe(3);
+  });
+
+  it("pushes matched tweets, filtered by the client's track phrases", () => {
+    const live = stream();
+    const all = open(live).client;
+    const filtered = open(live, { track: ["Love"] }).client;
+    live.matched(notice(tweet("1", ["love"]), tweet("2", ["bieber"])));
+    expect(all.events("tweet")).toHaveLength(2);
+    expect(filtered.events("tweet")).toEqual([expect.objectContaining({ run_id: "run-1", phrases: ["love"] })]);
+  });
+
+  it("drops tweets for a client that does not drain, keeps only its newest figures, and tells it on drain", async () => {
+    const live = stream();
+    const { client } = open(live);
+    client.full = true;
+    live.matched(notice(tweet("1", ["a"])));
+    const before = client.written.length;
+    live.matched(notice(tweet("2", ["a"]), tweet("3", ["a"])));
+    amount = 7;
+    live.counted();
+    await live.tick(0);
+    amount = 9;
+    live.counted();
+    await live.tick(100);
+    expect(client.written.length).toBe(before);
+    client.full = false;
+    client.emit("drain");
+    expect(client.events("dropped")).toEqual([{ tweets: 2 }]);
+    expect(client.events("statistics")).toEqual([figures(9)]);
+  });
+
+  it("forgets a client that disconnects, and refuses beyond maxClients with a 503", () => {
+    const live = stream();
+    const first = open(live);
+    open(live);
+    expect(() => open(live)).toThrow(expect.objectContaining({ code: 503 }));
+    first.client.emit("close");
+    expect(live.clientCount).toBe(1);
+    expect(() => open(live)).not.toThrow();
+  });
+
+  it("reads again later and later while reading fails, and at once after a success", async () => {
+    let failing = true;
+    let attempts = 0;
+    const live = new LiveStream(
+      async () => {
+        attempts += 1;
+        if (failing) throw new Error("Service 'statistics.get' is not registered.");
+        return figures(1);
+      },
+      { maxRate: 10, heartbeatMs: 15_000, refreshMs: 1000, maxClients: 2 },
+      quiet,
+    );
+    const { client } = open(live);
+    for (let now = 0; now <= 3000; now += 100) await live.tick(now);
+    // At 0, 1000 and 3000: one second, then two.
+    expect(attempts).toBe(3);
+    failing = false;
+    await live.tick(7000);
+    expect(client.events("statistics")).toEqual([figures(1)]);
+    live.counted();
+    await live.tick(7100);
+    expect(attempts).toBe(5);
+  });
+
+  it("reads nothing while nobody listens", async () => {
+    const live = stream();
+    live.counted();
+    await live.tick(0);
+    expect(reads).toBe(0);
+  });
+});
