@@ -2,6 +2,7 @@ import type { BrokerOptions } from "moleculer";
 import { readBuildInfo } from "./config/build";
 import { ClosingChannelGuard } from "./config/closing-channel-guard";
 import type { Environment } from "./config/environment";
+import { ReadCoalescing } from "./gateway/read-coalescing";
 import { DrainingAmqpTransporter } from "./lifecycle/request-queues";
 
 /**
@@ -11,6 +12,9 @@ import { DrainingAmqpTransporter } from "./lifecycle/request-queues";
  * and stop do not, as a retried launch could start two runs.
  */
 export const READ_RETRY_POLICY = { enabled: true, retries: 3, delay: 100, maxDelay: 1000, factor: 2 };
+
+/** Schema options of a read action: retried, and concurrent identical calls from one node share one answer. */
+export const READ_ACTION = { retryPolicy: READ_RETRY_POLICY, coalesce: true } as const;
 
 /**
  * amqplib leaves Nagle's algorithm on: small requests and replies would wait for more bytes (measured:
@@ -49,7 +53,7 @@ export function brokerOptions(env: Environment): BrokerOptions {
     // On SIGTERM, finish the requests in hand before leaving.
     tracking: { enabled: true, shutdownTimeout: 10 * 1000 },
     metrics: { enabled: true, reporter: [] },
-    middlewares: [ClosingChannelGuard],
+    middlewares: env.READ_COALESCING ? [ClosingChannelGuard, ReadCoalescing] : [ClosingChannelGuard],
     // bin/server.ts handles SIGTERM and SIGINT itself: one drain, then exit.
     skipProcessEventRegistration: true,
     heartbeatInterval: 5,

@@ -95,10 +95,15 @@ async function measureRpc(): Promise<RpcResult[]> {
     await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK, max_tweets: 100 }));
     await eventually(() => request<{ running: boolean; streaming: boolean }>(`${cluster.url}/statistics`), (a) => !a.body.running && !a.body.streaming, 60000, "a finished run");
     const body = JSON.stringify((await request(`${cluster.url}/statistics`)).body);
+    // A second gateway, on a port of its own, calls statistics.get once per request: the gateway's own cost.
+    const plainPort = cluster.port + 1;
+    const plain = cluster.start("api", { PORT: String(plainPort), READ_COALESCING: "false" });
+    await eventually(() => fetch(`http://127.0.0.1:${plain.probePort}/ready`).then((answer) => answer.status, () => 0), (status) => status === 200, 60000, "the second gateway");
     const gateway = await measureHttp("GET /statistics through the gateway", `${cluster.url}/statistics`, CONCURRENCY, SECONDS);
+    const uncoalesced = await measureHttp("GET /statistics through a gateway without read coalescing", `http://127.0.0.1:${plainPort}/statistics`, CONCURRENCY, SECONDS);
     const direct = await measureDirect(await cluster.connectClient(), "statistics.get", CONCURRENCY, SECONDS);
     const bare = await measureBareHttp(body, CONCURRENCY, SECONDS);
-    return [gateway, direct, bare];
+    return [gateway, direct, bare, uncoalesced];
   } finally {
     await cluster.stop();
   }
@@ -109,7 +114,7 @@ const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "n/a");
 
 function renderTable(results: Results): string {
   const { machine, throughput, baseline, latency, rpc, matcher } = results;
-  const [gateway, direct, bare] = rpc;
+  const [gateway, direct, bare, uncoalesced] = rpc;
   const lines = [
     `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpus}), ${machine.memoryGb} GiB, Node ${machine.node}, RabbitMQ and Redis on the same machine.`,
     "",
@@ -121,6 +126,7 @@ function renderTable(results: Results): string {
     ),
     `| ingest to counted at ${number(latency.offeredRate)} tweets/s offered | p50 ${number(latency.p50Ms, 1)} ms, p99 ${number(latency.p99Ms, 1)} ms | | |`,
     gateway && direct ? `| ${gateway.what}, ${CONCURRENCY} concurrent | ${number(gateway.requestsPerSecond)} req/s, p50 ${number(gateway.p50Ms, 1)} ms, p99 ${number(gateway.p99Ms, 1)} ms | ${direct.what}: ${number(direct.requestsPerSecond)} req/s, p99 ${number(direct.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, direct.requestsPerSecond)} |` : "",
+    uncoalesced && direct ? `| ${uncoalesced.what}, ${CONCURRENCY} concurrent | ${number(uncoalesced.requestsPerSecond)} req/s, p50 ${number(uncoalesced.p50Ms, 1)} ms, p99 ${number(uncoalesced.p99Ms, 1)} ms | ${direct.what}: ${number(direct.requestsPerSecond)} req/s | ${ratio(uncoalesced.requestsPerSecond, direct.requestsPerSecond)} |` : "",
     gateway && bare ? `| ${gateway.what} | | ${bare.what}: ${number(bare.requestsPerSecond)} req/s, p99 ${number(bare.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, bare.requestsPerSecond)} |` : "",
     matcher ? `| matcher, ${matcher.phrases} phrases, one core, ${number(matcher.tweets)} real tweets | ${number(matcher.overall)} tweets/s (slowest capture ${number(Math.min(...Object.values(matcher.perCapture)))}) | | |` : "| matcher | skipped: no captures | | |",
     `| peak RSS per worker (throughput runs) | ${throughput.map((run) => `${Math.max(...Object.values(run.peakRssMb))} MB max (${run.layout})`).join("; ")} | | |`,

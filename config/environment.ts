@@ -76,6 +76,11 @@ const EnvironmentVariables = z.object({
   QUEUE_MAX_LENGTH: positiveInt("QUEUE_MAX_LENGTH").default(2000),
   /** Deliveries of one pipeline message before it goes to the dead-letter queue. */
   DELIVERY_LIMIT: positiveInt("DELIVERY_LIMIT").default(5),
+  /** Concurrent identical calls of read actions from this node share one answer (gateway/read-coalescing.ts). */
+  READ_COALESCING: z
+    .enum(["true", "false"], { error: "READ_COALESCING must be true or false" })
+    .default("true")
+    .transform((value) => value === "true"),
   /** Port of a node's own `/health` and `/ready` probes (nodes without a gateway); unset: none. */
   HEALTH_PORT: z.coerce.number().int("HEALTH_PORT must be a whole number").min(1, "HEALTH_PORT must be 1 to 65535").max(65535, "HEALTH_PORT must be 1 to 65535").optional(),
   /** How long a leaving gateway answers while `/ready` says 503, so that load balancers stop sending to it. */

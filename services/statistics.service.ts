@@ -1,6 +1,6 @@
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
-import { READ_RETRY_POLICY } from "../moleculer.config";
+import { READ_ACTION } from "../moleculer.config";
 import { RunHistoryParams } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import { parseParams } from "../contracts/validation";
@@ -30,9 +30,9 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
 
     actions: {
       /** The current run's figures, or the last run's; zeros before any run. */
-      get: { retryPolicy: READ_RETRY_POLICY, handler: () => currentStatistics(worker.runs) },
+      get: { ...READ_ACTION, handler: () => currentStatistics(worker.runs) },
       /** Every run, newest first, with totals across runs. */
-      runs: { retryPolicy: READ_RETRY_POLICY, handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit) },
+      runs: { ...READ_ACTION, handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit) },
     },
 
     async started() {

@@ -1,6 +1,6 @@
 import { Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
-import { READ_RETRY_POLICY } from "../moleculer.config";
+import { READ_ACTION, READ_RETRY_POLICY } from "../moleculer.config";
 import { TimelineParams, type TimelinePage } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import {
@@ -69,7 +69,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
     actions: {
       /** A page of a run's matched tweets (the current run unless `run_id`), optionally of one track phrase. */
       get: {
-        retryPolicy: READ_RETRY_POLICY,
+        ...READ_ACTION,
         async handler(ctx): Promise<TimelinePage> {
           const params = parseParams(TimelineParams, ctx.params);
           const runId = params.run_id ?? (await worker.runs.current())?.id ?? null;
@@ -80,7 +80,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
       },
       /** A page of one track phrase's timeline. */
       track: {
-        retryPolicy: READ_RETRY_POLICY,
+        ...READ_ACTION,
         async handler(ctx): Promise<TrackTimelinePage> {
           const params = parseParams(TrackTimelineParams, ctx.params);
           return { track: params.phrase, ...(await readPage(params, (runId) => worker.keys.timeline(runId, params.phrase))) };
@@ -88,7 +88,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
       },
       /** A page of one author's matched tweets; the author by screen name or user id. */
       author: {
-        retryPolicy: READ_RETRY_POLICY,
+        ...READ_ACTION,
         async handler(ctx): Promise<AuthorTimelinePage> {
           const params = parseParams(AuthorTimelineParams, ctx.params);
           const authorId = await timelines.authorId(params.author);
@@ -98,7 +98,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
       },
       /** A page of a subscriber's home timeline: the matched tweets of the authors and phrases they follow. */
       home: {
-        retryPolicy: READ_RETRY_POLICY,
+        ...READ_ACTION,
         async handler(ctx): Promise<HomeTimelinePage> {
           const params = parseParams(HomeTimelineParams, ctx.params);
           return { subscriber: params.subscriber, ...(await readPage(params, (runId) => worker.keys.homeTimeline(runId, params.subscriber))) };
@@ -106,7 +106,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
       },
       /** One tweet; 404 once its body expired or it was deleted. */
       tweet: {
-        retryPolicy: READ_RETRY_POLICY,
+        ...READ_ACTION,
         async handler(ctx): Promise<HydratedTweet> {
           const { id } = parseParams(TweetParams, ctx.params);
           const entry = await timelines.tweet(id);
@@ -133,7 +133,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
       },
       /** What a subscriber follows. */
       follows: {
-        retryPolicy: READ_RETRY_POLICY,
+        ...READ_ACTION,
         handler: (ctx): Promise<Follows> => follows.follows(parseParams(SubscriberParams, ctx.params).id),
       },
     },
