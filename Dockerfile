@@ -13,8 +13,11 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/config/worker-node-options ./config/
 USER node
 EXPOSE 8004
 # The gateway answers on PORT; other services have no port of their own.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/bin/server.js"]
+# Heap limits from config/worker-node-options unless NODE_OPTIONS is set: V8 sizes its heap by the
+# memory it sees, and without them a worker's RSS grows with garbage it has no reason to collect yet.
+CMD ["sh", "-c", "NODE_OPTIONS=\"${NODE_OPTIONS:-$(cat config/worker-node-options)}\" exec node dist/bin/server.js"]

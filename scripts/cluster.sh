@@ -12,6 +12,8 @@ state=.cluster/workers
 probe_port=${PROBE_PORT_BASE:-9100}
 mkdir -p .cluster
 : >"$state"
+# Heap limits of a worker (see config/worker-node-options): V8 otherwise grows its heap with the machine's memory.
+export NODE_OPTIONS="${NODE_OPTIONS:-$(cat config/worker-node-options)}"
 
 live_pids() {
   local pid

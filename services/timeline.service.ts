@@ -63,7 +63,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
 
     settings: {
       /** Match batches stored at once by this worker. */
-      prefetch: 16,
+      prefetch: 4,
     },
 
     actions: {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
@@ -11,6 +11,8 @@ import { AMQP_URL, eventually, REDIS_URL, removeNamespace, request } from "./mes
 const ROOT = projectRoot();
 export const SERVER = path.join(ROOT, "dist/bin/server.js");
 export const serverBuilt = (): boolean => existsSync(SERVER);
+/** The heap limits every worker runs with (config/worker-node-options), as the image and cluster.sh start them. */
+const WORKER_NODE_OPTIONS = readFileSync(path.join(ROOT, "config/worker-node-options"), "utf8").trim();
 
 export interface Worker {
   service: ServiceName;
@@ -118,6 +120,7 @@ export class ProcessCluster {
       NAMESPACE: this.namespace,
       PORT: String(this.port),
       LOG_LEVEL: "info",
+      NODE_OPTIONS: WORKER_NODE_OPTIONS,
       // Tests launch many runs a minute from one address; a test of the limit sets it.
       LAUNCH_RATE_LIMIT: "0",
       ...this.env,
