@@ -15,6 +15,9 @@ export interface ThroughputResult {
   tweetsPerSecond: number;
   /** Peak resident memory of each worker during the run, MB. */
   peakRssMb: Record<string, number>;
+  /** Resident set of each worker half-way through the run and at its end: steady when they are alike. */
+  halfwayRssMb: Record<string, number>;
+  endRssMb: Record<string, number>;
 }
 
 export interface LatencyResult {
@@ -37,8 +40,12 @@ export async function measureThroughput(name: string, layout: Layout, tweets: nu
     const statistics = statisticsOf(cluster);
     const started = performance.now();
     await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK }));
+    const rssOfWorkers = (read: (pid: number | undefined) => number) =>
+      Object.fromEntries(cluster.workers.map((worker) => [worker.nodeId.replace(`${cluster.namespace}-`, ""), read(worker.process.pid)]));
+    let halfwayRssMb: Record<string, number> | null = null;
     let lastReport = 0;
     await eventually(statistics, (figures) => {
+      if (!halfwayRssMb && figures.published >= tweets / 2) halfwayRssMb = rssOfWorkers(currentRss);
       if (performance.now() - lastReport > 5000) {
         lastReport = performance.now();
         progress(`${name}: ${figures.examined.toLocaleString("en")} of ${tweets.toLocaleString("en")} tweets counted`);
@@ -48,8 +55,9 @@ export async function measureThroughput(name: string, layout: Layout, tweets: nu
     await request(`${cluster.url}/stop`, { method: "POST" });
     const final = await eventually(statistics, (f) => !f.running && !f.streaming && f.examined >= f.published, 600_000, "the pipeline to drain");
     const seconds = (performance.now() - started) / 1000;
-    const peakRssMb = Object.fromEntries(cluster.workers.map((worker) => [worker.nodeId.replace(`${cluster.namespace}-`, ""), peakRss(worker.process.pid)]));
-    return { layout: name, tweets: final.examined, matched: final.amount, seconds, tweetsPerSecond: final.examined / seconds, peakRssMb };
+    const peakRssMb = rssOfWorkers(peakRss);
+    const endRssMb = rssOfWorkers(currentRss);
+    return { layout: name, tweets: final.examined, matched: final.amount, seconds, tweetsPerSecond: final.examined / seconds, peakRssMb, halfwayRssMb: halfwayRssMb ?? endRssMb, endRssMb };
   } finally {
     await cluster.stop();
   }
@@ -79,8 +87,17 @@ export async function measureLatency(rate: number, seconds: number, progress: (l
 
 /** Peak resident set of a process so far (Linux: VmHWM), MB. */
 function peakRss(pid: number | undefined): number {
+  return statusMb(pid, "VmHWM");
+}
+
+/** Resident set of a process now (Linux: VmRSS), MB. */
+function currentRss(pid: number | undefined): number {
+  return statusMb(pid, "VmRSS");
+}
+
+function statusMb(pid: number | undefined, field: "VmHWM" | "VmRSS"): number {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
   } catch {
     return Number.NaN;

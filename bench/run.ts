@@ -112,6 +112,13 @@ async function measureRpc(): Promise<RpcResult[]> {
 const number = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "n/a");
 
+/** The largest change of a worker's RSS between half-way and the end of a run, e.g. `+3 MB (timeline-1)`. */
+function rssGrowth(run: ThroughputResult): string {
+  const changes = Object.entries(run.endRssMb).map(([worker, end]) => [worker, end - (run.halfwayRssMb[worker] ?? end)] as const);
+  const [worker, change] = changes.reduce((most, next) => (Math.abs(next[1]) > Math.abs(most[1]) ? next : most), ["none", 0] as const);
+  return `${change >= 0 ? "+" : ""}${change} MB at most (${worker})`;
+}
+
 function renderTable(results: Results): string {
   const { machine, throughput, baseline, latency, rpc, matcher } = results;
   const [gateway, direct, bare, uncoalesced] = rpc;
@@ -130,6 +137,7 @@ function renderTable(results: Results): string {
     gateway && bare ? `| ${gateway.what} | | ${bare.what}: ${number(bare.requestsPerSecond)} req/s, p99 ${number(bare.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, bare.requestsPerSecond)} |` : "",
     matcher ? `| matcher, ${matcher.phrases} phrases, one core, ${number(matcher.tweets)} real tweets | ${number(matcher.overall)} tweets/s (slowest capture ${number(Math.min(...Object.values(matcher.perCapture)))}) | | |` : "| matcher | skipped: no captures | | |",
     `| peak RSS per worker (throughput runs) | ${throughput.map((run) => `${Math.max(...Object.values(run.peakRssMb))} MB max (${run.layout})`).join("; ")} | | |`,
+    `| RSS growth per worker from half-way to the end of a throughput run | ${throughput.map((run) => `${rssGrowth(run)} (${run.layout})`).join("; ")} | | |`,
     "",
   ];
   return lines.filter((line, index) => line !== "" || index === 1 || index === lines.length - 1).join("\n");
