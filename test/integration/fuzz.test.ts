@@ -1,7 +1,7 @@
 import http from "node:http";
 import net from "node:net";
 import { GATEWAY_ROUTES } from "../../gateway/routes";
-import { Random } from "../support/fuzz";
+import { FuzzRandom } from "../support/fuzz";
 import { eventually, request, TestMesh } from "../support/mesh";
 
 /**
@@ -28,7 +28,7 @@ interface FuzzAnswer {
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_.~%/?#[]@!$&'()*+,;=:\"<>{}|\\^` \t\u00e9\u4e2d\ud83d\ude00";
 
-function jsonValue(random: Random, depth = 0): unknown {
+function jsonValue(random: FuzzRandom, depth = 0): unknown {
   const kind = random.int(depth > 3 ? 5 : 8);
   switch (kind) {
     case 0:
@@ -49,7 +49,7 @@ function jsonValue(random: Random, depth = 0): unknown {
 }
 
 /** A body: valid-looking params with wrong values, broken JSON, other formats, binary, oversized, deeply nested. */
-function body(random: Random): Buffer | undefined {
+function body(random: FuzzRandom): Buffer | undefined {
   switch (random.int(11)) {
     case 0:
       return undefined;
@@ -77,7 +77,7 @@ function body(random: Random): Buffer | undefined {
 }
 
 /** A path: every route (its params filled at random), near misses, and malformed URLs. */
-function path(random: Random): string {
+function path(random: FuzzRandom): string {
   const route = random.pick(GATEWAY_ROUTES);
   const filled = route.path.replace(/:(\w+)/g, () => random.pick(["dashboard.js", "docs.js", "..%2F..%2Fetc%2Fpasswd", "%", "%zz", "%00", encodeURIComponent(random.text(12, ALPHABET)), "a".repeat(300)]));
   const query = random.chance(0.6)
@@ -97,7 +97,7 @@ function path(random: Random): string {
   }
 }
 
-function headers(random: Random): Record<string, string> {
+function headers(random: FuzzRandom): Record<string, string> {
   const result: Record<string, string> = {};
   if (random.chance(0.8)) result["content-type"] = random.pick(["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x", "application/json; charset=latin1", "application/json; charset=utf-16", "application/json; charset=bogus", "*/*", ";;;", "a".repeat(500)]);
   if (random.chance(0.15)) result["content-encoding"] = random.pick(["gzip", "deflate", "br", "identity", "bogus", "gzip, gzip"]);
@@ -109,7 +109,7 @@ function headers(random: Random): Record<string, string> {
   return result;
 }
 
-function fuzzRequest(random: Random): FuzzRequest {
+function fuzzRequest(random: FuzzRandom): FuzzRequest {
   const method = random.chance(0.85) ? random.pick(["GET", "POST"]) : random.pick(["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]);
   return { method, path: path(random), headers: headers(random), body: method === "GET" && random.chance(0.8) ? undefined : body(random) };
 }
@@ -179,7 +179,7 @@ describe("the gateway under fuzzing", () => {
   afterAll(() => mesh?.stop());
 
   it(`answers ${REQUESTS} random requests (seed ${SEED}) without a 5xx, and stays up`, async () => {
-    const random = new Random(SEED);
+    const random = new FuzzRandom(SEED);
     const requests = Array.from({ length: REQUESTS }, () => fuzzRequest(random));
     const base = new URL(mesh.url);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
