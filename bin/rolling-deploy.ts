@@ -69,6 +69,14 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 const knowsNode = (nodeId: string) => (body: unknown) =>
   typeof body === "object" && body !== null && "nodes" in body && Array.isArray(body.nodes) && body.nodes.some((node: { node?: string }) => node.node === nodeId);
 
+function logTail(logDir: string, nodeId: string, lines = 20): string {
+  try {
+    return readFileSync(path.join(logDir, `${nodeId}.log`), "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
 async function startWorker(old: ClusterWorker, logDir: string, gatewayPort: number): Promise<ClusterWorker> {
   const suffix = Math.random().toString(36).slice(2, 7);
   const prefix = process.env.NAMESPACE ? `${process.env.NAMESPACE}-` : "";
@@ -105,13 +113,14 @@ async function main(): Promise<void> {
     say(`${step}: started ${fresh.nodeId} (pid ${fresh.pid}), waiting until it is ready`);
     try {
       await waitFor(`${fresh.nodeId} to be ready`, timeoutMs, async () => {
-        if (!alive(fresh.pid)) throw new Error(`${fresh.nodeId} exited; see its log in ${path.dirname(stateFile)}`);
+        if (!alive(fresh.pid)) throw new Error(`${fresh.nodeId} exited`);
         return answers(`http://127.0.0.1:${fresh.probePort}/ready`);
       });
       await waitFor(`the mesh to know ${fresh.nodeId}`, timeoutMs, () => answers(`http://127.0.0.1:${gatewayPort}/version`, knowsNode(fresh.nodeId)));
     } catch (error) {
       if (alive(fresh.pid)) process.kill(fresh.pid, "SIGTERM");
-      throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`${reason}; the last lines of its log:\n${logTail(path.dirname(stateFile), fresh.nodeId)}`);
     }
     workers = workers.map((worker) => (worker.nodeId === old.nodeId ? fresh : worker));
     save();
