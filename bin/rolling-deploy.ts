@@ -42,7 +42,8 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
+    // Where the worker will listen: a port free on every address, not only on loopback.
+    probe.listen(0, "0.0.0.0", () => {
       const address = probe.address();
       probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
     });
@@ -93,6 +94,40 @@ async function startWorker(old: ClusterWorker, logDir: string, gatewayPort: numb
   return { service: old.service, nodeId, pid: child.pid, probePort };
 }
 
+class StartFailure extends Error {
+  constructor(
+    message: string,
+    /** The worker exited while starting (e.g. a port taken meanwhile), rather than being slow. */
+    readonly exited: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A worker of this build for `old`'s service, ready and known to the mesh. A worker that exits while
+ * starting is started once more; one that does not get ready in time stops the deploy.
+ */
+async function startReady(old: ClusterWorker, step: string, logDir: string, gatewayPort: number, timeoutMs: number): Promise<ClusterWorker> {
+  for (let attempt = 1; ; attempt++) {
+    const fresh = await startWorker(old, logDir, gatewayPort);
+    say(`${step}: started ${fresh.nodeId} (pid ${fresh.pid}), waiting until it is ready`);
+    try {
+      await waitFor(`${fresh.nodeId} to be ready`, timeoutMs, async () => {
+        if (!alive(fresh.pid)) throw new StartFailure(`${fresh.nodeId} exited`, true);
+        return answers(`http://127.0.0.1:${fresh.probePort}/ready`);
+      });
+      await waitFor(`the mesh to know ${fresh.nodeId}`, timeoutMs, () => answers(`http://127.0.0.1:${gatewayPort}/version`, knowsNode(fresh.nodeId)));
+      return fresh;
+    } catch (error) {
+      if (alive(fresh.pid)) process.kill(fresh.pid, "SIGTERM");
+      const reason = `${error instanceof Error ? error.message : String(error)}; the last lines of its log:\n${logTail(logDir, fresh.nodeId)}`;
+      if (!(error instanceof StartFailure && error.exited && attempt === 1)) throw new Error(reason);
+      say(`${step}: ${reason}\n${step}: starting another one`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { state: { type: "string", default: ".cluster/workers" }, timeout: { type: "string", default: "90" } } });
   const stateFile = path.resolve(values.state);
@@ -109,19 +144,7 @@ async function main(): Promise<void> {
 
   for (const [index, old] of order.entries()) {
     const step = `[${index + 1}/${order.length}] ${old.nodeId}`;
-    const fresh = await startWorker(old, path.dirname(stateFile), gatewayPort);
-    say(`${step}: started ${fresh.nodeId} (pid ${fresh.pid}), waiting until it is ready`);
-    try {
-      await waitFor(`${fresh.nodeId} to be ready`, timeoutMs, async () => {
-        if (!alive(fresh.pid)) throw new Error(`${fresh.nodeId} exited`);
-        return answers(`http://127.0.0.1:${fresh.probePort}/ready`);
-      });
-      await waitFor(`the mesh to know ${fresh.nodeId}`, timeoutMs, () => answers(`http://127.0.0.1:${gatewayPort}/version`, knowsNode(fresh.nodeId)));
-    } catch (error) {
-      if (alive(fresh.pid)) process.kill(fresh.pid, "SIGTERM");
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`${reason}; the last lines of its log:\n${logTail(path.dirname(stateFile), fresh.nodeId)}`);
-    }
+    const fresh = await startReady(old, step, path.dirname(stateFile), gatewayPort, timeoutMs);
     workers = workers.map((worker) => (worker.nodeId === old.nodeId ? fresh : worker));
     save();
     say(`${step}: ${fresh.nodeId} is ready; draining ${old.nodeId} (pid ${old.pid})`);
