@@ -98,7 +98,7 @@ async function measureRpc(): Promise<RpcResult[]> {
     // A second gateway, on a port of its own, calls statistics.get once per request: the gateway's own cost.
     const plainPort = cluster.port + 1;
     const plain = cluster.start("api", { PORT: String(plainPort), READ_COALESCING: "false" });
-    await eventually(() => fetch(`http://127.0.0.1:${plain.probePort}/ready`).then((answer) => answer.status, () => 0), (status) => status === 200, 60000, "the second gateway");
+    await cluster.ready(plain);
     const gateway = await measureHttp("GET /statistics through the gateway", `${cluster.url}/statistics`, CONCURRENCY, SECONDS);
     const uncoalesced = await measureHttp("GET /statistics through a gateway without read coalescing", `http://127.0.0.1:${plainPort}/statistics`, CONCURRENCY, SECONDS);
     const direct = await measureDirect(await cluster.connectClient(), "statistics.get", CONCURRENCY, SECONDS);

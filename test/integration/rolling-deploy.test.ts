@@ -113,7 +113,7 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
     // A gateway of this tree joins first, on the same port: clients meet a new gateway calling old
     // workers, then both gateways calling old and new workers, whichever order a deploy takes.
     const newGateway = cluster.start("api", {}, SERVER);
-    await eventually(() => fetch(`http://127.0.0.1:${newGateway.probePort}/ready`).then((answer) => answer.status, () => 0), (status) => status === 200, 60000, "the new gateway to be ready");
+    await cluster.ready(newGateway);
 
     const launch = await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }));
     expect(launch.status).toBe(200);

@@ -86,6 +86,12 @@ export class ProcessCluster {
     });
   }
 
+  /** Waits until one worker's own `/ready` probe (HEALTH_PORT) answers 200. */
+  async ready(worker: Worker, timeoutMs = 60000): Promise<void> {
+    const status = () => fetch(`http://127.0.0.1:${worker.probePort}/ready`).then((answer) => answer.status, () => 0);
+    await eventually(status, (code) => code === 200, timeoutMs, `${worker.nodeId} to be ready`);
+  }
+
   /** A node of the test's own in the mesh, to call actions of one node (`$node.metrics`). */
   async connectClient(): Promise<ServiceBroker> {
     if (this.client) return this.client;
