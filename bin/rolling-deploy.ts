@@ -20,6 +20,8 @@ import { type ClusterWorker, formatClusterState, parseClusterState, replacementO
  */
 
 const SERVER = path.join(__dirname, "server.js");
+/** Linux hands connections queued on a closing SO_REUSEPORT listener to the others only when this is 1. */
+const MIGRATE_REQUESTS = "/proc/sys/net/ipv4/tcp_migrate_req";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -141,6 +143,9 @@ async function main(): Promise<void> {
   };
   const order = replacementOrder(workers);
   say(`replacing ${order.length} workers with build ${build.version} (${build.commit}), one at a time`);
+  if (order.some((worker) => worker.service === "api") && existsSync(MIGRATE_REQUESTS) && readFileSync(MIGRATE_REQUESTS, "utf8").trim() === "0") {
+    say("warning: net.ipv4.tcp_migrate_req is 0, so a connection queued on an old gateway at the moment it closes is reset; `sysctl -w net.ipv4.tcp_migrate_req=1` hands it to the new one");
+  }
 
   for (const [index, old] of order.entries()) {
     const step = `[${index + 1}/${order.length}] ${old.nodeId}`;

@@ -14,6 +14,12 @@ import { projectRoot } from "../support/project";
 const TRACK = ["love", "the", "que", "lol"];
 const CAPTURE = "sample-2013-08-10T1100Z.jsonl.gz";
 const ROLLING_DEPLOY = path.join(projectRoot(), "dist/bin/rolling-deploy.js");
+/**
+ * Gateways share their port (SO_REUSEPORT); when the old one closes, Linux resets the connections
+ * still queued on it unless this is 1 (README, "A local rolling deploy"). The test sets it for its
+ * run where it may, and puts the old value back.
+ */
+const MIGRATE_REQUESTS = "/proc/sys/net/ipv4/tcp_migrate_req";
 
 const previous = findPreviousRelease();
 const skipReason = "missing" in previous
@@ -86,12 +92,22 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
   const stateDir = mkdtempSync(path.join(tmpdir(), "tweetmesh-deploy-"));
   const stateFile = path.join(stateDir, "workers");
 
+  let migrateRequestsBefore: string | null = null;
+
   beforeAll(() => {
     if ("missing" in previous) return;
     release = buildRelease(previous, (line) => console.log(line));
+    if (!existsSync(MIGRATE_REQUESTS) || readFileSync(MIGRATE_REQUESTS, "utf8").trim() !== "0") return;
+    try {
+      writeFileSync(MIGRATE_REQUESTS, "1");
+      migrateRequestsBefore = "0";
+    } catch {
+      console.warn(`cannot set ${MIGRATE_REQUESTS} to 1 (not root?): a request may fail as the old gateway closes`);
+    }
   });
 
   afterAll(async () => {
+    if (migrateRequestsBefore !== null) writeFileSync(MIGRATE_REQUESTS, migrateRequestsBefore);
     // The deploy's workers are not the cluster's children: stop what the state file names.
     const pids = existsSync(stateFile) ? parseClusterState(readFileSync(stateFile, "utf8")).map((worker) => worker.pid) : [];
     for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGTERM");
