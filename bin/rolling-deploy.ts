@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { readBuildInfo } from "../config/build";
-import { type ClusterWorker, formatClusterState, parseClusterState, replacementOrder } from "../lifecycle/cluster-state";
+import { alive, type ClusterWorker, formatClusterState, parseClusterState, replacementOrder } from "../lifecycle/cluster-state";
 
 /**
  * A rolling deploy of a local cluster (`scripts/cluster.sh`) to this build, one worker at a time:
@@ -27,17 +27,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function say(line: string): void {
   process.stdout.write(`rolling-deploy: ${line}\n`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // An exited child that its parent has not reaped yet still answers signal 0.
-  const stat = `/proc/${pid}/stat`;
-  return !existsSync(stat) || !/^\d+ \(.*\) Z/.test(readFileSync(stat, "utf8"));
 }
 
 function freePort(): Promise<number> {

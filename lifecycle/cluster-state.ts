@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { SERVICE_NAMES } from "../config/environment";
 
@@ -38,4 +39,15 @@ export function formatClusterState(workers: readonly ClusterWorker[]): string {
  */
 export function replacementOrder(workers: readonly ClusterWorker[]): ClusterWorker[] {
   return [...workers.filter((worker) => worker.service !== "api"), ...workers.filter((worker) => worker.service === "api")];
+}
+
+/** Whether a worker's process still runs: an exited child its parent has not reaped yet answers signal 0, but is a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = `/proc/${pid}/stat`;
+  return !existsSync(stat) || !/^\d+ \(.*\) Z/.test(readFileSync(stat, "utf8"));
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { RunStatistics } from "../../contracts/actions";
 import type { Versions } from "../../gateway/health";
-import { formatClusterState, parseClusterState } from "../../lifecycle/cluster-state";
+import { alive, formatClusterState, parseClusterState } from "../../lifecycle/cluster-state";
 import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
 import { ProcessCluster, SERVER, serverBuilt } from "../support/cluster";
 import { curlPost, eventually, request, wholeTimeline } from "../support/mesh";
@@ -74,15 +74,6 @@ function runScript(script: string, args: string[], env: Record<string, string>):
     child.once("exit", (code) => resolve({ code, output }));
   });
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describeWithRelease("a rolling deploy from the previous release to this tree", () => {
   jest.setTimeout(300_000);

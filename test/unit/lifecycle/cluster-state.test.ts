@@ -1,4 +1,5 @@
-import { formatClusterState, parseClusterState, replacementOrder } from "../../../lifecycle/cluster-state";
+import { spawnSync } from "node:child_process";
+import { alive, formatClusterState, parseClusterState, replacementOrder } from "../../../lifecycle/cluster-state";
 
 describe("the local cluster's state file", () => {
   const text = "api mesh-api-1 101 9100\nfilter mesh-filter-1 102 9101\n\n# a comment\nlauncher mesh-launcher-1 103 9102\n";
@@ -20,5 +21,14 @@ describe("the local cluster's state file", () => {
 
   it("replaces the gateways last, the others in their order", () => {
     expect(replacementOrder(parseClusterState(text)).map((worker) => worker.nodeId)).toEqual(["mesh-filter-1", "mesh-launcher-1", "mesh-api-1"]);
+  });
+});
+
+describe("whether a worker still runs", () => {
+  it("is true of a running process and false of one that exited", () => {
+    expect(alive(process.pid)).toBe(true);
+    const exited = spawnSync(process.execPath, ["-e", "0"]);
+    expect(exited.pid).toBeGreaterThan(0);
+    expect(alive(exited.pid)).toBe(false);
   });
 });
