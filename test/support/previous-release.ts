@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot } from "./project";
@@ -50,6 +50,13 @@ export function findPreviousRelease(): { version: string; commit: string } | { m
   return { missing: shallow ? "this clone is shallow: git history holds no earlier release" : `git history holds no release before ${current}` };
 }
 
+/** Points a release's node_modules at this tree's, replacing a link that may point at another checkout. */
+function linkModules(dir: string): void {
+  const link = path.join(dir, `node_modules.link-${process.pid}`);
+  symlinkSync(path.join(ROOT, "node_modules"), link);
+  renameSync(link, path.join(dir, "node_modules"));
+}
+
 /**
  * Builds a release from `git archive` into the temporary folder (once per commit). It uses this
  * tree's node_modules when the release's dependencies are the same, else installs its own.
@@ -57,7 +64,11 @@ export function findPreviousRelease(): { version: string; commit: string } | { m
 export function buildRelease(found: { version: string; commit: string }, log: (line: string) => void = () => undefined): Release {
   const dir = path.join(tmpdir(), `tweetmesh-release-${found.version}-${found.commit.slice(0, 12)}`);
   const server = path.join(dir, "dist/bin/server.js");
-  if (existsSync(server)) return { ...found, server };
+  if (existsSync(server)) {
+    // The build is shared by checkouts; the one that linked its node_modules may be gone since.
+    if (lstatSync(path.join(dir, "node_modules")).isSymbolicLink()) linkModules(dir);
+    return { ...found, server };
+  }
   const building = `${dir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
@@ -65,7 +76,7 @@ export function buildRelease(found: { version: string; commit: string }, log: (l
   execFileSync("sh", ["-c", `git archive ${found.commit} | tar -x -C "${building}"`], { cwd: ROOT, stdio: "inherit" });
   const dependencies = (root: string) => JSON.stringify((JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: object }).dependencies);
   const node = path.join(ROOT, "scripts/node.sh");
-  if (dependencies(building) === dependencies(ROOT)) symlinkSync(path.join(ROOT, "node_modules"), path.join(building, "node_modules"));
+  if (dependencies(building) === dependencies(ROOT)) linkModules(building);
   else execFileSync(node, ["npm", "install", "--no-fund", "--no-audit", "--loglevel=error"], { cwd: building, stdio: "inherit" });
   execFileSync(node, ["npm", "run", "--silent", "build"], { cwd: building, stdio: "inherit", env: { ...process.env, GIT_COMMIT: found.commit.slice(0, 12) } });
   rmSync(dir, { recursive: true, force: true });
