@@ -3,7 +3,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { Tweet } from "../contracts/tweet";
 import { compileTrack, tweetTerms } from "../matching/track";
-import { decodeLine } from "../sources/replay";
+import { decodeLine } from "../sources/capture/replay";
 
 export interface MatcherResult {
   phrases: number;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Tweet } from "../contracts/tweet";
-import { TweetGenerator } from "../sources/generator";
+import { TweetGenerator } from "../sources/generator/generator";
 import { tweetBatch } from "../runs/stream";
 import { ProcessCluster } from "../test/support/cluster";
 import { sharedDataDir } from "../test/support/shared-data";

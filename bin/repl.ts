@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { ServiceBroker } from "moleculer";
 import { z } from "zod";
 import { ConfigurationError, readEnvironment } from "../config/environment";
-import { brokerOptions } from "../moleculer.config";
+import { brokerOptions } from "../mesh/broker-options";
 import { DeadLetters } from "../pipeline/dead-letters";
 import { pipelineTopology } from "../pipeline/topology";
 

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { readBuildInfo } from "../config/build";
-import { alive, type ClusterWorker, formatClusterState, parseClusterState, replacementOrder } from "../lifecycle/cluster-state";
+import { alive, type ClusterWorker, formatClusterState, parseClusterState, replacementOrder } from "../mesh/cluster-state";
 
 /**
  * A rolling deploy of a local cluster (`scripts/cluster.sh`) to this build, one worker at a time:

@@ -1,8 +1,8 @@
 import { ServiceBroker } from "moleculer";
 import { ConfigurationError, readEnvironment, type Environment, type ServiceName } from "../config/environment";
-import { drainAndStop } from "../lifecycle/drain";
-import { brokerProbe, serveProbes } from "../lifecycle/probes";
-import { brokerOptions } from "../moleculer.config";
+import { drainAndStop } from "../mesh/drain";
+import { brokerProbe, serveProbes } from "../mesh/probes";
+import { brokerOptions } from "../mesh/broker-options";
 import { apiService } from "../services/api.service";
 import { filterService } from "../services/filter.service";
 import { launcherService } from "../services/launcher.service";

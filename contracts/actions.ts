@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Track } from "../matching/track";
+import { Track } from "./track";
 import { RunId } from "./messages";
 import { EndReason } from "./run";
 import { Tweet } from "./tweet";

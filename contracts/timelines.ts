@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { normalizePhrase, TrackPhrase } from "../matching/track";
+import { normalizePhrase, TrackPhrase } from "./track";
 import { PageCursor, PageLimit } from "./actions";
 import { RunId } from "./messages";
 import { Author, TweetId } from "./tweet";

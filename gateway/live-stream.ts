@@ -84,7 +84,7 @@ class StreamClient {
 
 /**
  * The live feed of one gateway worker: its `/stream` clients, fed by the notices every gateway
- * receives (see dependencies/live-feed.ts). Statistics notices only mark the figures stale; a tick
+ * receives (see workers/live-feed.ts). Statistics notices only mark the figures stale; a tick
  * at `maxRate` reads them once (one `statistics.get` for all clients) and sends them to everyone,
  * so however fast tweets arrive, a client gets at most `maxRate` updates a second.
  */

@@ -1,14 +1,10 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
+import { errorText } from "../core/error-text";
+import type { Logger } from "../core/logger";
 import { redactUrl } from "../config/environment";
-import { Backoff, type BackoffPolicy, sleep } from "./backoff";
+import { Backoff, type BackoffPolicy } from "../core/retry";
+import { sleep } from "../core/sleep";
 import { assertTopology, type PipelineTopology, type QueueLimits } from "./topology";
-
-export interface PipelineLogger {
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-  debug(...args: unknown[]): void;
-}
 
 /** Network errors: retry soon, then every few seconds while the broker is away. */
 export const RECONNECT_POLICY: BackoffPolicy = { initialMs: 100, growth: { kind: "exponential", factor: 2 }, maxMs: 5000 };
@@ -32,7 +28,7 @@ export class PipelineConnection {
     private readonly url: string,
     private readonly topology: PipelineTopology,
     private readonly limits: QueueLimits,
-    private readonly logger: PipelineLogger,
+    private readonly logger: Logger,
     private readonly policy: BackoffPolicy = RECONNECT_POLICY,
   ) {
     this.connected = this.nextConnection();
@@ -95,7 +91,7 @@ export class PipelineConnection {
         return;
       } catch (error) {
         const delay = backoff.next();
-        this.logger.warn(`Pipeline broker ${redactUrl(this.url)} unreachable (${describe(error)}); retrying in ${delay} ms`);
+        this.logger.warn(`Pipeline broker ${redactUrl(this.url)} unreachable (${errorText(error)}); retrying in ${delay} ms`);
         await sleep(delay, this.stopping.signal);
       }
     }
@@ -106,9 +102,9 @@ export class PipelineConnection {
     const connection = await amqp.connect(this.url, { timeout: 5000, noDelay: true });
     try {
       const channel = await connection.createConfirmChannel();
-      channel.on("error", (error) => this.logger.warn(`Pipeline publish channel error: ${describe(error)}`));
+      channel.on("error", (error) => this.logger.warn(`Pipeline publish channel error: ${errorText(error)}`));
       await assertTopology(channel, this.topology, this.limits);
-      connection.on("error", (error) => this.logger.warn(`Pipeline connection error: ${describe(error)}`));
+      connection.on("error", (error) => this.logger.warn(`Pipeline connection error: ${errorText(error)}`));
       connection.once("close", () => this.lost(connection));
       this.connection = connection;
       this.publishChannel = channel;
@@ -135,12 +131,8 @@ export class PipelineConnection {
     try {
       await hook(connection);
     } catch (error) {
-      this.logger.error(`Pipeline subscription failed: ${describe(error)}`);
+      this.logger.error(`Pipeline subscription failed: ${errorText(error)}`);
       await connection.close().catch(() => undefined);
     }
   }
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,9 @@
 import type { Channel, ConsumeMessage } from "amqplib";
+import { errorText } from "../core/error-text";
+import type { Logger } from "../core/logger";
 import type { z } from "zod";
-import { sleep } from "./backoff";
-import { describe, type PipelineConnection, type PipelineLogger } from "./connection";
+import { sleep } from "../core/sleep";
+import { type PipelineConnection } from "./connection";
 
 /** How a delivery ended; `redelivered` also counts deliveries RabbitMQ had made before (after a crash or a failure). */
 export type Outcome = "handled" | "failed" | "rejected" | "redelivered";
@@ -40,12 +42,12 @@ export class Consumer<T> {
   constructor(
     private readonly connection: PipelineConnection,
     private readonly options: ConsumerOptions<T>,
-    private readonly logger: PipelineLogger,
+    private readonly logger: Logger,
   ) {
     connection.onConnected(async (model) => {
       if (this.draining) return;
       const channel = await model.createChannel();
-      channel.on("error", (error) => this.logger.warn(`Consumer channel of ${options.queue}: ${describe(error)}`));
+      channel.on("error", (error) => this.logger.warn(`Consumer channel of ${options.queue}: ${errorText(error)}`));
       await channel.prefetch(options.prefetch);
       const { consumerTag } = await channel.consume(options.queue, (message) => message && void this.receive(channel, message));
       this.channel = channel;
@@ -79,7 +81,7 @@ export class Consumer<T> {
     } catch (error) {
       this.count("failed");
       const deliveries = Number(message.properties.headers?.["x-delivery-count"] ?? 0);
-      this.logger.warn(`Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} failed (delivery ${deliveries + 1}): ${describe(error)}`);
+      this.logger.warn(`Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} failed (delivery ${deliveries + 1}): ${errorText(error)}`);
       await sleep(retryDelay(deliveries));
       safely(() => channel.nack(message, false, true));
     } finally {

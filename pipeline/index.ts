@@ -1,5 +1,6 @@
 import type { Environment } from "../config/environment";
-import { type PipelineLogger, PipelineConnection } from "./connection";
+import type { Logger } from "../core/logger";
+import { PipelineConnection } from "./connection";
 import { pipelineTopology, type PipelineTopology } from "./topology";
 
 export interface Pipeline {
@@ -8,7 +9,7 @@ export interface Pipeline {
 }
 
 /** A worker's connection to the tweet pipeline, with the topology of its namespace. */
-export function openPipeline(env: Environment, logger: PipelineLogger): Pipeline {
+export function openPipeline(env: Environment, logger: Logger): Pipeline {
   const topology = pipelineTopology(env.NAMESPACE);
   const limits = { deliveryLimit: env.DELIVERY_LIMIT, maxLength: env.QUEUE_MAX_LENGTH };
   return { connection: new PipelineConnection(env.PIPELINE_URL ?? env.TRANSPORTER, topology, limits, logger), topology };

@@ -1,7 +1,10 @@
 import { once } from "node:events";
+import { errorText } from "../core/error-text";
+import type { Logger } from "../core/logger";
 import type { ConfirmChannel } from "amqplib";
-import { Backoff, type BackoffPolicy, sleep } from "./backoff";
-import { describe, type PipelineConnection, type PipelineLogger, RECONNECT_POLICY } from "./connection";
+import { Backoff, type BackoffPolicy } from "../core/retry";
+import { sleep } from "../core/sleep";
+import { type PipelineConnection, RECONNECT_POLICY } from "./connection";
 
 /** A full queue (RabbitMQ nacks the publish) frees up as soon as a consumer acks: retry soon. */
 const FULL_QUEUE_POLICY: BackoffPolicy = { initialMs: 20, growth: { kind: "exponential", factor: 2 }, maxMs: 1000 };
@@ -18,7 +21,7 @@ export class Publisher {
   constructor(
     private readonly connection: PipelineConnection,
     private readonly exchange: string,
-    private readonly logger: PipelineLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** Resolves once confirmed; rejects only when the connection is closed for good. */
@@ -32,11 +35,11 @@ export class Publisher {
         return;
       } catch (error) {
         if (this.connection.closed.aborted) throw new Error(`pipeline closed before ${messageId} was confirmed`);
-        const nacked = describe(error) === "message nacked";
+        const nacked = errorText(error) === "message nacked";
         const delay = nacked ? full.next() : lost.next();
         // A full queue is backpressure doing its job, not news for an operator.
         if (nacked) this.logger.debug(`Publish of ${messageId} to ${this.exchange} refused: queue full; retrying in ${delay} ms`);
-        else this.logger.warn(`Publish of ${messageId} to ${this.exchange} not confirmed (${describe(error)}); retrying in ${delay} ms`);
+        else this.logger.warn(`Publish of ${messageId} to ${this.exchange} not confirmed (${errorText(error)}); retrying in ${delay} ms`);
         await sleep(delay, this.connection.closed);
       }
     }

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import type { LaunchParams, LaunchResponse, StopResponse } from "../contracts/actions";
 import { trackWarnings } from "../matching/track";
 import type { Run } from "../contracts/run";
-import type { PipelineLogger } from "../pipeline/connection";
+import type { Logger } from "../core/logger";
 import type { RunStore } from "../store/run-store";
 
 export interface LaunchDefaults {
@@ -26,7 +26,7 @@ export class Launcher {
   constructor(
     private readonly runs: RunStore,
     private readonly defaults: LaunchDefaults,
-    private readonly logger: PipelineLogger,
+    private readonly logger: Logger,
     private readonly preparation?: RunPreparation,
   ) {}
 

@@ -1,7 +1,7 @@
 import type { Run } from "../contracts/run";
-import type { PipelineLogger } from "../pipeline/connection";
-import { sleep } from "../pipeline/backoff";
-import { describe } from "../pipeline/connection";
+import { errorText } from "../core/error-text";
+import type { Logger } from "../core/logger";
+import { sleep } from "../core/sleep";
 import type { SourceHealth, TweetSource } from "../sources/source";
 import type { RunStore } from "../store/run-store";
 import { elapsedSeconds } from "./figures";
@@ -46,7 +46,7 @@ export class StreamSupervisor {
     private readonly openSource: (run: Run) => TweetSource,
     private readonly sinksFor: (run: Run) => StreamSinks,
     private readonly options: SupervisorOptions,
-    private readonly logger: PipelineLogger,
+    private readonly logger: Logger,
   ) {}
 
   start(): void {
@@ -56,7 +56,7 @@ export class StreamSupervisor {
 
   /** Checks now, after any check already under way. */
   check(): Promise<void> {
-    this.checking = this.checking.then(() => this.reconcile()).catch((error) => this.logger.warn(`Stream check failed: ${describe(error)}`));
+    this.checking = this.checking.then(() => this.reconcile()).catch((error) => this.logger.warn(`Stream check failed: ${errorText(error)}`));
     return this.checking;
   }
 
@@ -111,11 +111,11 @@ export class StreamSupervisor {
       })
       .catch(async (error) => {
         if (abort.signal.aborted) {
-          this.logger.warn(`Run ${run.id}: streaming stopped before the broker confirmed the last batch; the next holder resends it (${describe(error)})`);
+          this.logger.warn(`Run ${run.id}: streaming stopped before the broker confirmed the last batch; the next holder resends it (${errorText(error)})`);
           return;
         }
-        this.logger.error(`Run ${run.id}: source failed: ${describe(error)}`);
-        await this.runs.end(run.id, "source_failed", Date.now(), describe(error));
+        this.logger.error(`Run ${run.id}: source failed: ${errorText(error)}`);
+        await this.runs.end(run.id, "source_failed", Date.now(), errorText(error));
       })
       .finally(async () => {
         const finished = this.active;

@@ -20,7 +20,7 @@ import { openApiDocument } from "../gateway/openapi";
 import { type MetricSnapshot, renderPrometheus } from "../gateway/prometheus";
 import { RateLimiter, rateLimited } from "../gateway/rate-limit";
 import { AssetParams, GATEWAY_ROUTES, type GatewayRoute, routeKey } from "../gateway/routes";
-import { DRAINING_EVENT } from "../lifecycle/drain";
+import { DRAINING_EVENT } from "../mesh/drain";
 import { openPipeline, type Pipeline } from "../pipeline";
 import { connectRedis } from "../store/redis";
 

@@ -2,7 +2,7 @@ import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
 import { TweetBatch } from "../contracts/messages";
 import { filterBatch, RunFilterCache } from "../matching/filter";
-import { WorkerDependencies } from "../dependencies/worker";
+import { WorkerDependencies } from "../workers/worker-clients";
 
 interface FilterSettings extends ServiceSettingSchema {
   prefetch: number;

@@ -4,11 +4,11 @@ import type { Environment } from "../config/environment";
 import { LaunchParams } from "../contracts/actions";
 import type { Run } from "../contracts/run";
 import { parseParams } from "../contracts/validation";
-import { WorkerDependencies } from "../dependencies/worker";
+import { WorkerDependencies } from "../workers/worker-clients";
 import { Launcher } from "../runs/launcher";
 import { StreamSupervisor } from "../runs/supervisor";
 import { createSource } from "../sources";
-import { streamWithRunRules, xRuleKeeper } from "../sources/x-rules";
+import { streamWithRunRules, xRuleKeeper } from "../sources/x/rules";
 
 interface LauncherSettings extends ServiceSettingSchema {
   leaseTtlMs: number;

@@ -1,11 +1,11 @@
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
-import { READ_ACTION } from "../moleculer.config";
+import { READ_ACTION } from "../mesh/broker-options";
 import { RunHistoryParams } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import { parseParams } from "../contracts/validation";
-import { LiveFeed } from "../dependencies/live-feed";
-import { WorkerDependencies } from "../dependencies/worker";
+import { LiveFeed } from "../workers/live-feed";
+import { WorkerDependencies } from "../workers/worker-clients";
 import { currentStatistics, runHistory } from "../runs/statistics";
 
 /** Ingest-to-counted latency of each batch; `$node.metrics` shows its quantiles. */

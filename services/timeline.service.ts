@@ -1,6 +1,6 @@
 import { Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
-import { READ_ACTION, READ_RETRY_POLICY } from "../moleculer.config";
+import { READ_ACTION, READ_RETRY_POLICY } from "../mesh/broker-options";
 import { TimelineParams, type TimelinePage } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import {
@@ -17,8 +17,8 @@ import {
   type TrackTimelinePage,
 } from "../contracts/timelines";
 import { parseParams } from "../contracts/validation";
-import { LiveFeed } from "../dependencies/live-feed";
-import { WorkerDependencies } from "../dependencies/worker";
+import { LiveFeed } from "../workers/live-feed";
+import { WorkerDependencies } from "../workers/worker-clients";
 import { FollowStore } from "../store/follow-store";
 import { ALL_RUNS } from "../store/keys";
 import { hydratedTweet, TimelineStore } from "../store/timeline-store";

@@ -1,16 +1,16 @@
 import { existsSync, statSync } from "node:fs";
-import { TweetGenerator } from "./generator";
-import { ReplaySource } from "./replay";
+import { TweetGenerator } from "./generator/generator";
+import { ReplaySource } from "./capture/replay";
 import type { TweetSource } from "./source";
-import { X_API_DEFAULTS, type XApiConfig } from "./x-api";
-import { XStreamSource, type SourceLogger } from "./x-stream";
+import { X_API_DEFAULTS, type XApiConfig } from "./x/api";
+import { XStreamSource, type SourceLogger } from "./x/stream";
 
 /** Resolves the configured source, as Moleculer resolves its transporter from the config. */
 
 export type { SourceOptions, TweetSource } from "./source";
-export { TweetGenerator, type GeneratorOptions } from "./generator";
-export { ReplaySource, type ReplayOptions, type ReplayStats } from "./replay";
-export { XStreamSource, type XStreamOptions, type XStreamStats } from "./x-stream";
+export { TweetGenerator, type GeneratorOptions } from "./generator/generator";
+export { ReplaySource, type ReplayOptions, type ReplayStats } from "./capture/replay";
+export { XStreamSource, type XStreamOptions, type XStreamStats } from "./x/stream";
 
 export const SOURCE_NAMES = ["generator", "replay", "x"] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { sleepUnlessAborted } from "../core/sleep";
 import { assertRate } from "./source";
 
 /** Sleeps `ms`, resolving true when the time is up and false (at once) when `signal` aborts. */
@@ -20,20 +21,6 @@ export interface PacerOptions {
    */
   maxLagMs?: number;
 }
-
-export const sleepUnlessAborted: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 
 /** Longer waits (very low rates) sleep in steps: a timer beyond 2^31 - 1 ms would fire at once. */
 const MAX_SLEEP_MS = 60_000;

@@ -1,7 +1,7 @@
 import type { Match } from "../contracts/messages";
 import { screenNameRef } from "../contracts/timelines";
 import type { DeleteNotice } from "../contracts/tweet";
-import { normalizePhrase } from "../matching/track";
+import { normalizePhrase } from "../contracts/track";
 import { ALL_RUNS, type RedisKeys } from "./keys";
 
 /**

@@ -1,12 +1,12 @@
 import { Redis } from "ioredis";
 import { redactUrl } from "../config/environment";
-import type { PipelineLogger } from "../pipeline/connection";
+import type { Logger } from "../core/logger";
 
 /**
  * A worker's Redis client. ioredis reconnects by itself and queues commands meanwhile; errors are
  * logged once per outage, with the URL's credentials redacted.
  */
-export function connectRedis(url: string, logger: PipelineLogger): Redis {
+export function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 5000),

@@ -4,7 +4,7 @@ import type { Match } from "../contracts/messages";
 import type { DeleteNotice } from "../contracts/tweet";
 import { TimelineEntry } from "../contracts/actions";
 import type { HydratedTweet } from "../contracts/timelines";
-import { normalizePhrase } from "../matching/track";
+import { normalizePhrase } from "../contracts/track";
 import { batchWrites, followerSets, inPipelines, padId, unpadId, type FanOutReads, type TimelineLimits } from "./fan-out";
 import type { RedisKeys } from "./keys";
 

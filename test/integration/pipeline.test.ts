@@ -1,14 +1,15 @@
 import { randomBytes } from "node:crypto";
+import type { Logger } from "../../core/logger";
 import amqp from "amqplib";
 import { z } from "zod";
-import { PipelineConnection, type PipelineLogger } from "../../pipeline/connection";
+import { PipelineConnection } from "../../pipeline/connection";
 import { Consumer } from "../../pipeline/consumer";
 import { DeadLetters } from "../../pipeline/dead-letters";
 import { Publisher } from "../../pipeline/publisher";
 import { pipelineTopology } from "../../pipeline/topology";
 import { AMQP_URL, eventually } from "../support/mesh";
 
-const quiet: PipelineLogger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 const Message = z.looseObject({ n: z.number() });
 type Message = z.infer<typeof Message>;
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { RunStatistics } from "../../contracts/actions";
 import type { Versions } from "../../gateway/health";
-import { alive, formatClusterState, parseClusterState } from "../../lifecycle/cluster-state";
+import { alive, formatClusterState, parseClusterState } from "../../mesh/cluster-state";
 import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
 import { ProcessCluster, SERVER, serverBuilt } from "../support/cluster";
 import { curlPost, eventually, request, wholeTimeline } from "../support/mesh";

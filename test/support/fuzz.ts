@@ -1,4 +1,4 @@
-import { Random } from "../../sources/random";
+import { Random } from "../../sources/generator/random";
 
 /** The generator's seeded Random with what fuzzing adds: the same seed gives the same inputs on every run. */
 export class FuzzRandom extends Random {

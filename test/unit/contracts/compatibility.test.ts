@@ -8,7 +8,7 @@ import { Readiness, Versions } from "../../../gateway/health";
 import { filterBatch, runFilter } from "../../../matching/filter";
 import { historyTotals, runStatistics } from "../../../runs/figures";
 import { tweetBatch } from "../../../runs/stream";
-import { TweetGenerator } from "../../../sources/generator";
+import { TweetGenerator } from "../../../sources/generator/generator";
 import { aRun } from "../../support/runs";
 
 /**

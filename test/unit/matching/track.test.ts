@@ -1,7 +1,8 @@
 import { ZodError } from "zod";
 import type { TweetContent } from "../../../contracts/tweet";
 import { termFingerprint } from "../../../matching/terms";
-import { Track, TrackPhrase, compileTrack, trackWarnings, tweetTerms } from "../../../matching/track";
+import { Track, TrackPhrase } from "../../../contracts/track";
+import { compileTrack, trackWarnings, tweetTerms } from "../../../matching/track";
 import { referenceMatch } from "./reference-track";
 
 type Fields = Partial<Pick<TweetContent, "hashtags" | "mentions" | "urls">>;

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { Pacer, sleepUnlessAborted, type Sleep } from "../../../sources/pacer";
+import { sleepUnlessAborted } from "../../../core/sleep";
+import { Pacer, type Sleep } from "../../../sources/pacer";
 
 /** A clock that only moves when the pacer sleeps (plus an optional oversleep, as real timers do). */
 function fakeTime(oversleepMs = 0): { now: () => number; sleep: Sleep; sleeps: number[]; advance: (ms: number) => void } {

@@ -1,0 +1,432 @@
+import type { Author, SourceItem, Tweet, TweetContent } from "../../contracts/tweet";
+import { Pacer } from "../pacer";
+import { itemSeed, mixSeed, Random, Zipf } from "./random";
+import { snowflakeAt, SnowflakeIds } from "../payloads/snowflake";
+import { assertRate, assertSkip, type SourceOptions, type TweetSource } from "../source";
+import { LANGUAGE_WEIGHTS, LANGUAGES, POP_WORDS, vocabularyOf, type Language, type LanguageVocabulary } from "./vocabulary";
+
+/**
+ * The built-in source: realistic synthetic tweets, with no account and no network. The content of
+ * tweet n (text, author, entities, lang, referenced tweets) depends only on the seed and n, each
+ * tweet drawing from its own seeded generator, so `skip` costs nothing and a run resumed by
+ * another worker continues the same stream. Ids and times come from the clock.
+ */
+
+export interface GeneratorOptions {
+  /** Tweets per second; 0 or Infinity: as fast as the consumer pulls. */
+  rate: number;
+  seed: number;
+  /** Wall clock for ids and `created_at`. */
+  now?: () => number;
+  /**
+   * The stream's start (ms since the epoch). Given, tweet n is stamped with the time the pace puts it
+   * at, `epoch + n / rate`, and an id from that time and n: the whole stream, ids included, is then
+   * the same on every call, so a worker that takes a run over re-creates the very tweets it resends.
+   */
+  epoch?: number;
+}
+
+/** A tweet before the clock stamps it with an id and a time. */
+export type TweetDraft = Pick<Tweet, "text" | "author" | "hashtags" | "mentions" | "urls" | "lang" | "referenced">;
+
+const TWEET_LIMIT = 280;
+/** Snowflake sequence numbers in one ms. */
+const SEQUENCES_PER_MS = 4096;
+const AUTHOR_COUNT = 20_000;
+/** Tweets that get retweeted and quoted; a few of them very often. */
+const VIRAL_COUNT = 3_000;
+const RETWEET_SHARE = 0.3;
+const QUOTE_SHARE = 0.05;
+/** Tweets of only hashtags, links or emoji, which Twitter marks `und`. */
+const UNDETERMINED_SHARE = 0.03;
+const LONG_TWEET_SHARE = 0.07;
+const REPLY_SHARE = 0.15;
+const LINK_SHARE = 0.18;
+/** Viral tweets were posted in the month before this date; their ids must not depend on the clock. */
+const VIRAL_EPOCH_MS = Date.UTC(2024, 0, 1);
+const VIRAL_SPAN_MS = 30 * 24 * 3600 * 1000;
+const VIRAL_SALT = 0x7e77ee7;
+
+const LINK_DOMAINS = ["example.org", "example.com", "example.net", "news.example.org", "blog.example.com", "shop.example.net"];
+const EMOJI = ["😂", "❤️", "😍", "🔥", "🙏", "😭", "✨", "👍", "🎉", "😊", "💕", "🙌"];
+const SENTENCE_ENDS = [".", "!", "?", "...", "!!"];
+const UNSPACED_SENTENCE_ENDS = ["。", "！", "？", "w", "…"];
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/** Twitter shortens a link's display form to this many characters and an ellipsis. */
+const DISPLAY_URL_LENGTH = 26;
+
+interface LanguageWorld {
+  readonly vocabulary: LanguageVocabulary;
+  readonly words: Zipf;
+  readonly tags: Zipf;
+  readonly authors: readonly Author[];
+  readonly popularity: Zipf;
+}
+
+/** The authors and vocabularies, fixed for every seed and built once per process. */
+class World {
+  private readonly languages: ReadonlyMap<Language, LanguageWorld>;
+  private readonly languageCumulative: readonly number[];
+  readonly popTags = new Zipf(POP_WORDS.length, 1);
+
+  constructor() {
+    const random = new Random(0xa07405);
+    const handles = new Set<string>();
+    let authorNumber = 0;
+    const languages = new Map<Language, LanguageWorld>();
+    for (const language of LANGUAGES) {
+      const vocabulary = vocabularyOf(language);
+      const count = Math.round(AUTHOR_COUNT * LANGUAGE_WEIGHTS[language]);
+      const authors: Author[] = [];
+      for (let i = 0; i < count; i++) authors.push(makeAuthor(vocabulary, random, handles, authorNumber++));
+      languages.set(language, {
+        vocabulary,
+        words: new Zipf(vocabulary.words.length, 1),
+        tags: new Zipf(vocabulary.tagWords.length, 1),
+        authors,
+        popularity: new Zipf(authors.length, 0.8),
+      });
+    }
+    this.languages = languages;
+    let total = 0;
+    this.languageCumulative = LANGUAGES.map((language) => (total += LANGUAGE_WEIGHTS[language]));
+  }
+
+  of(language: Language): LanguageWorld {
+    const world = this.languages.get(language);
+    if (world === undefined) throw new RangeError(`no language ${language}`);
+    return world;
+  }
+
+  pickLanguage(random: Random): Language {
+    const u = random.next() * (this.languageCumulative.at(-1) ?? 1);
+    const index = this.languageCumulative.findIndex((bound) => u < bound);
+    return LANGUAGES[index] ?? "en";
+  }
+
+  pickAuthor(random: Random, language: Language): Author {
+    const world = this.of(language);
+    return world.popularity.pick(random, world.authors);
+  }
+}
+
+let world: World | undefined;
+const theWorld = (): World => (world ??= new World());
+
+function makeAuthor(vocabulary: LanguageVocabulary, random: Random, handles: Set<string>, number: number): Author {
+  const first = random.pick(vocabulary.firstNames);
+  const last = random.pick(vocabulary.lastNames);
+  const name = vocabulary.unspaced ? `${last}${first}` : random.chance(0.25) ? first : `${first} ${last}`;
+  let username = makeHandle(vocabulary, random).slice(0, 15);
+  for (let suffix = number; handles.has(username); suffix += AUTHOR_COUNT) username = `${username.slice(0, 9)}${suffix}`.slice(0, 15);
+  handles.add(username);
+  // A bijection of the author number onto 9-digit ids: unique, but not in author order.
+  const id = String(100_000_000 + ((number * 7919 + 12_345) % 900_000_000));
+  return Object.freeze({ id, username, name: random.chance(0.1) ? `${name} ${random.pick(EMOJI)}` : name });
+}
+
+function makeHandle(vocabulary: LanguageVocabulary, random: Random): string {
+  const first = random.pick(vocabulary.handleParts);
+  const last = random.pick(vocabulary.handleParts);
+  switch (random.below(5)) {
+    case 0:
+      return first + last;
+    case 1:
+      return `${first}_${last}`;
+    case 2:
+      return first + random.between(1, 9999);
+    case 3:
+      return capitalize(first) + capitalize(last) + random.between(0, 99);
+    default: {
+      let handle = "";
+      const syllables = vocabulary.unspaced ? vocabulary.handleParts : vocabulary.syllables;
+      for (let i = random.between(2, 3); i > 0; i--) handle += random.pick(syllables);
+      return toAscii(handle) + (random.chance(0.5) ? random.between(1, 999) : "");
+    }
+  }
+}
+
+const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+const toAscii = (word: string): string => word.normalize("NFD").replace(/[^A-Za-z0-9_]/g, "");
+
+/**
+ * Builds a tweet's text token by token, never past `limit`: the body is written under a lower
+ * limit that keeps room for the hashtags and links that end the tweet.
+ */
+class TextWriter {
+  text = "";
+  private lastUnspaced = false;
+
+  constructor(public limit = TWEET_LIMIT) {}
+
+  fits(token: string): boolean {
+    return this.text.length + 1 + token.length <= this.limit;
+  }
+
+  /** Adds a word; words of an unspaced script (Japanese) join their neighbours without a space. */
+  add(token: string, unspaced = false): void {
+    if (this.text.length > 0 && !(unspaced && this.lastUnspaced)) this.text += " ";
+    this.text += token;
+    this.lastUnspaced = unspaced;
+  }
+
+  /** Appends punctuation to the last word. */
+  attach(suffix: string): void {
+    if (this.text.length + suffix.length <= this.limit) this.text += suffix;
+  }
+}
+
+interface Link {
+  /** What the text shows: a t.co link, as in real tweets. */
+  short: string;
+  expanded: string;
+  display: string;
+}
+
+function shortLink(random: Random): string {
+  let code = "";
+  for (let i = 0; i < 10; i++) code += BASE62.charAt(random.below(62));
+  return `https://t.co/${code}`;
+}
+
+function displayUrl(expanded: string): string {
+  const bare = expanded.replace(/^https?:\/\//, "");
+  return bare.length > DISPLAY_URL_LENGTH ? `${bare.slice(0, DISPLAY_URL_LENGTH)}…` : bare;
+}
+
+function makeLink(random: Random, vocabulary: LanguageVocabulary, words: Zipf): Link {
+  const domain = random.pick(LINK_DOMAINS);
+  const slug = toAscii(words.pick(random, vocabulary.words)) || "post";
+  const expanded = random.chance(0.5)
+    ? `https://${domain}/${slug}/${random.between(1000, 999_999)}`
+    : `https://${domain}/p/${shortLink(random).slice(-6)}`;
+  return { short: shortLink(random), expanded, display: displayUrl(expanded) };
+}
+
+/** 0 hashtags most of the time, up to 3. */
+function hashtagCount(random: Random): number {
+  const u = random.next();
+  return u < 0.62 ? 0 : u < 0.87 ? 1 : u < 0.96 ? 2 : 3;
+}
+
+/** Text length to aim for: mostly short, sometimes up to the limit. */
+function textBudget(random: Random): number {
+  if (random.chance(LONG_TWEET_SHARE)) return random.between(140, TWEET_LIMIT);
+  return 15 + Math.floor(Math.pow(random.next(), 1.5) * 125);
+}
+
+/**
+ * Writes an original tweet (not a retweet) in `language`, leaving `room` characters free at the
+ * end for what a quote appends.
+ */
+function writeOriginal(random: Random, language: Language, author: Author, room = 0): TweetDraft {
+  const all = theWorld();
+  const { vocabulary, words, tags } = all.of(language);
+  const hashtags: string[] = [];
+  const mentions: string[] = [];
+  const urls: string[] = [];
+
+  const tagTexts: string[] = [];
+  for (let i = hashtagCount(random); i > 0; i--) {
+    const tag = tags.pick(random, vocabulary.tagWords);
+    tagTexts.push(random.chance(0.2) && !vocabulary.unspaced ? capitalize(tag) : tag);
+  }
+  const link = random.chance(LINK_SHARE) ? makeLink(random, vocabulary, words) : undefined;
+  const tail = tagTexts.reduce((sum, tag) => sum + tag.length + 2, 0) + (link === undefined ? 0 : link.short.length + 1);
+  const writer = new TextWriter(TWEET_LIMIT - room - tail);
+
+  if (random.chance(REPLY_SHARE)) {
+    const mentioned = all.pickAuthor(random, language).username;
+    writer.add(`@${mentioned}`);
+    mentions.push(mentioned);
+  }
+  const budget = Math.min(textBudget(random), writer.limit);
+  const ends = vocabulary.unspaced ? UNSPACED_SENTENCE_ENDS : SENTENCE_ENDS;
+  let sentenceStart = true;
+  while (writer.text.length < budget) {
+    let word = words.pick(random, vocabulary.words);
+    if (sentenceStart && !vocabulary.unspaced && random.chance(0.7)) word = capitalize(word);
+    if (!writer.fits(word)) break;
+    writer.add(word, vocabulary.unspaced && !isLatin(word));
+    sentenceStart = random.chance(0.07);
+    if (sentenceStart) writer.attach(random.pick(ends));
+    if (random.chance(0.015)) {
+      const mentioned = all.pickAuthor(random, language).username;
+      if (writer.fits(`@${mentioned}`)) {
+        writer.add(`@${mentioned}`);
+        mentions.push(mentioned);
+      }
+    }
+  }
+  if (!sentenceStart && random.chance(0.4)) writer.attach(random.pick(ends));
+  const emoji = random.chance(0.15) ? random.pick(EMOJI) : undefined;
+  if (emoji !== undefined && writer.fits(emoji)) writer.add(emoji);
+
+  writer.limit = TWEET_LIMIT - room;
+  // Hashtags always follow a space: Twitter does not see one glued to the word before it.
+  for (const tag of tagTexts) {
+    writer.add(`#${tag}`);
+    hashtags.push(tag);
+  }
+  if (link !== undefined) {
+    writer.add(link.short);
+    urls.push(link.expanded, link.display);
+  }
+  return { text: writer.text, author, hashtags, mentions, urls, lang: language, referenced: [] };
+}
+
+const isLatin = (word: string): boolean => /^[\x20-\x7e]/.test(word);
+
+/** A tweet of only pop hashtags, a link or emoji: Twitter cannot tell its language. */
+function writeUndetermined(random: Random): TweetDraft {
+  const all = theWorld();
+  const language = all.pickLanguage(random);
+  const { vocabulary, words } = all.of(language);
+  const writer = new TextWriter();
+  const hashtags: string[] = [];
+  const urls: string[] = [];
+  for (let i = random.between(1, 3); i > 0; i--) {
+    const tag = all.popTags.pick(random, POP_WORDS);
+    writer.add(`#${tag}`);
+    hashtags.push(tag);
+  }
+  if (random.chance(0.5)) {
+    const link = makeLink(random, vocabulary, words);
+    writer.add(link.short);
+    urls.push(link.expanded, link.display);
+  } else {
+    writer.add(random.pick(EMOJI).repeat(random.between(1, 3)));
+  }
+  return { text: writer.text, author: all.pickAuthor(random, language), hashtags, mentions: [], urls, lang: "und", referenced: [] };
+}
+
+interface ViralTweet {
+  readonly content: TweetContent;
+  readonly lang: Language;
+}
+
+/** Retweets of `original` carry its text after "RT @author: ", cut at the limit. */
+function writeRetweet(random: Random, original: ViralTweet): TweetDraft {
+  const { content } = original;
+  const full = `RT @${content.author.username}: ${content.text}`;
+  const text = full.length > TWEET_LIMIT ? `${full.slice(0, TWEET_LIMIT - 1)}…` : full;
+  return {
+    text,
+    author: theWorld().pickAuthor(random, original.lang),
+    hashtags: [...content.hashtags],
+    mentions: [content.author.username, ...content.mentions],
+    urls: [...content.urls],
+    lang: original.lang,
+    referenced: [content],
+  };
+}
+
+/** A quote: the author's own words and a link to the quoted tweet, as Twitter renders it. */
+function writeQuote(random: Random, language: Language, original: ViralTweet): TweetDraft {
+  const short = shortLink(random);
+  const draft = writeOriginal(random, language, theWorld().pickAuthor(random, language), short.length + 1);
+  const link = `https://twitter.com/${original.content.author.username}/status/${original.content.id}`;
+  const writer = new TextWriter();
+  writer.text = draft.text;
+  writer.add(short);
+  return { ...draft, text: writer.text, urls: [...draft.urls, link, displayUrl(link)], referenced: [original.content] };
+}
+
+/** The generator itself: a seed, a clock, a pace. */
+export class TweetGenerator implements TweetSource {
+  readonly name = "generator";
+  private readonly rate: number;
+  private readonly seed: number;
+  private readonly ids: SnowflakeIds;
+  private readonly worker: number;
+  private readonly epoch: number | undefined;
+  private readonly random = new Random(0);
+  private readonly viralRandom = new Random(0);
+  private readonly viral = new Map<number, ViralTweet>();
+  private readonly viralPopularity = new Zipf(VIRAL_COUNT, 1);
+  private lastMs = Number.NaN;
+  private lastIso = "";
+
+  constructor(options: GeneratorOptions) {
+    assertRate(options.rate, "generator rate");
+    if (!Number.isSafeInteger(options.seed)) throw new RangeError(`generator seed must be a whole number, got ${options.seed}`);
+    this.rate = options.rate;
+    this.seed = mixSeed(options.seed >>> 0, Math.floor(options.seed / 0x1_0000_0000));
+    // Generators of different seeds use different worker bits, so their ids do not collide either.
+    this.worker = mixSeed(this.seed, 0x1d5);
+    this.ids = new SnowflakeIds(this.worker, options.now ?? Date.now);
+    this.epoch = options.epoch;
+  }
+
+  async *items({ signal, skip = 0 }: SourceOptions): AsyncGenerator<SourceItem> {
+    assertSkip(skip);
+    const pacer = new Pacer(this.rate);
+    for (let index = skip; ; index++) {
+      const turn = pacer.wait(signal);
+      if (turn !== true && !(await turn)) return;
+      yield { kind: "tweet", tweet: this.tweetAt(index) };
+    }
+  }
+
+  /** Tweet `index` of this seed's stream, stamped with the next id and the current time. */
+  tweetAt(index: number): Tweet {
+    const draft = this.draftAt(index);
+    const { id, ms } = this.epoch === undefined ? this.ids.next() : this.stampAt(index, this.epoch);
+    return { id, ...draft, created_at: this.isoTime(ms) };
+  }
+
+  /**
+   * Tweet n's place in time, from the epoch and the pace alone. Unpaced, 4,096 tweets share a ms.
+   * Tweets of one ms get distinct sequence numbers while the rate stays under 4,096,000/s.
+   */
+  private stampAt(index: number, epoch: number): { id: string; ms: number } {
+    const paced = this.rate > 0 && Number.isFinite(this.rate);
+    const offset = paced ? Math.floor((index * 1000) / this.rate) : Math.floor(index / SEQUENCES_PER_MS);
+    // The first tweet of this ms: the sequence counts from it, so ids grow with n.
+    const firstOfMs = paced ? Math.ceil((offset * this.rate) / 1000) : offset * SEQUENCES_PER_MS;
+    return { id: snowflakeAt(epoch + offset, this.worker, Math.max(0, index - firstOfMs)), ms: epoch + offset };
+  }
+
+  /** The content of tweet `index` (0-based) of this seed's stream: the same on every call. */
+  draftAt(index: number): TweetDraft {
+    const random = this.random.reseed(itemSeed(this.seed, index));
+    const all = theWorld();
+    if (random.chance(UNDETERMINED_SHARE)) return writeUndetermined(random);
+    if (random.chance(RETWEET_SHARE)) return writeRetweet(random, this.viralTweet(this.viralPopularity.sample(random)));
+    const language = all.pickLanguage(random);
+    if (random.chance(QUOTE_SHARE)) return writeQuote(random, language, this.viralTweet(this.viralPopularity.sample(random)));
+    return writeOriginal(random, language, all.pickAuthor(random, language));
+  }
+
+  /** Viral tweet `rank`: written once from its own seed, then shared by all who retweet it. */
+  private viralTweet(rank: number): ViralTweet {
+    const cached = this.viral.get(rank);
+    if (cached !== undefined) return cached;
+    const random = this.viralRandom.reseed(itemSeed(this.seed ^ VIRAL_SALT, rank));
+    const all = theWorld();
+    const language = all.pickLanguage(random);
+    const draft = writeOriginal(random, language, all.pickAuthor(random, language));
+    const id = snowflakeAt(VIRAL_EPOCH_MS - random.below(VIRAL_SPAN_MS), random.below(1024), random.below(4096));
+    // Shared by every retweet of it: frozen so that no consumer changes it for the others.
+    const content: TweetContent = Object.freeze({
+      id,
+      text: draft.text,
+      author: draft.author,
+      hashtags: draft.hashtags,
+      mentions: draft.mentions,
+      urls: draft.urls,
+    });
+    const viral = { content, lang: language };
+    this.viral.set(rank, viral);
+    return viral;
+  }
+
+  /** ISO time of `ms`, cached: many tweets share a ms at high rates. */
+  private isoTime(ms: number): string {
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
+  }
+}

@@ -1,0 +1,111 @@
+import http from "node:http";
+import { errorText } from "../../core/error-text";
+import https from "node:https";
+import { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from "twitter-api-v2";
+import { z } from "zod";
+
+/**
+ * The X API client shared by the filtered-stream source (stream.ts) and the rule sync
+ * (rules.ts): one place that knows the bearer token, the base URL and how the client's errors
+ * read. Nothing here ever puts the token into a message.
+ */
+
+export const DEFAULT_X_API_BASE_URL = "https://api.x.com";
+
+export interface XApiConfig {
+  /** The app's bearer token (X_BEARER_TOKEN). Sent in the Authorization header, never logged. */
+  bearerToken: string;
+  /** Where the API is (X_API_BASE_URL): a fake server in tests, a proxy in some deployments. */
+  baseUrl: string;
+  /** How long a REST call (the rules endpoints) may take before it counts as a network error. */
+  requestTimeoutMs: number;
+}
+
+export const X_API_DEFAULTS: Omit<XApiConfig, "bearerToken"> = {
+  baseUrl: DEFAULT_X_API_BASE_URL,
+  requestTimeoutMs: 10_000,
+};
+
+/**
+ * twitter-api-v2 always calls https://api.x.com and has no base-URL option: this plugin rewrites
+ * each request's URL to the configured base (keeping the path and query), and sets the REST timeout.
+ */
+function baseUrlPlugin(config: XApiConfig): ITwitterApiClientPlugin {
+  const base = config.baseUrl.replace(/\/+$/, "");
+  const rewrite = (url: string): string => {
+    const parsed = new URL(url);
+    return parsed.origin === DEFAULT_X_API_BASE_URL ? `${base}${parsed.pathname}${parsed.search}` : url;
+  };
+  return {
+    onBeforeRequestConfig({ params }) {
+      params.url = rewrite(params.url);
+      params.timeout ??= config.requestTimeoutMs;
+    },
+    onBeforeStreamRequestConfig({ params }) {
+      params.url = rewrite(params.url);
+    },
+  };
+}
+
+export type XAgent = http.Agent | https.Agent;
+
+/** An agent for the base URL's scheme: the client sends every request through `https.request`, which needs an http agent to speak plain http. */
+export function agentFor(baseUrl: string, options: http.AgentOptions = {}): XAgent {
+  return new URL(baseUrl).protocol === "http:" ? new http.Agent(options) : new https.Agent(options);
+}
+
+/** A client of the configured API; pass an agent of its own to be able to cut its connections at once. */
+export function xClient(config: XApiConfig, agent: XAgent = agentFor(config.baseUrl, { keepAlive: true })): TwitterApi {
+  return new TwitterApi(config.bearerToken, { httpAgent: agent, plugins: [baseUrlPlugin(config)] });
+}
+
+/** An X API problem (RFC 7807), as the API sends it in an error response or a stream message. */
+const XProblem = z.looseObject({
+  title: z.string().nullish(),
+  detail: z.string().nullish(),
+  type: z.string().nullish(),
+  /** Set on a 429 of the stream: `TooManyConnections` when the app already holds its one connection. */
+  connection_issue: z.string().nullish(),
+});
+
+/** What went wrong with a call, in the words the reconnect policy and the callers need. */
+export type XFailure =
+  /** No HTTP answer: refused, reset, timed out, or cut before the answer was complete. */
+  | { kind: "network"; detail: string }
+  | { kind: "http"; status: number; detail: string };
+
+/** Classifies an error of the client; the detail is safe to log (it never holds the token). */
+export function xFailure(error: unknown, token: string): XFailure {
+  if (error instanceof ApiResponseError) return { kind: "http", status: error.code, detail: withoutSecret(problemText(error.code, error.data), token) };
+  if (error instanceof ApiRequestError) return { kind: "network", detail: withoutSecret(errorText(requestCause(error)), token) };
+  if (error instanceof ApiPartialResponseError) return { kind: "network", detail: withoutSecret(error.message, token) };
+  return { kind: "network", detail: withoutSecret(errorText(error), token) };
+}
+
+/**
+ * The network error under an ApiRequestError. twitter-api-v2 1.29 stores it as `error` but its
+ * `requestError` getter reads another key and answers undefined, so the stored one is read here.
+ */
+function requestCause(error: ApiRequestError): unknown {
+  const stored = (error as unknown as { _options?: { error?: unknown } })._options?.error;
+  return stored ?? error.requestError ?? error.message;
+}
+
+function problemText(status: number, data: unknown): string {
+  const problem = XProblem.safeParse(data);
+  if (!problem.success) return `HTTP ${status}`;
+  const { title, detail, connection_issue: issue } = problem.data;
+  return [`HTTP ${status}`, title, issue, detail].filter((part): part is string => !!part).join(": ");
+}
+
+export function describeFailure(failure: XFailure): string {
+  return failure.detail;
+}
+
+/** Any text from elsewhere (an error, a server's answer) with the token cut out, should it ever echo it. */
+export function withoutSecret(text: string, token: string): string {
+  return token.length >= 4 ? text.split(token).join("***") : text;
+}
+
+
+export { XProblem };
