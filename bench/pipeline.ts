@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { RunStatistics } from "../contracts/actions";
 import type { ServiceName } from "../config/environment";
-import { INGEST_LATENCY_METRIC } from "../services/statistics.service";
+import { METRICS } from "../core/metric-names";
 import { ProcessCluster } from "../test/support/cluster";
 import { curlPost, eventually, request } from "../test/support/mesh";
 
@@ -73,7 +73,7 @@ export async function measureLatency(rate: number, seconds: number, progress: (l
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const statisticsWorker = cluster.workers.find((worker) => worker.service === "statistics");
     const client = await cluster.connectClient();
-    const metrics = (await client.call("$node.metrics", { includes: [INGEST_LATENCY_METRIC] }, { nodeID: statisticsWorker?.nodeId })) as Array<{
+    const metrics = (await client.call("$node.metrics", { includes: [METRICS.ingestToCounted] }, { nodeID: statisticsWorker?.nodeId })) as Array<{
       values: Array<{ quantiles?: Record<string, number> }>;
     }>;
     const quantiles = metrics[0]?.values[0]?.quantiles ?? {};

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { delayFor, RETRY_POLICIES } from "../core/retry";
 import { Errors } from "moleculer";
 import type { RunStatistics } from "../contracts/actions";
 import type { MatchedNotice, StreamParams } from "../contracts/stream";
@@ -15,7 +16,6 @@ export interface LiveStreamOptions {
 }
 
 /** The longest pause between reads of the figures while they fail (no statistics worker, say). */
-const MAX_RETRY_MS = 30_000;
 
 export const LIVE_STREAM_DEFAULTS: Omit<LiveStreamOptions, "maxRate"> = { heartbeatMs: 15_000, refreshMs: 1000, maxClients: 1000 };
 
@@ -173,7 +173,7 @@ export class LiveStream {
       // Retried later and later, rather than at every tick while no statistics worker answers.
       this.stale = true;
       this.failedReads += 1;
-      this.retryAt = now + Math.min(MAX_RETRY_MS, this.options.refreshMs * 2 ** (this.failedReads - 1));
+      this.retryAt = now + delayFor({ ...RETRY_POLICIES.liveFigures, initialMs: this.options.refreshMs }, this.failedReads - 1);
       this.logger.debug(`Live stream could not read the figures: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.reading = false;

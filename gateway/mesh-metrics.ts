@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { METRIC_PREFIX, METRICS } from "../core/metric-names";
 import type { ChannelModel } from "amqplib";
 import type { MetricRegistry, ServiceBroker } from "moleculer";
 import { z } from "zod";
@@ -16,7 +17,7 @@ import { MetricSnapshot, type NodeMetrics } from "./prometheus";
 
 /** The metrics of each node that `/metrics` shows. */
 const SCRAPED_METRICS = [
-  "tweetmesh.**",
+  `${METRIC_PREFIX}.**`,
   "moleculer.request.total",
   "moleculer.request.error.total",
   "moleculer.request.active",
@@ -25,9 +26,6 @@ const SCRAPED_METRICS = [
   "process.uptime",
 ];
 
-/** HTTP requests the gateway answered, and how long each took. */
-const HTTP_REQUESTS_METRIC = "tweetmesh.http.requests";
-const HTTP_DURATION_METRIC = "tweetmesh.http.request.duration";
 /** Seconds: upper bounds of the latency histogram's buckets. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -69,8 +67,8 @@ export class QueueDepths {
   async snapshot(): Promise<MetricSnapshot[]> {
     const connection = this.connection;
     if (!connection) return [];
-    const depths: MetricSnapshot = { name: "tweetmesh.queue.messages", type: "gauge", description: "Messages (batches) ready in a pipeline queue", values: [] };
-    const consumers: MetricSnapshot = { name: "tweetmesh.queue.consumers", type: "gauge", description: "Consumers of a pipeline queue", values: [] };
+    const depths: MetricSnapshot = { name: METRICS.queueMessages, type: "gauge", description: "Messages (batches) ready in a pipeline queue", values: [] };
+    const consumers: MetricSnapshot = { name: METRICS.queueConsumers, type: "gauge", description: "Consumers of a pipeline queue", values: [] };
     for (const [role, queue] of Object.entries(this.topology.queues)) {
       const channel = await connection.createChannel().catch(() => null);
       if (!channel) break;
@@ -87,8 +85,8 @@ export class QueueDepths {
 
 /** Registers the gateway's request metrics. */
 export function registerHttpMetrics(metrics: MetricRegistry): void {
-  metrics.register({ name: HTTP_REQUESTS_METRIC, type: "counter", labelNames: ["method", "route", "status"], description: "HTTP requests answered by this gateway worker" });
-  metrics.register({ name: HTTP_DURATION_METRIC, type: "histogram", labelNames: ["method", "route"], buckets: DURATION_BUCKETS, description: "Seconds from an HTTP request's arrival to its answer sent" });
+  metrics.register({ name: METRICS.httpRequests, type: "counter", labelNames: ["method", "route", "status"], description: "HTTP requests answered by this gateway worker" });
+  metrics.register({ name: METRICS.httpDuration, type: "histogram", labelNames: ["method", "route"], buckets: DURATION_BUCKETS, description: "Seconds from an HTTP request's arrival to its answer sent" });
 }
 
 /**
@@ -100,7 +98,7 @@ export function observeHttpRequest(metrics: MetricRegistry, req: IncomingMessage
   res.once("close", () => {
     const route = routeOf(req);
     const method = route === "unmatched" ? "other" : (req.method ?? "other");
-    metrics.increment(HTTP_REQUESTS_METRIC, { method, route, status: String(res.statusCode) });
-    metrics.observe(HTTP_DURATION_METRIC, Number(process.hrtime.bigint() - started) / 1e9, { method, route });
+    metrics.increment(METRICS.httpRequests, { method, route, status: String(res.statusCode) });
+    metrics.observe(METRICS.httpDuration, Number(process.hrtime.bigint() - started) / 1e9, { method, route });
   });
 }

@@ -1,4 +1,5 @@
 import type { BrokerOptions } from "moleculer";
+import { READ_ACTION_RETRIES, RETRY_POLICIES } from "../core/retry";
 import { readBuildInfo } from "../config/build";
 import { ClosingChannelGuard } from "./closing-channel-guard";
 import type { Environment } from "../config/environment";
@@ -11,7 +12,13 @@ import { DrainingAmqpTransporter } from "./draining-transporter";
  * worker Moleculer picked as its endpoint dies, Moleculer rejects the request. Reads retry; launch
  * and stop do not, as a retried launch could start two runs.
  */
-export const READ_RETRY_POLICY = { enabled: true, retries: 3, delay: 100, maxDelay: 1000, factor: 2 };
+export const READ_RETRY_POLICY = {
+  enabled: true,
+  retries: READ_ACTION_RETRIES,
+  delay: RETRY_POLICIES.readAction.initialMs,
+  maxDelay: RETRY_POLICIES.readAction.maxMs,
+  factor: RETRY_POLICIES.readAction.growth.factor,
+};
 
 /** Schema options of a read action: retried, and concurrent identical calls from one node share one answer. */
 export const READ_ACTION = { retryPolicy: READ_RETRY_POLICY, coalesce: true } as const;

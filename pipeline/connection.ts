@@ -2,12 +2,9 @@ import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
 import { errorText } from "../core/error-text";
 import type { Logger } from "../core/logger";
 import { redactUrl } from "../config/environment";
-import { Backoff, type BackoffPolicy } from "../core/retry";
+import { Backoff, type BackoffPolicy, RETRY_POLICIES } from "../core/retry";
 import { sleep } from "../core/sleep";
 import { assertTopology, type PipelineTopology, type QueueLimits } from "./topology";
-
-/** Network errors: retry soon, then every few seconds while the broker is away. */
-export const RECONNECT_POLICY: BackoffPolicy = { initialMs: 100, growth: { kind: "exponential", factor: 2 }, maxMs: 5000 };
 
 type ConnectedHook = (connection: ChannelModel) => Promise<void>;
 
@@ -29,7 +26,7 @@ export class PipelineConnection {
     private readonly topology: PipelineTopology,
     private readonly limits: QueueLimits,
     private readonly logger: Logger,
-    private readonly policy: BackoffPolicy = RECONNECT_POLICY,
+    private readonly policy: BackoffPolicy = RETRY_POLICIES.amqpReconnect,
   ) {
     this.connected = this.nextConnection();
   }

@@ -2,6 +2,7 @@ import type { Channel, ConsumeMessage } from "amqplib";
 import { errorText } from "../core/error-text";
 import type { Logger } from "../core/logger";
 import type { z } from "zod";
+import { delayFor, RETRY_POLICIES } from "../core/retry";
 import { sleep } from "../core/sleep";
 import { type PipelineConnection } from "./connection";
 
@@ -20,7 +21,7 @@ export interface ConsumerOptions<T> {
 
 /** Pause before handing a failed message back, growing with its deliveries: no hot retry loop. */
 export function retryDelay(deliveryCount: number): number {
-  return Math.min(2000, 100 * 2 ** deliveryCount);
+  return delayFor(RETRY_POLICIES.failedMessage, deliveryCount);
 }
 
 /**

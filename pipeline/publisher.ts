@@ -2,12 +2,10 @@ import { once } from "node:events";
 import { errorText } from "../core/error-text";
 import type { Logger } from "../core/logger";
 import type { ConfirmChannel } from "amqplib";
-import { Backoff, type BackoffPolicy } from "../core/retry";
+import { Backoff, RETRY_POLICIES } from "../core/retry";
 import { sleep } from "../core/sleep";
-import { type PipelineConnection, RECONNECT_POLICY } from "./connection";
+import type { PipelineConnection } from "./connection";
 
-/** A full queue (RabbitMQ nacks the publish) frees up as soon as a consumer acks: retry soon. */
-const FULL_QUEUE_POLICY: BackoffPolicy = { initialMs: 20, growth: { kind: "exponential", factor: 2 }, maxMs: 1000 };
 
 /**
  * Publishes pipeline messages durably: persistent, and done only once RabbitMQ confirmed them.
@@ -27,8 +25,8 @@ export class Publisher {
   /** Resolves once confirmed; rejects only when the connection is closed for good. */
   async publish(message: object, messageId: string): Promise<void> {
     const body = Buffer.from(JSON.stringify(message));
-    const lost = new Backoff(RECONNECT_POLICY);
-    const full = new Backoff(FULL_QUEUE_POLICY);
+    const lost = new Backoff(RETRY_POLICIES.amqpReconnect);
+    const full = new Backoff(RETRY_POLICIES.fullQueue);
     for (;;) {
       try {
         await this.publishOnce(await this.connection.confirmChannel(), body, messageId);

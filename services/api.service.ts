@@ -1,4 +1,5 @@
 import type { RequestListener, Server, ServerResponse } from "node:http";
+import { METRICS } from "../core/metric-names";
 import type { Redis } from "ioredis";
 import type { CallingOptions, Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
@@ -72,7 +73,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
   /** Prometheus text of every node's metrics, of the pipeline queues, and of this worker's /stream clients. */
   async function scrapeMetrics(): Promise<string> {
     const [nodes, queues] = await Promise.all([gatherNodeMetrics(broker, METRICS_TIMEOUT_MS), queueDepths.snapshot()]);
-    const clients: MetricSnapshot = { name: "tweetmesh.stream.clients", type: "gauge", description: "Clients of /stream on this gateway worker", values: [{ labels: {}, value: stream.clientCount }] };
+    const clients: MetricSnapshot = { name: METRICS.streamClients, type: "gauge", description: "Clients of /stream on this gateway worker", values: [{ labels: {}, value: stream.clientCount }] };
     return renderPrometheus([...nodes, { node: broker.nodeID, metrics: [...queues, clients] }]);
   }
 

@@ -1,4 +1,5 @@
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { METRICS } from "../core/metric-names";
 import type { Environment } from "../config/environment";
 import { READ_ACTION } from "../mesh/broker-options";
 import { RunHistoryParams } from "../contracts/actions";
@@ -7,9 +8,6 @@ import { parseParams } from "../contracts/validation";
 import { LiveFeed } from "../workers/live-feed";
 import { WorkerDependencies } from "../workers/worker-clients";
 import { currentStatistics, runHistory } from "../runs/statistics";
-
-/** Ingest-to-counted latency of each batch; `$node.metrics` shows its quantiles. */
-export const INGEST_LATENCY_METRIC = "tweetmesh.pipeline.ingest_to_counted";
 
 interface StatisticsSettings extends ServiceSettingSchema {
   prefetch: number;
@@ -40,14 +38,14 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
       // Tells the gateways that figures changed, for /stream; coalesced, and never awaited here.
       feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
       this.broker.metrics.register({
-        name: INGEST_LATENCY_METRIC,
+        name: METRICS.ingestToCounted,
         type: "histogram",
         quantiles: [0.5, 0.9, 0.99],
         description: "ms from the launcher pulling a batch's first tweet to the batch counted",
       });
       worker.consume("statistics", MatchBatch, this.settings.prefetch, async (batch) => {
         if ((await worker.runs.countMatches(batch)) === null) return this.logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
-        this.broker.metrics.observe(INGEST_LATENCY_METRIC, Date.now() - batch.sent_at);
+        this.broker.metrics.observe(METRICS.ingestToCounted, Date.now() - batch.sent_at);
         worker.countTweets("counted", batch.matches.length);
         feed.counted(batch.run_id);
       });

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { delayFor, RETRY_POLICIES } from "../core/retry";
 import { redactUrl } from "../config/environment";
 import type { Logger } from "../core/logger";
 
@@ -9,7 +10,7 @@ import type { Logger } from "../core/logger";
 export function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: null,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 5000),
+    retryStrategy: (attempt) => delayFor(RETRY_POLICIES.redisReconnect, attempt),
     lazyConnect: false,
   });
   let down = false;

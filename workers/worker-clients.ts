@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { METRICS } from "../core/metric-names";
 import type { MetricRegistry } from "moleculer";
 import type { z } from "zod";
 import type { Environment } from "../config/environment";
@@ -13,14 +14,8 @@ import { RunStore } from "../store/run-store";
 
 type QueueName = keyof PipelineTopology["queues"];
 
-/** Pipeline messages this worker settled, by queue and outcome: `$node.metrics` on each node shows how work spreads. */
-export const PIPELINE_MESSAGES_METRIC = "tweetmesh.pipeline.messages";
 type ExchangeName = "tweetsExchange" | "matchesExchange";
-/** Tweets this worker handled, by stage: `received` and `matched` by the filter, `counted` by statistics. */
-const TWEETS_METRIC = "tweetmesh.tweets";
 export type TweetStage = "received" | "matched" | "counted";
-/** Times this worker's pipeline connection came back after RabbitMQ went away. */
-const PIPELINE_RECONNECTS_METRIC = "tweetmesh.pipeline.reconnects";
 
 /**
  * The clients a worker uses (Nameko's dependency providers): Redis with the run store, and the
@@ -48,8 +43,8 @@ export class WorkerDependencies {
 
   /** Handles each message of a work queue; acked once `handle` resolved. */
   consume<T>(queue: QueueName, schema: z.ZodType<T>, prefetch: number, handle: (message: T) => Promise<void>): Consumer<T> {
-    if (!this.metrics?.hasMetric(PIPELINE_MESSAGES_METRIC)) this.metrics?.register({ name: PIPELINE_MESSAGES_METRIC, type: "counter", labelNames: ["queue", "outcome"], description: "Pipeline messages settled by this worker" });
-    const observe = (outcome: string) => this.metrics?.increment(PIPELINE_MESSAGES_METRIC, { queue, outcome });
+    if (!this.metrics?.hasMetric(METRICS.pipelineMessages)) this.metrics?.register({ name: METRICS.pipelineMessages, type: "counter", labelNames: ["queue", "outcome"], description: "Pipeline messages settled by this worker" });
+    const observe = (outcome: string) => this.metrics?.increment(METRICS.pipelineMessages, { queue, outcome });
     const consumer = new Consumer(this.pipeline.connection, { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle, observe }, this.logger);
     this.consumers.push(consumer as Consumer<unknown>);
     return consumer;
@@ -61,17 +56,17 @@ export class WorkerDependencies {
 
   /** Adds to this worker's count of tweets at a stage (`/metrics`). */
   countTweets(stage: TweetStage, tweets: number): void {
-    if (!this.metrics?.hasMetric(TWEETS_METRIC)) this.metrics?.register({ name: TWEETS_METRIC, type: "counter", labelNames: ["stage"], description: "Tweets handled by this worker, by stage" });
-    this.metrics?.increment(TWEETS_METRIC, { stage }, tweets);
+    if (!this.metrics?.hasMetric(METRICS.tweets)) this.metrics?.register({ name: METRICS.tweets, type: "counter", labelNames: ["stage"], description: "Tweets handled by this worker, by stage" });
+    this.metrics?.increment(METRICS.tweets, { stage }, tweets);
   }
 
   private countReconnects(): void {
     if (!this.metrics) return;
-    if (!this.metrics.hasMetric(PIPELINE_RECONNECTS_METRIC)) this.metrics.register({ name: PIPELINE_RECONNECTS_METRIC, type: "counter", description: "Pipeline connections made again after RabbitMQ went away" });
+    if (!this.metrics.hasMetric(METRICS.pipelineReconnects)) this.metrics.register({ name: METRICS.pipelineReconnects, type: "counter", description: "Pipeline connections made again after RabbitMQ went away" });
     let connections = 0;
     this.pipeline.connection.onConnected(async () => {
       connections += 1;
-      if (connections > 1) this.metrics?.increment(PIPELINE_RECONNECTS_METRIC);
+      if (connections > 1) this.metrics?.increment(METRICS.pipelineReconnects);
     });
   }
 

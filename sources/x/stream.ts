@@ -4,7 +4,7 @@ import { ETwitterStreamEvent, type TweetSearchV2StreamParams, type TweetStream }
 import { z } from "zod";
 import { redactUrl } from "../../config/environment";
 import type { SourceItem } from "../../contracts/tweet";
-import { Backoff, delayFor, type BackoffPolicy } from "../../core/retry";
+import { Backoff, delayFor, type BackoffPolicy, RETRY_POLICIES } from "../../core/retry";
 import { sleep } from "../../core/sleep";
 import type { Logger } from "../../core/logger";
 import { assertSkip, type SourceHealth, type SourceOptions, type TweetSource } from "../source";
@@ -42,13 +42,11 @@ export interface ReconnectPolicies {
   rateLimited: BackoffPolicy;
 }
 
+/** X's documented reconnect policies, from the project's table of retries. */
 export const X_RECONNECT_POLICIES: ReconnectPolicies = {
-  /** TCP/IP errors clear quickly: 250 ms more per attempt, up to 16 s. */
-  network: { initialMs: 250, growth: { kind: "linear", stepMs: 250 }, maxMs: 16_000 },
-  /** HTTP errors: from 5 s, doubling, up to 320 s. */
-  http: { initialMs: 5_000, growth: { kind: "exponential", factor: 2 }, maxMs: 320_000 },
-  /** 429: from 1 minute, doubling; X names no ceiling, 16 minutes is ours. */
-  rateLimited: { initialMs: 60_000, growth: { kind: "exponential", factor: 2 }, maxMs: 960_000 },
+  network: RETRY_POLICIES.xNetwork,
+  http: RETRY_POLICIES.xHttp,
+  rateLimited: RETRY_POLICIES.xRateLimited,
 };
 
 const POLICY_OF: Record<ReconnectCause, keyof ReconnectPolicies> = {
