@@ -26,3 +26,11 @@ export const METRICS = {
 
 /** The prefix `/metrics` gathers of every node, besides Moleculer's own request and process metrics. */
 export const METRIC_PREFIX = "tweetmesh";
+
+/** Where in the pipeline a tweet was counted (`METRICS.tweets`'s `stage`). */
+export type TweetStage = "received" | "matched" | "counted";
+
+/** What a handler needs of its worker's metrics: tweets counted by stage. */
+export interface TweetCounter {
+  countTweets(stage: TweetStage, tweets: number): void;
+}

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { Errors } from "moleculer";
 
 /**
@@ -41,4 +42,21 @@ export function httpError(error: unknown): Errors.MoleculerError {
   const status = Number((error as { status?: unknown } | null)?.status);
   if (status >= 400 && status < 500) return new Errors.MoleculerClientError("bad request", status, "BAD_REQUEST");
   return new Errors.MoleculerError("internal error", 500, "INTERNAL_ERROR");
+}
+
+/**
+ * Answers a failed request with its JSON error. A 5xx is logged (a 4xx is the client's to fix); a live
+ * stream that already started has no room for an error body and is only ended.
+ */
+export function sendHttpError(res: ServerResponse, err: unknown, logServerError: (error: unknown) => void): void {
+  const error = httpError(err);
+  if (error.code >= 500) logServerError(err);
+  if (res.headersSent) return void res.end();
+  const body = { name: error.name, message: error.code === 500 ? "internal error" : error.message, code: error.code, type: error.type, data: error.data };
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  if (error.code === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tweetmesh"');
+  const retryAfter = (error.data as { retry_after?: unknown } | undefined)?.retry_after;
+  if (error.code === 429 && typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
+  res.writeHead(error.code);
+  res.end(JSON.stringify(body));
 }

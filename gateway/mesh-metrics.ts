@@ -5,7 +5,7 @@ import type { MetricRegistry, ServiceBroker } from "moleculer";
 import { z } from "zod";
 import type { PipelineConnection } from "../pipeline/connection";
 import type { PipelineTopology } from "../pipeline/topology";
-import { MetricSnapshot, type NodeMetrics } from "./prometheus";
+import { MetricSnapshot, type NodeMetrics, renderPrometheus } from "./prometheus";
 
 /**
  * What `/metrics` shows, and how it is gathered. Each node keeps its own figures in Moleculer's metric
@@ -26,6 +26,8 @@ const SCRAPED_METRICS = [
   "process.uptime",
 ];
 
+/** How long `/metrics` waits for each node's figures. */
+const NODE_METRICS_TIMEOUT_MS = 2000;
 /** Seconds: upper bounds of the latency histogram's buckets. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -101,4 +103,11 @@ export function observeHttpRequest(metrics: MetricRegistry, req: IncomingMessage
     metrics.increment(METRICS.httpRequests, { method, route, status: String(res.statusCode) });
     metrics.observe(METRICS.httpDuration, Number(process.hrtime.bigint() - started) / 1e9, { method, route });
   });
+}
+
+/** `/metrics`: Prometheus text of every node's metrics, of the pipeline queues, and of this worker's /stream clients. */
+export async function scrapeMesh(broker: ServiceBroker, queues: QueueDepths, streamClients: number): Promise<string> {
+  const [nodes, depths] = await Promise.all([gatherNodeMetrics(broker, NODE_METRICS_TIMEOUT_MS), queues.snapshot()]);
+  const clients: MetricSnapshot = { name: METRICS.streamClients, type: "gauge", description: "Clients of /stream on this gateway worker", values: [{ labels: {}, value: streamClients }] };
+  return renderPrometheus([...nodes, { node: broker.nodeID, metrics: [...depths, clients] }]);
 }

@@ -1,5 +1,4 @@
 import type { RequestListener, Server, ServerResponse } from "node:http";
-import { METRICS } from "../core/metric-names";
 import type { Redis } from "ioredis";
 import type { CallingOptions, Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
@@ -9,28 +8,22 @@ import { RunStatistics } from "../contracts/actions";
 import { LIVE_EVENTS, MatchedNotice, StreamParams } from "../contracts/stream";
 import { parseParams } from "../contracts/validation";
 import { type GatewayRequest, matchedRoute, moleculerAliases } from "../gateway/aliases";
-import { BearerToken, unauthorized } from "../gateway/auth";
+import { RequestAdmission } from "../gateway/admission";
 import { CorsPolicy } from "../gateway/cors";
 import { DashboardFiles } from "../gateway/dashboard-files";
-import { httpError, notAnObjectBody } from "../gateway/errors";
+import { sendHttpError } from "../gateway/errors";
 import { readiness, versions } from "../gateway/health";
 import { closeGracefully, listenShared } from "../gateway/listener";
 import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
-import { gatherNodeMetrics, observeHttpRequest, QueueDepths, registerHttpMetrics } from "../gateway/mesh-metrics";
+import { observeHttpRequest, QueueDepths, registerHttpMetrics, scrapeMesh } from "../gateway/mesh-metrics";
 import { openApiDocument } from "../gateway/openapi";
-import { type MetricSnapshot, renderPrometheus } from "../gateway/prometheus";
-import { RateLimiter, rateLimited } from "../gateway/rate-limit";
-import { AssetParams, GATEWAY_ROUTES, type GatewayRoute, routeKey } from "../gateway/routes";
+import { AssetParams, GATEWAY_ROUTES } from "../gateway/routes";
 import { DRAINING_EVENT } from "../mesh/drain";
 import { openPipeline, type Pipeline } from "../pipeline";
 import { connectRedis } from "../store/redis";
 
-/** How long `/metrics` waits for each node's figures. */
-const METRICS_TIMEOUT_MS = 2000;
 /** How long requests in progress may take to finish once the gateway stops accepting. */
 const HTTP_DRAIN_MS = 10_000;
-/** Clients the launch rate limiter remembers at once. */
-const RATE_LIMITED_CLIENTS = 10_000;
 
 type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
   rootCallOptions: (this: { broker: { metrics: Parameters<typeof observeHttpRequest>[0] } }, options: CallingOptions, req: GatewayRequest, res: ServerResponse) => void;
@@ -42,14 +35,12 @@ type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
  * The work lives in gateway/; this file wires it.
  */
 export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
-  const routes = new Map<string, GatewayRoute>(GATEWAY_ROUTES.map((route) => [routeKey(route), route]));
-  const token = env.API_TOKEN ? new BearerToken(env.API_TOKEN) : null;
-  const launches = env.LAUNCH_RATE_LIMIT > 0 ? new RateLimiter({ perMinute: env.LAUNCH_RATE_LIMIT, maxClients: RATE_LIMITED_CLIENTS }) : null;
+  const admission = new RequestAdmission(GATEWAY_ROUTES, { apiToken: env.API_TOKEN, launchesPerMinute: env.LAUNCH_RATE_LIMIT });
   const cors = new CorsPolicy(env.CORS_ORIGINS);
   const files = new DashboardFiles();
   const build = readBuildInfo();
   const openApi = JSON.stringify(
-    openApiDocument(GATEWAY_ROUTES, { title: "tweetmesh", version: build.version, description: "Launch a stream of tweets, filter it by track phrases, watch the statistics." }, { tokenRequired: token !== null }),
+    openApiDocument(GATEWAY_ROUTES, { title: "tweetmesh", version: build.version, description: "Launch a stream of tweets, filter it by track phrases, watch the statistics." }, { tokenRequired: admission.tokenRequired }),
   );
   let redis: Redis;
   let server: Server | undefined;
@@ -58,24 +49,6 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
   let queueDepths: QueueDepths;
   let stream: LiveStream;
   let broker: ServiceBroker;
-
-  /** Checks done before any endpoint answers: a body that can carry params, the token, the rate limit. */
-  function admit(req: GatewayRequest): void {
-    if (req.body !== undefined && (typeof req.body !== "object" || req.body === null || Array.isArray(req.body))) throw notAnObjectBody();
-    const route = routes.get(matchedRoute(req));
-    if (route?.requiresToken && token && !token.admits(req.headers.authorization)) throw unauthorized();
-    if (route?.rateLimited && launches) {
-      const decision = launches.take(req.socket.remoteAddress ?? "unknown");
-      if (!decision.allowed) throw rateLimited(decision);
-    }
-  }
-
-  /** Prometheus text of every node's metrics, of the pipeline queues, and of this worker's /stream clients. */
-  async function scrapeMetrics(): Promise<string> {
-    const [nodes, queues] = await Promise.all([gatherNodeMetrics(broker, METRICS_TIMEOUT_MS), queueDepths.snapshot()]);
-    const clients: MetricSnapshot = { name: METRICS.streamClients, type: "gauge", description: "Clients of /stream on this gateway worker", values: [{ labels: {}, value: stream.clientCount }] };
-    return renderPrometheus([...nodes, { node: broker.nodeID, metrics: [...queues, clients] }]);
-  }
 
   return {
     name: "api",
@@ -104,7 +77,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
           bodyParsers: { json: { strict: true, limit: "64kb", type: () => true }, urlencoded: false },
           use: [cors.middleware()],
           onBeforeCall(_ctx: unknown, _route: unknown, req: GatewayRequest) {
-            admit(req);
+            admission.admit(req);
           },
           aliases: moleculerAliases(GATEWAY_ROUTES, {
             dashboard: (_req, res) => files.send(res, "index.html"),
@@ -112,22 +85,12 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
             asset: (req, res) => files.send(res, parseParams(AssetParams, req.$params).file),
             stream: (req, res) => stream.open(req, res, parseParams(StreamParams, req.$params)),
             openapi: (_req, res) => sendText(res, "application/json; charset=utf-8", openApi),
-            metrics: async (_req, res) => sendText(res, "text/plain; version=0.0.4; charset=utf-8", await scrapeMetrics()),
+            metrics: async (_req, res) => sendText(res, "text/plain; version=0.0.4; charset=utf-8", await scrapeMesh(broker, queueDepths, stream.clientCount)),
           }),
         },
       ],
       onError(this: { logger: { error(...args: unknown[]): void } }, req: GatewayRequest, res: ServerResponse, err: unknown) {
-        const error = httpError(err);
-        if (error.code >= 500) this.logger.error(`${req.method} ${req.url} failed:`, err);
-        // A live stream that already started has no room for an error body.
-        if (res.headersSent) return void res.end();
-        const body = { name: error.name, message: error.code === 500 ? "internal error" : error.message, code: error.code, type: error.type, data: error.data };
-        res.setHeader("Content-Type", "application/json; charset=utf-8");
-        if (error.code === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tweetmesh"');
-        const retryAfter = (error.data as { retry_after?: unknown } | undefined)?.retry_after;
-        if (error.code === 429 && typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
-        res.writeHead(error.code);
-        res.end(JSON.stringify(body));
+        sendHttpError(res, err, (error) => this.logger.error(`${req.method} ${req.url} failed:`, error));
       },
     },
 

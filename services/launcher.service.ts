@@ -4,7 +4,7 @@ import type { Environment } from "../config/environment";
 import { LaunchParams } from "../contracts/actions";
 import type { Run } from "../contracts/run";
 import { parseParams } from "../contracts/validation";
-import { WorkerDependencies } from "../workers/worker-clients";
+import { WorkerClients } from "../workers/worker-clients";
 import { Launcher } from "../runs/launcher";
 import { StreamSupervisor } from "../runs/supervisor";
 import { createSource } from "../sources";
@@ -18,7 +18,7 @@ interface LauncherSettings extends ServiceSettingSchema {
 
 /** Starts and stops runs, and streams the current run's source into the pipeline on one worker at a time. */
 export function launcherService(env: Environment): ServiceSchema<LauncherSettings> {
-  let worker: WorkerDependencies;
+  let worker: WorkerClients;
   let launcher: Launcher;
   let supervisor: StreamSupervisor;
 
@@ -80,7 +80,7 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
       const rules = env.STREAM_SOURCE === "x" ? xRuleKeeper(env, this.logger) : undefined;
       const streamSource = (run: Run) =>
         rules && run.source === "x" ? streamWithRunRules(openSource(run), () => rules.apply(run.id, run.track), this.logger) : openSource(run);
-      worker = new WorkerDependencies(env, this.logger, this.broker.metrics);
+      worker = WorkerClients.open(env, this.logger, this.broker.metrics);
       const runs = worker.runs;
       const tweets = worker.publisher("tweetsExchange");
       launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger, rules);

@@ -12,10 +12,10 @@
   ARGV[3] JSON list of the batch's matched tweet ids, in batch order
   ARGV[4] seconds the de-duplication state outlives the run's last batch
 
-  Returns the JSON list of admitted indexes (0-based) into ARGV[3]; "null" when the run does not exist
+  Returns the JSON list of admitted indexes (0-based) into ARGV[3]; RUN_MISSING when the run does not exist
 ]]
 if redis.call("EXISTS", KEYS[1]) == 0 then
-  return "null"
+  return RUN_MISSING
 end
 local recorded = redis.call("HGET", KEYS[3], ARGV[1])
 if recorded then

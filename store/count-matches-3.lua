@@ -11,10 +11,10 @@
   ARGV[3] JSON list of the matched phrases of each admitted match (a list of lists)
   ARGV[4] seconds the set of counted batch ids outlives the run's last batch
 
-  Returns the run's amount after the batch; -1 when the run does not exist
+  Returns the run's amount after the batch; RUN_MISSING when the run does not exist
 ]]
 if redis.call("EXISTS", KEYS[1]) == 0 then
-  return -1
+  return RUN_MISSING
 end
 if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
   redis.call("EXPIRE", KEYS[2], ARGV[4])

@@ -6,13 +6,16 @@
   ARGV[2] end reason
   ARGV[3] why, in words ("" for none)
 
-  Returns 1 ended now, 0 already ended or no such run
+  Returns DONE ended now, UNCHANGED already ended, RUN_MISSING no such run
 ]]
-if redis.call("EXISTS", KEYS[1]) == 0 or redis.call("HEXISTS", KEYS[1], "ended_at") == 1 then
-  return 0
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  return RUN_MISSING
+end
+if redis.call("HEXISTS", KEYS[1], "ended_at") == 1 then
+  return UNCHANGED
 end
 redis.call("HSET", KEYS[1], "ended_at", ARGV[1], "end_reason", ARGV[2])
 if ARGV[3] ~= "" then
   redis.call("HSET", KEYS[1], "end_detail", ARGV[3])
 end
-return 1
+return DONE

@@ -12,12 +12,12 @@
   ARGV[3] now, ms since the epoch
   ARGV[4..] the new run's hash, as field, value, field, value ...
 
-  Returns  1 started, the previous run (if any) ended as "replaced"
-           0 the current run changed since the caller read it: read again and retry
+  Returns DONE started, the previous run (if any) ended as "replaced"
+          UNCHANGED the current run changed since the caller read it: read again and retry
 ]]
 local current = redis.call("GET", KEYS[1]) or ""
 if current ~= ARGV[1] then
-  return 0
+  return UNCHANGED
 end
 if current ~= "" and redis.call("HEXISTS", KEYS[4], "ended_at") == 0 then
   redis.call("HSET", KEYS[4], "ended_at", ARGV[3], "end_reason", "replaced")
@@ -25,4 +25,4 @@ end
 redis.call("HSET", KEYS[3], unpack(ARGV, 4))
 redis.call("ZADD", KEYS[2], ARGV[3], ARGV[2])
 redis.call("SET", KEYS[1], ARGV[2])
-return 1
+return DONE

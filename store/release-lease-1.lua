@@ -4,9 +4,10 @@
   KEYS[1] the lease
   ARGV[1] holder id
 
-  Returns 1 released, 0 not the caller's
+  Returns DONE released, UNCHANGED not the caller's (or already gone)
 ]]
 if redis.call("GET", KEYS[1]) == ARGV[1] then
-  return redis.call("DEL", KEYS[1])
+  redis.call("DEL", KEYS[1])
+  return DONE
 end
-return 0
+return UNCHANGED

@@ -5,11 +5,11 @@
   ARGV[1] holder id
   ARGV[2] time to live, ms
 
-  Returns 1 held by the caller for another ARGV[2] ms, 0 held by another
+  Returns DONE held by the caller for another ARGV[2] ms, UNCHANGED held by another
 ]]
 local holder = redis.call("GET", KEYS[1])
 if holder and holder ~= ARGV[1] then
-  return 0
+  return UNCHANGED
 end
 redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
-return 1
+return DONE

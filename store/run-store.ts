@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { SCRIPT_CODES } from "./script-codes";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Match, MatchBatch } from "../contracts/messages";
@@ -89,13 +90,13 @@ export class RunStore {
       const previous = seen ? await this.get(seen) : null;
       const keys = [this.keys.currentRun, this.keys.runs, this.keys.run(run.id), this.keys.run(seen || run.id)];
       const started = await scripts.launchRun.run(this.redis, keys, [seen, run.id, now, ...encodeRun(run)]);
-      if (started === 1) return { run, replacedRunId: previous && previous.ended_at === null ? previous.id : null };
+      if (started === SCRIPT_CODES.DONE) return { run, replacedRunId: previous && previous.ended_at === null ? previous.id : null };
     }
   }
 
   /** Ends a run if it is still running; answers whether this call ended it. */
   async end(runId: string, reason: EndReason, now = Date.now(), detail = ""): Promise<boolean> {
-    return (await scripts.endRun.run(this.redis, [this.keys.run(runId)], [now, reason, detail])) === 1;
+    return (await scripts.endRun.run(this.redis, [this.keys.run(runId)], [now, reason, detail])) === SCRIPT_CODES.DONE;
   }
 
   /** Adds a live source's reconnects and drops since its last report to the run's figures. */
@@ -143,8 +144,9 @@ export class RunStore {
     const keys = [this.keys.run(runId), this.keys.admittedTweets(runId), this.keys.admittedBatches(runId)];
     const ids = JSON.stringify(batch.matches.map((match) => match.tweet.id));
     const reply = await scripts.admitMatches.run(this.redis, keys, [batch.batch_id, now, ids, this.deduplicationTtl]);
-    const indexes = z.array(z.number().int()).nullable().parse(JSON.parse(String(reply)));
-    return indexes?.flatMap((index) => batch.matches[index] ?? []) ?? null;
+    if (reply === SCRIPT_CODES.RUN_MISSING) return null;
+    const indexes = z.array(z.number().int()).parse(JSON.parse(String(reply)));
+    return indexes.flatMap((index) => batch.matches[index] ?? []);
   }
 
   /** Counts a batch of admitted matches once, however often it is delivered; null when the run does not exist. */
@@ -153,7 +155,7 @@ export class RunStore {
     const keys = [this.keys.run(runId), this.keys.countedBatches(runId), this.keys.phraseCounts(runId)];
     const phrases = JSON.stringify(batch.matches.map((match) => match.phrases));
     const amount = Number(await scripts.countMatches.run(this.redis, keys, [batch.batch_id, batch.examined, phrases, this.deduplicationTtl]));
-    return amount < 0 ? null : amount;
+    return amount === SCRIPT_CODES.RUN_MISSING ? null : amount;
   }
 
   /** Records how far into its source a run's stream has been confirmed by the broker, and how many tweets that is. */
@@ -168,7 +170,7 @@ export class RunStore {
 
   /** Takes the stream lease, or renews it if the holder already has it. */
   async holdStreamLease(holder: string, ttlMs: number): Promise<boolean> {
-    return (await scripts.renewLease.run(this.redis, [this.keys.streamLease], [holder, ttlMs])) === 1;
+    return (await scripts.renewLease.run(this.redis, [this.keys.streamLease], [holder, ttlMs])) === SCRIPT_CODES.DONE;
   }
 
   async releaseStreamLease(holder: string): Promise<void> {

@@ -2,11 +2,13 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ChainableCommander, Redis } from "ioredis";
+import { SCRIPT_CODES_PREAMBLE } from "./script-codes";
 
 /**
  * A Lua script kept in a `.lua` file beside this loader, named `<name>-<number of keys>.lua` as
  * BullMQ keeps its commands. Scripts run by SHA: two versions of the mesh sharing one Redis during
- * a rolling deploy each run their own script text.
+ * a rolling deploy each run their own script text. Every script starts with the status codes of
+ * ./script-codes.ts as Lua locals.
  */
 export class LuaScript {
   readonly sha: string;
@@ -22,7 +24,7 @@ export class LuaScript {
   static load(fileName: string): LuaScript {
     const match = /^(.+)-(\d+)\.lua$/.exec(fileName);
     if (!match?.[1] || !match[2]) throw new Error(`Lua script file name must be <name>-<keys>.lua: ${fileName}`);
-    return new LuaScript(match[1], Number(match[2]), readFileSync(path.join(__dirname, fileName), "utf8"));
+    return new LuaScript(match[1], Number(match[2]), SCRIPT_CODES_PREAMBLE + readFileSync(path.join(__dirname, fileName), "utf8"));
   }
 
   async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {

@@ -1,50 +1,63 @@
 import type { Redis } from "ioredis";
-import { METRICS } from "../core/metric-names";
 import type { MetricRegistry } from "moleculer";
 import type { z } from "zod";
 import type { Environment } from "../config/environment";
 import type { Logger } from "../core/logger";
-import { Consumer } from "../pipeline/consumer";
 import { openPipeline, type Pipeline } from "../pipeline";
+import { Consumer } from "../pipeline/consumer";
 import { Publisher } from "../pipeline/publisher";
 import type { PipelineTopology } from "../pipeline/topology";
 import { redisKeys, type RedisKeys } from "../store/keys";
 import { connectRedis } from "../store/redis";
 import { RunStore } from "../store/run-store";
+import { WorkerMetrics } from "./worker-metrics";
 
 type QueueName = keyof PipelineTopology["queues"];
-
 type ExchangeName = "tweetsExchange" | "matchesExchange";
-export type TweetStage = "received" | "matched" | "counted";
+
+/** What a worker's clients are made of; `WorkerClients.open` makes them from the environment. */
+export interface WorkerParts {
+  redis: Redis;
+  keys: RedisKeys;
+  pipeline: Pipeline;
+  metrics: WorkerMetrics;
+}
 
 /**
- * The clients a worker uses (Nameko's dependency providers): Redis with the run store, and the
- * pipeline connection with the worker's consumers and publishers. `stop` drains in the safe order:
- * consumers finish and ack what they hold, then the connections close.
+ * The clients a worker uses (Nameko's dependency providers): Redis with the run store, the pipeline
+ * connection with the worker's consumers and publishers, and its metrics. Handlers never see this
+ * class: a service file hands each handler the narrow parts it needs. `stop` drains in the safe
+ * order: consumers finish and ack what they hold, then the connections close.
  */
-export class WorkerDependencies {
+export class WorkerClients {
   readonly redis: Redis;
   readonly keys: RedisKeys;
   readonly runs: RunStore;
+  readonly metrics: WorkerMetrics;
   private readonly pipeline: Pipeline;
   private readonly consumers: Consumer<unknown>[] = [];
 
   constructor(
-    env: Environment,
+    parts: WorkerParts,
     private readonly logger: Logger,
-    private readonly metrics?: MetricRegistry,
   ) {
-    this.redis = connectRedis(env.REDIS_URL, logger);
-    this.keys = redisKeys(env.NAMESPACE);
+    this.redis = parts.redis;
+    this.keys = parts.keys;
+    this.pipeline = parts.pipeline;
+    this.metrics = parts.metrics;
     this.runs = new RunStore(this.redis, this.keys);
-    this.pipeline = openPipeline(env, logger);
     this.countReconnects();
+  }
+
+  /** Clients of the configured Redis and pipeline broker; Redis connects by itself, the pipeline in `start`. */
+  static open(env: Environment, logger: Logger, registry: MetricRegistry): WorkerClients {
+    const parts = { redis: connectRedis(env.REDIS_URL, logger), keys: redisKeys(env.NAMESPACE), pipeline: openPipeline(env, logger), metrics: new WorkerMetrics(registry) };
+    return new WorkerClients(parts, logger);
   }
 
   /** Handles each message of a work queue; acked once `handle` resolved. */
   consume<T>(queue: QueueName, schema: z.ZodType<T>, prefetch: number, handle: (message: T) => Promise<void>): Consumer<T> {
-    if (!this.metrics?.hasMetric(METRICS.pipelineMessages)) this.metrics?.register({ name: METRICS.pipelineMessages, type: "counter", labelNames: ["queue", "outcome"], description: "Pipeline messages settled by this worker" });
-    const observe = (outcome: string) => this.metrics?.increment(METRICS.pipelineMessages, { queue, outcome });
+    const observe = (outcome: string) => this.metrics.countMessage(queue, outcome);
     const consumer = new Consumer(this.pipeline.connection, { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle, observe }, this.logger);
     this.consumers.push(consumer as Consumer<unknown>);
     return consumer;
@@ -54,19 +67,11 @@ export class WorkerDependencies {
     return new Publisher(this.pipeline.connection, this.pipeline.topology[exchange], this.logger);
   }
 
-  /** Adds to this worker's count of tweets at a stage (`/metrics`). */
-  countTweets(stage: TweetStage, tweets: number): void {
-    if (!this.metrics?.hasMetric(METRICS.tweets)) this.metrics?.register({ name: METRICS.tweets, type: "counter", labelNames: ["stage"], description: "Tweets handled by this worker, by stage" });
-    this.metrics?.increment(METRICS.tweets, { stage }, tweets);
-  }
-
   private countReconnects(): void {
-    if (!this.metrics) return;
-    if (!this.metrics.hasMetric(METRICS.pipelineReconnects)) this.metrics.register({ name: METRICS.pipelineReconnects, type: "counter", description: "Pipeline connections made again after RabbitMQ went away" });
     let connections = 0;
     this.pipeline.connection.onConnected(async () => {
       connections += 1;
-      if (connections > 1) this.metrics?.increment(METRICS.pipelineReconnects);
+      if (connections > 1) this.metrics.countReconnect();
     });
   }
 

@@ -1,0 +1,20 @@
+/**
+ * The status codes the Lua scripts of store/ return, kept once for Lua and TypeScript (as BullMQ
+ * keeps its `ErrorCode`): `LuaScript` defines each as a Lua local in front of every script's text,
+ * so a script says `return RUN_MISSING` and its TypeScript caller compares with
+ * `SCRIPT_CODES.RUN_MISSING`. A script that returns data (a JSON list, an amount) returns a code
+ * only where the data cannot be had.
+ */
+export const SCRIPT_CODES = {
+  /** Done as asked: started, ended, held, released. */
+  DONE: 1,
+  /** Nothing changed: already ended, a lease held by another, or the current run changed meanwhile. */
+  UNCHANGED: 0,
+  /** The run's hash does not exist: never launched, expired, or Redis lost its data. */
+  RUN_MISSING: -1,
+} as const;
+
+export type ScriptCode = (typeof SCRIPT_CODES)[keyof typeof SCRIPT_CODES];
+
+/** The Lua line that defines every code, put in front of each script (one line: error line numbers shift by one). */
+export const SCRIPT_CODES_PREAMBLE = `local ${Object.keys(SCRIPT_CODES).join(", ")} = ${Object.values(SCRIPT_CODES).join(", ")}\n`;

@@ -1,0 +1,25 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { SCRIPT_CODES, SCRIPT_CODES_PREAMBLE } from "../../../store/script-codes";
+import { scripts } from "../../../store/scripts";
+
+const STORE = path.join(__dirname, "../../../store");
+const luaFiles = readdirSync(STORE).filter((file) => file.endsWith(".lua"));
+
+describe("the Lua scripts' status codes", () => {
+  it("are defined in front of every script's text", () => {
+    for (const script of Object.values(scripts)) expect(script.source.startsWith(SCRIPT_CODES_PREAMBLE)).toBe(true);
+    expect(SCRIPT_CODES_PREAMBLE).toBe("local DONE, UNCHANGED, RUN_MISSING = 1, 0, -1\n");
+  });
+
+  it.each(luaFiles)("%s returns codes by name, each one of the table", (file) => {
+    const code = readFileSync(path.join(STORE, file), "utf8").replace(/--\[\[[\s\S]*?\]\]/, "");
+    expect(code).not.toMatch(/return\s+-?\d+\s*$/m);
+    const named = [...code.matchAll(/\breturn\s+([A-Z][A-Z_]+)\b/g)].map((match) => match[1] ?? "");
+    for (const name of named) expect(Object.keys(SCRIPT_CODES)).toContain(name);
+  });
+
+  it("every script is loaded", () => {
+    expect(Object.values(scripts).map((script) => `${script.name}-${script.numberOfKeys}.lua`).sort()).toEqual([...luaFiles].sort());
+  });
+});
