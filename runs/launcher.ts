@@ -24,7 +24,7 @@ export interface RunPreparation {
 /** Starting and stopping runs. Streaming them is the supervisor's work, on whichever worker holds the lease. */
 export class Launcher {
   constructor(
-    private readonly runs: RunStore,
+    private readonly runs: Pick<RunStore, "launch" | "end" | "current">,
     private readonly defaults: LaunchDefaults,
     private readonly logger: Logger,
     private readonly preparation?: RunPreparation,

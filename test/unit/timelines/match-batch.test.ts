@@ -12,11 +12,11 @@ describe("storeMatchBatch", () => {
       timelines: { add: async (runId, matches, deletes) => void stored.push({ runId, matches, deletes }) },
       feed: { matched: jest.fn() },
     };
-    const batch = { ...aMatchBatch("run-1", "run-1:0-2", [match]), deletes: [{ id: "9" }] };
+    const batch = { ...aMatchBatch("run-1", "run-1:0-2", [match]), deletes: [{ tweet_id: "9" }] };
 
     await storeMatchBatch(ports, batch);
 
-    expect(stored).toEqual([{ runId: "run-1", matches: [match], deletes: [{ id: "9" }] }]);
+    expect(stored).toEqual([{ runId: "run-1", matches: [match], deletes: [{ tweet_id: "9" }] }]);
     expect(ports.feed.matched).toHaveBeenCalledWith("run-1", [match]);
   });
 
