@@ -9,10 +9,12 @@ LAUNCHER ?= 1
 
 .PHONY: install build up cluster rolling-deploy repl bench test test-unit test-integration typecheck clean
 
-# `npm install`, not `npm ci`: npm 11's ci refuses our lock file because it does not list the other
-# platforms' optional native packages of jest's resolver; install follows the lock all the same.
+# `npm ci` installs exactly what package-lock.json lists and never writes to it, so no target dirties
+# the checkout. The lock lists every platform's optional native packages (jest's resolver, Parcel's
+# watcher), as a full `npm install` records them: ci refuses a lock that lacks some. After changing
+# package.json, run `./scripts/node.sh npm install` and commit the lock it writes.
 node_modules/.installed: package.json package-lock.json
-	$(NODE) npm install --loglevel=error --no-fund --no-audit
+	$(NODE) npm ci --loglevel=error --no-fund --no-audit
 	touch $@
 
 install: node_modules/.installed
