@@ -2,8 +2,8 @@
 FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm install follows package-lock.json; see the Makefile for why not npm ci.
-RUN npm install --no-fund --no-audit
+# As `make install`: exactly the lock's packages, the lock left as it is.
+RUN npm ci --no-fund --no-audit
 COPY . .
 RUN npm run build && npm prune --omit=dev
 

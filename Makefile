@@ -7,12 +7,14 @@ STATISTICS ?= 1
 TIMELINE ?= 1
 LAUNCHER ?= 1
 
-.PHONY: install build up cluster rolling-deploy repl bench test test-unit test-integration typecheck clean
+.PHONY: install build up cluster rolling-deploy repl bench test test-unit test-integration typecheck lint format clean
 
-# `npm install`, not `npm ci`: npm 11's ci refuses our lock file because it does not list the other
-# platforms' optional native packages of jest's resolver; install follows the lock all the same.
+# `npm ci` installs exactly what package-lock.json lists and never writes to it, so no target dirties
+# the checkout. The lock lists every platform's optional native packages (jest's resolver, Parcel's
+# watcher), as a full `npm install` records them: ci refuses a lock that lacks some. After changing
+# package.json, run `./scripts/node.sh npm install` and commit the lock it writes.
 node_modules/.installed: package.json package-lock.json
-	$(NODE) npm install --loglevel=error --no-fund --no-audit
+	$(NODE) npm ci --loglevel=error --no-fund --no-audit
 	touch $@
 
 install: node_modules/.installed
@@ -45,8 +47,18 @@ bench: build
 typecheck: install
 	$(NODE) npx tsc -p tsconfig.json --noEmit
 
-## Unit and integration tests; integration tests need RabbitMQ and Redis on their local ports.
-test: install typecheck build
+## eslint's type-aware rules (eslint.config.mjs), no warning allowed, and Prettier's layout (.prettierrc.json) checked.
+lint: install
+	$(NODE) npx eslint --max-warnings 0 .
+	$(NODE) npx prettier --check .
+
+## Rewrites files: Prettier's layout, then eslint's own fixes (it then lists what it could not fix).
+format: install
+	$(NODE) npx prettier --write .
+	$(NODE) npx eslint --fix .
+
+## Lint, then unit and integration tests; integration tests need RabbitMQ and Redis on their local ports.
+test: install lint typecheck build
 	$(NODE) npx jest --runInBand
 
 test-unit: install

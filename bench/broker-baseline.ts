@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import amqp, { type ConfirmChannel } from "amqplib";
+import { errorText } from "../core/error-text";
 
 /**
  * The broker's own ceiling for our pipeline's shape, measured with raw amqplib: the same number of
@@ -33,18 +34,27 @@ export async function measureBrokerBaseline(url: string, messages: number, body:
     await relayIn.prefetch(8);
     await relayIn.consume(names.first, (message) => {
       if (!message) return;
-      void publishConfirmed(relayOut, names.fanout, "", message.content).then(() => relayIn.ack(message));
+      // A refused relay is put back on the queue to be relayed again, not left as an unhandled rejection.
+      publishConfirmed(relayOut, names.fanout, "", message.content).then(
+        () => relayIn.ack(message),
+        (error) => {
+          console.error(`bench: baseline relay not confirmed (${errorText(error)}); requeued`);
+          relayIn.nack(message, false, true);
+        },
+      );
     });
     const done = [leftConnection, rightConnection].map(async (connection, index) => {
       const channel = await connection.createChannel();
       await channel.prefetch(16);
       let received = 0;
-      return new Promise<void>((resolve) => {
-        void channel.consume(index === 0 ? names.left : names.right, (message) => {
-          if (!message) return;
-          channel.ack(message);
-          if (++received === messages) resolve();
-        });
+      return new Promise<void>((resolve, reject) => {
+        channel
+          .consume(index === 0 ? names.left : names.right, (message) => {
+            if (!message) return;
+            channel.ack(message);
+            if (++received === messages) resolve();
+          })
+          .catch(reject);
       });
     });
 
@@ -65,6 +75,7 @@ export async function measureBrokerBaseline(url: string, messages: number, body:
 
 function publishConfirmed(channel: ConfirmChannel, exchange: string, routingKey: string, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    channel.publish(exchange, routingKey, body, { persistent: true, contentType: "application/json" }, (error) => (error ? reject(error) : resolve()));
+    // amqplib's confirm callback gets null (confirmed) or an Error (nacked, channel closed), typed `any`.
+    channel.publish(exchange, routingKey, body, { persistent: true, contentType: "application/json" }, (error: Error | null) => (error ? reject(error) : resolve()));
   });
 }

@@ -73,9 +73,11 @@ export async function measureLatency(rate: number, seconds: number, progress: (l
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const statisticsWorker = cluster.workers.find((worker) => worker.service === "statistics");
     const client = await cluster.connectClient();
-    const metrics = (await client.call("$node.metrics", { includes: [METRICS.ingestToCounted] }, { nodeID: statisticsWorker?.nodeId })) as Array<{
-      values: Array<{ quantiles?: Record<string, number> }>;
-    }>;
+    const metrics = await client.call<Array<{ values: Array<{ quantiles?: Record<string, number> }> }>, { includes: string[] }>(
+      "$node.metrics",
+      { includes: [METRICS.ingestToCounted] },
+      { nodeID: statisticsWorker?.nodeId },
+    );
     const quantiles = metrics[0]?.values[0]?.quantiles ?? {};
     const figures = await statisticsOf(cluster)();
     await request(`${cluster.url}/stop`, { method: "POST" });

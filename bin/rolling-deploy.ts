@@ -113,7 +113,7 @@ async function startReady(old: ClusterWorker, step: string, logDir: string, gate
     } catch (error) {
       if (alive(fresh.pid)) process.kill(fresh.pid, "SIGTERM");
       const reason = `${error instanceof Error ? error.message : String(error)}; the last lines of its log:\n${logTail(logDir, fresh.nodeId)}`;
-      if (!(error instanceof StartFailure && error.exited && attempt === 1)) throw new Error(reason);
+      if (!(error instanceof StartFailure && error.exited && attempt === 1)) throw new Error(reason, { cause: error });
       say(`${step}: ${reason}\n${step}: starting another one`);
     }
   }

@@ -23,7 +23,7 @@ export type MoleculerAlias = { action: string; gatewayRoute: string } | { handle
  */
 export function moleculerAliases(routes: readonly GatewayRoute[], handlers: Record<GatewayHandlerName, GatewayHandler>): Record<string, MoleculerAlias> {
   return Object.fromEntries(
-    routes.map((route) => {
+    routes.map((route): [string, MoleculerAlias] => {
       const gatewayRoute = routeKey(route);
       if ("action" in route.target) return [gatewayRoute, { action: route.target.action, gatewayRoute }];
       const handle = handlers[route.target.handler];

@@ -82,8 +82,15 @@ function sampleLines(name: string, type: Family["type"], labels: Record<string, 
 }
 
 function labelSet(labels: Record<string, unknown>): string {
-  const pairs = Object.entries(labels).map(([label, value]) => `${label.replace(/[^A-Za-z0-9_]/g, "_")}="${escapeLabel(value === null || value === undefined ? "" : String(value))}"`);
+  const pairs = Object.entries(labels).map(([label, value]) => `${label.replace(/[^A-Za-z0-9_]/g, "_")}="${escapeLabel(labelText(value))}"`);
   return pairs.length > 0 ? `{${pairs.join(",")}}` : "";
+}
+
+/** A label's value as text. Labels arrive as JSON: a string, number or boolean as such, anything else as JSON, never `[object Object]`. */
+function labelText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return value === null || value === undefined ? "" : JSON.stringify(value);
 }
 
 function escapeLabel(value: string): string {

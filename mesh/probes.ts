@@ -49,7 +49,7 @@ export function brokerProbe(broker: ServiceBroker, draining: () => boolean): Nod
       if (!broker.started || broker.stopping || draining() || broker.transit?.connected !== true) return false;
       const gatewayReady = broker.getLocalService("api")?.actions.ready;
       if (!gatewayReady) return true;
-      const answer = (await gatewayReady({})) as GatewayReadiness;
+      const answer = await gatewayReady<Promise<GatewayReadiness>>({});
       return answer.ready;
     },
   };

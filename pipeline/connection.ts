@@ -33,6 +33,7 @@ export class PipelineConnection {
 
   /** Connects, retrying until the broker answers; resolves once the topology is declared. */
   async start(): Promise<void> {
+    // connectLoop cannot reject: it catches every failed attempt, and sleep never rejects.
     void this.connectLoop();
     await this.whenConnected();
   }
@@ -40,6 +41,7 @@ export class PipelineConnection {
   /** Runs on every (re)connection, after the topology is declared. */
   onConnected(hook: ConnectedHook): void {
     this.hooks.push(hook);
+    // runHook cannot reject: it logs a hook's failure and closes the connection, ignoring close's own error.
     if (this.connection) void this.runHook(hook, this.connection);
   }
 
@@ -121,7 +123,7 @@ export class PipelineConnection {
     this.connected = this.nextConnection();
     if (this.stopping.signal.aborted) return;
     this.logger.warn("Pipeline connection lost; reconnecting");
-    void this.connectLoop();
+    void this.connectLoop(); // cannot reject (see start)
   }
 
   private async runHook(hook: ConnectedHook, connection: ChannelModel): Promise<void> {

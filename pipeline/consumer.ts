@@ -50,7 +50,10 @@ export class Consumer<T> {
       const channel = await model.createChannel();
       channel.on("error", (error) => this.logger.warn(`Consumer channel of ${options.queue}: ${errorText(error)}`));
       await channel.prefetch(options.prefetch);
-      const { consumerTag } = await channel.consume(options.queue, (message) => message && void this.receive(channel, message));
+      const { consumerTag } = await channel.consume(options.queue, (message) => {
+        // amqplib ignores this callback's result: a rejection (a throwing `observe`) is logged here.
+        if (message) this.receive(channel, message).catch((error) => this.logger.error(`Consumer of ${options.queue}: ${errorText(error)}`));
+      });
       this.channel = channel;
       this.consumerTag = consumerTag;
     });
@@ -71,7 +74,7 @@ export class Consumer<T> {
     const payload = this.parse(message);
     if (payload === undefined) {
       this.count("rejected");
-      channel.nack(message, false, false);
+      safely(() => channel.nack(message, false, false));
       return;
     }
     this.inFlight++;

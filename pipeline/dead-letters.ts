@@ -63,7 +63,9 @@ export class DeadLetters {
         }
         // Without its death record, the message starts afresh: a full delivery limit again.
         const headers = Object.fromEntries(Object.entries(message.properties.headers ?? {}).filter(([name]) => !/^x-(death|first-death|last-death)/.test(name)));
-        channel.sendToQueue(letter.queue, message.content, { persistent: true, contentType: message.properties.contentType, messageId: message.properties.messageId, headers });
+        // amqplib types these properties as `any`; AMQP carries both as short strings.
+        const { contentType, messageId } = message.properties as { contentType?: string; messageId?: string };
+        channel.sendToQueue(letter.queue, message.content, { persistent: true, contentType, messageId, headers });
         await channel.waitForConfirms();
         channel.ack(message);
         requeued++;
@@ -84,7 +86,7 @@ function describeLetter(message: GetMessage): DeadLetter {
   const headers = message.properties.headers ?? {};
   const death = Array.isArray(headers["x-death"]) ? (headers["x-death"][0] as Record<string, unknown> | undefined) : undefined;
   return {
-    messageId: message.properties.messageId ?? null,
+    messageId: stringOrNull(message.properties.messageId),
     queue: stringOrNull(headers["x-first-death-queue"] ?? death?.queue),
     reason: stringOrNull(headers["x-first-death-reason"] ?? death?.reason),
     runId: runIdOf(message.content),

@@ -32,7 +32,7 @@ export class Publisher {
         await this.publishOnce(await this.connection.confirmChannel(), body, messageId);
         return;
       } catch (error) {
-        if (this.connection.closed.aborted) throw new Error(`pipeline closed before ${messageId} was confirmed`);
+        if (this.connection.closed.aborted) throw new Error(`pipeline closed before ${messageId} was confirmed`, { cause: error });
         const nacked = errorText(error) === "message nacked";
         const delay = nacked ? full.next() : lost.next();
         // A full queue is backpressure doing its job, not news for an operator.
@@ -47,7 +47,8 @@ export class Publisher {
     await this.drained;
     await new Promise<void>((resolve, reject) => {
       const options = { persistent: true, contentType: "application/json", messageId };
-      const accepted = channel.publish(this.exchange, "", body, options, (error) => (error ? reject(error) : resolve()));
+      // amqplib types the confirm callback's error as `any`: it is null (confirmed) or an Error (nacked, channel closed).
+      const accepted = channel.publish(this.exchange, "", body, options, (error: Error | null) => (error ? reject(error) : resolve()));
       if (!accepted) this.drained = Promise.race([once(channel, "drain"), once(channel, "close")]);
     });
   }

@@ -48,8 +48,8 @@ export function decodeRun(hash: Record<string, string>): Run {
   const number = (field: string) => (hash[field] === undefined ? undefined : Number(hash[field]));
   return Run.parse({
     id: hash.id,
-    track: JSON.parse(hash.track ?? "[]"),
-    languages: JSON.parse(hash.languages ?? "[]"),
+    track: JSON.parse(hash.track ?? "[]") as unknown,
+    languages: JSON.parse(hash.languages ?? "[]") as unknown,
     max_tweets: number("max_tweets"),
     duration: number("duration"),
     source: hash.source,
