@@ -52,10 +52,11 @@ export function sendHttpError(res: ServerResponse, err: unknown, logServerError:
   const error = httpError(err);
   if (error.code >= 500) logServerError(err);
   if (res.headersSent) return void res.end();
-  const body = { name: error.name, message: error.code === 500 ? "internal error" : error.message, code: error.code, type: error.type, data: error.data };
+  const data: unknown = error.data;
+  const body = { name: error.name, message: error.code === 500 ? "internal error" : error.message, code: error.code, type: error.type, data };
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   if (error.code === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tweetmesh"');
-  const retryAfter = (error.data as { retry_after?: unknown } | undefined)?.retry_after;
+  const retryAfter = (data as { retry_after?: unknown } | undefined)?.retry_after;
   if (error.code === 429 && typeof retryAfter === "number") res.setHeader("Retry-After", String(retryAfter));
   res.writeHead(error.code);
   res.end(JSON.stringify(body));

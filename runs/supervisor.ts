@@ -50,8 +50,9 @@ export class StreamSupervisor {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.check(), this.options.checkIntervalMs);
-    this.check();
+    // A check never rejects: its failure is logged inside `check`.
+    this.timer = setInterval(() => void this.check(), this.options.checkIntervalMs);
+    void this.check();
   }
 
   /** Checks now, after any check already under way. */

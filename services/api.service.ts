@@ -137,7 +137,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
        * server error whatever carries no HTTP status (a body that does not gunzip), which onError
        * answers as the 4xx it is.
        */
-      errorHandler(req: GatewayRequest, res: ServerResponse, err: unknown) {
+      errorHandler(this: { sendError(req: GatewayRequest, res: ServerResponse, err: unknown): void }, req: GatewayRequest, res: ServerResponse, err: unknown) {
         this.sendError(req, res, err);
       },
     },

@@ -59,7 +59,7 @@ export class WorkerClients {
   consume<T>(queue: QueueName, schema: z.ZodType<T>, prefetch: number, handle: (message: T) => Promise<void>): Consumer<T> {
     const observe = (outcome: string) => this.metrics.countMessage(queue, outcome);
     const consumer = new Consumer(this.pipeline.connection, { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle, observe }, this.logger);
-    this.consumers.push(consumer as Consumer<unknown>);
+    this.consumers.push(consumer);
     return consumer;
   }
 
