@@ -5,7 +5,7 @@ import { z } from "zod";
 import { errorText } from "../../core/error-text";
 
 /**
- * The X API client shared by the filtered-stream source (stream.ts) and the rule sync
+ * The X API client shared by the filtered-stream connection (connection.ts) and the rule sync
  * (rules.ts): one place that knows the bearer token, the base URL and how the client's errors
  * read. Nothing here ever puts the token into a message.
  */
