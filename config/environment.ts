@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SourceName } from "../contracts/source";
 
 /**
  * The process's configuration, read once from the environment. Other tools and scripts rely on
@@ -36,7 +37,8 @@ const originList = z
 
 const httpUrl = (name: string) => z.string().regex(/^https?:\/\/[^\s/]+\S*$/, `${name} must be an http:// or https:// URL`);
 
-export const STREAM_SOURCES = ["generator", "replay", "x"] as const;
+/** `a, b or c`: the words of a message that lists choices. */
+const oneOf = (choices: readonly string[]): string => (choices.length < 2 ? choices.join("") : `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`);
 
 const EnvironmentVariables = z.object({
   /** Moleculer transporter for RPC; also the AMQP broker of the tweet pipeline unless PIPELINE_URL is set. */
@@ -55,7 +57,7 @@ const EnvironmentVariables = z.object({
   NODE_ID: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
   /** Unset: `x` when X_BEARER_TOKEN is set, else `generator`. */
-  STREAM_SOURCE: z.enum(STREAM_SOURCES, { error: "STREAM_SOURCE must be generator, replay or x" }).optional(),
+  STREAM_SOURCE: z.enum(SourceName.options, { error: `STREAM_SOURCE must be ${oneOf(SourceName.options)}` }).optional(),
   /** The X app's bearer token, for the `x` source; never logged nor echoed in an error. */
   X_BEARER_TOKEN: z.string().optional(),
   X_API_BASE_URL: httpUrl("X_API_BASE_URL").default("https://api.x.com"),

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { RunId } from "./messages";
+import { SourceName } from "./source";
 
 /** How a run ended. */
 export const EndReason = z.enum(["stopped", "replaced", "duration", "max_tweets", "source_exhausted", "source_failed"]);
 export type EndReason = z.infer<typeof EndReason>;
-
-export const SourceName = z.enum(["generator", "replay", "x"]);
 
 /** A run as kept in Redis: its settings, set at launch, and its figures, updated by the pipeline. */
 export const Run = z.object({

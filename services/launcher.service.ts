@@ -2,13 +2,11 @@ import { hostname } from "node:os";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
 import { LaunchParams } from "../contracts/actions";
-import type { Run } from "../contracts/run";
 import { parseParams } from "../contracts/validation";
 import { WorkerClients } from "../workers/worker-clients";
 import { Launcher } from "../runs/launcher";
 import { StreamSupervisor } from "../runs/supervisor";
-import { createSource } from "../sources";
-import { streamWithRunRules, xRuleKeeper } from "../sources/x/rules";
+import { runSources } from "../sources/run-sources";
 
 interface LauncherSettings extends ServiceSettingSchema {
   leaseTtlMs: number;
@@ -61,32 +59,15 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
     },
 
     async started() {
-      const openSource = (run: Pick<Run, "source" | "seed" | "started_at">) =>
-        createSource({
-          source: run.source,
-          generatorRate: env.GENERATOR_RATE,
-          generatorSeed: run.seed ?? 0,
-          generatorEpoch: run.started_at,
-          replayFile: env.REPLAY_FILE,
-          replayRate: env.REPLAY_RATE,
-          xApi: env.X_BEARER_TOKEN ? { bearerToken: env.X_BEARER_TOKEN, baseUrl: env.X_API_BASE_URL } : undefined,
-          xStreamBuffer: env.X_STREAM_BUFFER,
-          logger: this.logger,
-        });
-      // Fail at start-up, not at the first launch, when the configured source cannot be opened.
-      openSource({ source: env.STREAM_SOURCE, seed: 0, started_at: Date.now() });
-      // The x source's rules follow each launch's track before /launch answers, and are checked
-      // again by the worker that streams the run.
-      const rules = env.STREAM_SOURCE === "x" ? xRuleKeeper(env, this.logger) : undefined;
-      const streamSource = (run: Run) =>
-        rules && run.source === "x" ? streamWithRunRules(openSource(run), () => rules.apply(run.id, run.track), this.logger) : openSource(run);
+      // Throws now, rather than at the first launch, when the configured source cannot be opened.
+      const sources = runSources(env, this.logger);
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
       const runs = worker.runs;
       const tweets = worker.publisher("tweetsExchange");
-      launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger, rules);
+      launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger, sources.preparation);
       supervisor = new StreamSupervisor(
         runs,
-        streamSource,
+        sources.stream,
         (run) => ({
           publish: (batch) => tweets.publish(batch, batch.batch_id),
           recordProgress: (progress) => runs.recordPublished(run.id, progress),

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from "node:fs";
+import { SourceName } from "../contracts/source";
 import { TweetGenerator } from "./generator/generator";
 import { ReplaySource } from "./capture/replay";
 import type { TweetSource } from "./source";
-import { X_API_DEFAULTS, type XApiConfig } from "./x/api";
-import { XStreamSource, type SourceLogger } from "./x/stream";
+import { XStreamSource, type XStreamOptions } from "./x/stream";
 
 /** Resolves the configured source, as Moleculer resolves its transporter from the config. */
 
@@ -11,9 +11,6 @@ export type { SourceOptions, TweetSource } from "./source";
 export { TweetGenerator, type GeneratorOptions } from "./generator/generator";
 export { ReplaySource, type ReplayOptions, type ReplayStats } from "./capture/replay";
 export { XStreamSource, type XStreamOptions, type XStreamStats } from "./x/stream";
-
-export const SOURCE_NAMES = ["generator", "replay", "x"] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export interface SourceConfig {
   source: SourceName;
@@ -26,12 +23,8 @@ export interface SourceConfig {
   replayFile?: string;
   /** Tweets per second of the replay; 0: as fast as the consumer pulls. */
   replayRate: number;
-  /** The X API (X_BEARER_TOKEN, X_API_BASE_URL); required for the x source. */
-  xApi?: Omit<XApiConfig, "requestTimeoutMs"> & Partial<Pick<XApiConfig, "requestTimeoutMs">>;
-  /** Tweets the x source buffers while the pipeline is behind (X_STREAM_BUFFER). */
-  xStreamBuffer?: number;
-  /** Where the x source reports reconnects and dropped tweets. */
-  logger?: SourceLogger;
+  /** The X stream (X_BEARER_TOKEN, X_API_BASE_URL, X_STREAM_BUFFER); required for the x source. */
+  xStream?: XStreamOptions;
 }
 
 export class SourceConfigError extends Error {
@@ -46,15 +39,15 @@ export function createSource(config: SourceConfig): TweetSource {
     case "replay":
       return new ReplaySource({ file: replayFile(config.replayFile), rate: config.replayRate });
     case "x":
-      return new XStreamSource({ api: xApi(config.xApi), bufferSize: config.xStreamBuffer, logger: config.logger });
+      return new XStreamSource(xStream(config.xStream));
     default:
-      throw new SourceConfigError(`unknown source ${String(config.source)}: expected one of ${SOURCE_NAMES.join(", ")}`);
+      throw new SourceConfigError(`unknown source ${String(config.source)}: expected one of ${SourceName.options.join(", ")}`);
   }
 }
 
-function xApi(api: SourceConfig["xApi"]): XApiConfig {
-  if (!api?.bearerToken) throw new SourceConfigError("the x source needs the X app's bearer token: set X_BEARER_TOKEN");
-  return { ...X_API_DEFAULTS, ...api };
+function xStream(options: XStreamOptions | undefined): XStreamOptions {
+  if (!options?.api.bearerToken) throw new SourceConfigError("the x source needs the X app's bearer token: set X_BEARER_TOKEN");
+  return options;
 }
 
 function replayFile(file: string | undefined): string {

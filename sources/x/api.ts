@@ -1,45 +1,41 @@
 import http from "node:http";
-import { errorText } from "../../core/error-text";
 import https from "node:https";
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from "twitter-api-v2";
 import { z } from "zod";
+import { errorText } from "../../core/error-text";
 
 /**
- * The X API client shared by the filtered-stream source (stream.ts) and the rule sync
+ * The X API client shared by the filtered-stream connection (connection.ts) and the rule sync
  * (rules.ts): one place that knows the bearer token, the base URL and how the client's errors
  * read. Nothing here ever puts the token into a message.
  */
-
-export const DEFAULT_X_API_BASE_URL = "https://api.x.com";
 
 export interface XApiConfig {
   /** The app's bearer token (X_BEARER_TOKEN). Sent in the Authorization header, never logged. */
   bearerToken: string;
   /** Where the API is (X_API_BASE_URL): a fake server in tests, a proxy in some deployments. */
   baseUrl: string;
-  /** How long a REST call (the rules endpoints) may take before it counts as a network error. */
-  requestTimeoutMs: number;
+  /** How long a REST call (the rules endpoints) may take before it counts as a network error; tests shorten it. */
+  requestTimeoutMs?: number;
 }
 
-export const X_API_DEFAULTS: Omit<XApiConfig, "bearerToken"> = {
-  baseUrl: DEFAULT_X_API_BASE_URL,
-  requestTimeoutMs: 10_000,
-};
+/** No variable sets it: a rules call that takes longer than this is treated as X being unreachable. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
-/**
- * twitter-api-v2 always calls https://api.x.com and has no base-URL option: this plugin rewrites
- * each request's URL to the configured base (keeping the path and query), and sets the REST timeout.
- */
+/** Where twitter-api-v2 sends every request; it has no base-URL option. */
+const CLIENT_ORIGIN = "https://api.x.com";
+
+/** Rewrites each request's URL to the configured base (keeping the path and query), and sets the REST timeout. */
 function baseUrlPlugin(config: XApiConfig): ITwitterApiClientPlugin {
   const base = config.baseUrl.replace(/\/+$/, "");
   const rewrite = (url: string): string => {
     const parsed = new URL(url);
-    return parsed.origin === DEFAULT_X_API_BASE_URL ? `${base}${parsed.pathname}${parsed.search}` : url;
+    return parsed.origin === CLIENT_ORIGIN ? `${base}${parsed.pathname}${parsed.search}` : url;
   };
   return {
     onBeforeRequestConfig({ params }) {
       params.url = rewrite(params.url);
-      params.timeout ??= config.requestTimeoutMs;
+      params.timeout ??= config.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     },
     onBeforeStreamRequestConfig({ params }) {
       params.url = rewrite(params.url);
@@ -60,7 +56,7 @@ export function xClient(config: XApiConfig, agent: XAgent = agentFor(config.base
 }
 
 /** An X API problem (RFC 7807), as the API sends it in an error response or a stream message. */
-const XProblem = z.looseObject({
+export const XProblem = z.looseObject({
   title: z.string().nullish(),
   detail: z.string().nullish(),
   type: z.string().nullish(),
@@ -98,14 +94,8 @@ function problemText(status: number, data: unknown): string {
   return [`HTTP ${status}`, title, issue, detail].filter((part): part is string => !!part).join(": ");
 }
 
-export function describeFailure(failure: XFailure): string {
-  return failure.detail;
-}
-
 /** Any text from elsewhere (an error, a server's answer) with the token cut out, should it ever echo it. */
-export function withoutSecret(text: string, token: string): string {
+function withoutSecret(text: string, token: string): string {
   return token.length >= 4 ? text.split(token).join("***") : text;
 }
 
-
-export { XProblem };

@@ -2,8 +2,9 @@ import { Errors } from "moleculer";
 import type { TwitterApi } from "twitter-api-v2";
 import { z } from "zod";
 import type { Logger } from "../../core/logger";
-import { describeFailure, xClient, xFailure, XProblem, X_API_DEFAULTS, type XApiConfig, type XFailure } from "./api";
+import { errorText } from "../../core/error-text";
 import type { SourceOptions, TweetSource } from "../source";
+import { xClient, xFailure, XProblem, type XApiConfig, type XFailure } from "./api";
 
 /**
  * The filtered stream's rules: X delivers only tweets that match the app's rules, so the rules must
@@ -31,9 +32,6 @@ export interface XRuleLimits {
   /** Characters of one rule (X_MAX_RULE_LENGTH). */
   maxRuleLength: number;
 }
-
-/** The Pro access level's limits: 1,000 rules of up to 1,024 characters. */
-export const X_RULE_LIMITS: XRuleLimits = { maxRules: 1000, maxRuleLength: 1024 };
 
 /** A phrase X cannot take as a rule, and why. */
 export interface RuleProblem {
@@ -151,7 +149,7 @@ export class XRulesApi {
 }
 
 function unavailable(failure: XFailure): XApiUnavailableError {
-  const detail = describeFailure(failure);
+  const { detail } = failure;
   if (failure.kind === "network") return new XApiUnavailableError(`the X API cannot be reached: ${detail}`, 503, { status: null });
   const { status } = failure;
   if (status === 401 || status === 403) {
@@ -191,15 +189,6 @@ export class XRuleKeeper {
   }
 }
 
-/** The keeper of the configured app's rules: X_BEARER_TOKEN, X_API_BASE_URL, X_MAX_RULES, X_MAX_RULE_LENGTH. */
-export function xRuleKeeper(
-  env: { X_BEARER_TOKEN?: string; X_API_BASE_URL: string; X_MAX_RULES: number; X_MAX_RULE_LENGTH: number },
-  logger: Pick<Logger, "info">,
-): XRuleKeeper {
-  const api = new XRulesApi({ ...X_API_DEFAULTS, bearerToken: env.X_BEARER_TOKEN ?? "", baseUrl: env.X_API_BASE_URL });
-  return new XRuleKeeper(api, { maxRules: env.X_MAX_RULES, maxRuleLength: env.X_MAX_RULE_LENGTH }, logger);
-}
-
 /**
  * The X stream, once the app's rules are the run's: the worker that streams checks them before it
  * connects, so a worker taking a run over, or the later of two launches racing on two workers, puts
@@ -214,7 +203,7 @@ export function streamWithRunRules(source: TweetSource, syncRules: () => Promise
       try {
         await syncRules();
       } catch (error) {
-        logger.warn(`X rules could not be checked before streaming (${error instanceof Error ? error.message : String(error)}); streaming with the rules as they are`);
+        logger.warn(`X rules could not be checked before streaming (${errorText(error)}); streaming with the rules as they are`);
       }
       yield* source.items(options);
     },

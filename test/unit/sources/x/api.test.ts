@@ -1,17 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SourceItem, Tweet } from "../../../../contracts/tweet";
-import {
-  ReconnectSchedule,
-  reconnectDelay,
-  TweetBuffer,
-  X_RECONNECT_POLICIES,
-  XStreamSource,
-  type ReconnectPolicies,
-  type SourceLogger,
-  type XStreamOptions,
-} from "../../../../sources/x/stream";
-import { ruleLimitProblems, rulesDiff, rulesFor, streamWithRunRules, XApiUnavailableError, XRuleKeeper, XRulesApi, XRulesRejectedError, X_RULE_LIMITS } from "../../../../sources/x/rules";
+import { ReconnectSchedule, reconnectDelay, X_RECONNECT_POLICIES, type ReconnectPolicies } from "../../../../sources/x/reconnect";
+import { XStreamSource, type SourceLogger, type XStreamOptions } from "../../../../sources/x/stream";
+import { TweetBuffer } from "../../../../sources/x/tweet-buffer";
+import { ruleLimitProblems, rulesDiff, rulesFor, streamWithRunRules, XApiUnavailableError, XRuleKeeper, XRulesApi, XRulesRejectedError, type XRuleLimits } from "../../../../sources/x/rules";
 import type { TweetSource } from "../../../../sources/source";
 import { readEnvironment } from "../../../../config/environment";
 import { FakeXApi, invalidRuleReason } from "../../../support/fake-x-api";
@@ -19,6 +12,9 @@ import { readV2StreamCapture, v1CaptureAsV2, v2StreamCapturePresent } from "../.
 import { v1CapturesPresent, v1CaptureDir } from "../../matching/v1-capture";
 
 const TOKEN = "AAAAAAAAAAAAAAAAAAAAAfake-bearer-token-0123456789";
+
+const DEFAULTS = readEnvironment({});
+const X_RULE_LIMITS: XRuleLimits = { maxRules: DEFAULTS.X_MAX_RULES, maxRuleLength: DEFAULTS.X_MAX_RULE_LENGTH };
 
 /** Tiny timings: the same policy shapes as X's, in milliseconds instead of seconds. */
 const FAST_POLICIES: ReconnectPolicies = {
@@ -206,6 +202,7 @@ describeWithData("the X stream source against the fake X API", () => {
   const source = (options: Partial<XStreamOptions> = {}) =>
     new XStreamSource({
       api: { bearerToken: TOKEN, baseUrl: fake.url, requestTimeoutMs: 2000 },
+      bufferSize: DEFAULTS.X_STREAM_BUFFER,
       policies: FAST_POLICIES,
       stallTimeoutMs: 1000,
       logger,
