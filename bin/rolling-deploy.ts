@@ -76,7 +76,8 @@ async function startWorker(old: ClusterWorker, logDir: string, gatewayPort: numb
   const probePort = await freePort();
   const log = openSync(path.join(logDir, `${nodeId}.log`), "a");
   const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, SERVICES: old.service, NODE_ID: nodeId, HEALTH_PORT: String(probePort), PORT: String(gatewayPort) },
+    // A new gateway shares the port with the old one until the old one leaves.
+    env: { ...process.env, SERVICES: old.service, NODE_ID: nodeId, HEALTH_PORT: String(probePort), PORT: String(gatewayPort), GATEWAY_SHARE_PORT: "true" },
     stdio: ["ignore", log, log],
     detached: true,
   });

@@ -85,6 +85,14 @@ const EnvironmentVariables = z.object({
     .transform((value) => value === "true"),
   /** Port of a node's own `/health` and `/ready` probes (nodes without a gateway); unset: none. */
   HEALTH_PORT: z.coerce.number().int("HEALTH_PORT must be a whole number").min(1, "HEALTH_PORT must be 1 to 65535").max(65535, "HEALTH_PORT must be 1 to 65535").optional(),
+  /**
+   * Gateways of this mesh on one machine share PORT (SO_REUSEPORT, Linux): what a local rolling deploy
+   * and `make cluster` need. Off, a taken port is an error, so that two meshes never share one by mistake.
+   */
+  GATEWAY_SHARE_PORT: z
+    .enum(["true", "false"], { error: "GATEWAY_SHARE_PORT must be true or false" })
+    .default("false")
+    .transform((value) => value === "true"),
   /** How long a leaving gateway answers while `/ready` says 503, so that load balancers stop sending to it. */
   DRAIN_DELAY_MS: nonNegativeNumber("DRAIN_DELAY_MS").max(60_000, "DRAIN_DELAY_MS must be at most 60000").default(0),
   TIMELINE_CAP: positiveInt("TIMELINE_CAP").default(800),

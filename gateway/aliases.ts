@@ -6,6 +6,8 @@ export type GatewayRequest = IncomingMessage & {
   body?: unknown;
   $params?: unknown;
   $alias?: { gatewayRoute?: string };
+  /** Set first for every request (api.service.ts `rootCallOptions`). */
+  $requestId?: string;
 };
 
 /** A gateway-served endpoint: answers the request itself, or throws (the gateway's onError answers). */
@@ -23,18 +25,24 @@ export type MoleculerAlias = { action: string; gatewayRoute: string } | { handle
  */
 export function moleculerAliases(routes: readonly GatewayRoute[], handlers: Record<GatewayHandlerName, GatewayHandler>): Record<string, MoleculerAlias> {
   return Object.fromEntries(
-    routes.map((route): [string, MoleculerAlias] => {
+    routes.flatMap((route): [string, MoleculerAlias][] => {
       const gatewayRoute = routeKey(route);
-      if ("action" in route.target) return [gatewayRoute, { action: route.target.action, gatewayRoute }];
-      const handle = handlers[route.target.handler];
-      const handler: AliasHandler = (req, res, next) => {
-        Promise.resolve()
-          .then(() => handle(req, res))
-          .catch(next);
-      };
-      return [gatewayRoute, { handler, gatewayRoute }];
+      const alias = aliasOf(route, gatewayRoute, handlers);
+      // Every GET answers HEAD too, as HTTP asks: the same status and headers (Node sends no body).
+      return route.method === "GET" ? [[gatewayRoute, alias], [routeKey({ method: "HEAD", path: route.path }), alias]] : [[gatewayRoute, alias]];
     }),
   );
+}
+
+function aliasOf(route: GatewayRoute, gatewayRoute: string, handlers: Record<GatewayHandlerName, GatewayHandler>): MoleculerAlias {
+  if ("action" in route.target) return { action: route.target.action, gatewayRoute };
+  const handle = handlers[route.target.handler];
+  const handler: AliasHandler = (req, res, next) => {
+    Promise.resolve()
+      .then(() => handle(req, res))
+      .catch(next);
+  };
+  return { handler, gatewayRoute };
 }
 
 /** The table key of the route a request matched, or `unmatched`. */

@@ -11,7 +11,7 @@ const NOT_JSON = { code: 400, type: "INVALID_JSON", message: "request body must 
 const BODY_ERRORS: Record<string, { code: number; type: string; message: string }> = {
   "entity.parse.failed": NOT_JSON,
   "entity.too.large": { code: 413, type: "BODY_TOO_LARGE", message: "request body must be at most 64 KiB" },
-  "encoding.unsupported": { code: 415, type: "UNSUPPORTED_ENCODING", message: "request body must be UTF-8" },
+  "encoding.unsupported": { code: 415, type: "UNSUPPORTED_CONTENT_ENCODING", message: "Content-Encoding must be one of identity, gzip, deflate, br, zstd" },
   "charset.unsupported": { code: 415, type: "UNSUPPORTED_CHARSET", message: "request body must be UTF-8" },
   "request.aborted": { code: 400, type: "REQUEST_ABORTED", message: "request body was cut off" },
   "request.size.invalid": { code: 400, type: "INVALID_BODY_SIZE", message: "request body length does not match its Content-Length" },
@@ -21,7 +21,30 @@ const UNDECODABLE = { code: 400, type: "INVALID_BODY_ENCODING", message: "reques
 
 function isDecodingError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^(Z_|ERR__ERROR_|ERR_BROTLI|ERR_ZSTD)/.test(code);
+  // zlib's codes (Z_DATA_ERROR), brotli's (ERR__ERROR_FORMAT_...), zstd's (ZSTD_error_prefix_unknown).
+  return typeof code === "string" && /^(Z_|ERR__ERROR_|ERR_BROTLI|ERR_ZSTD|ZSTD_)/.test(code);
+}
+
+/**
+ * How deep a request body may nest. Every body the API takes is two levels deep; a deeper one is
+ * refused before it reaches the transporter, whose serializer recurses and would overflow the stack.
+ */
+export const MAX_BODY_DEPTH = 16;
+
+/** A body nested deeper than MAX_BODY_DEPTH. */
+export function tooDeepBody(): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError(`request body must nest at most ${MAX_BODY_DEPTH} levels of objects and lists`, 400, "BODY_TOO_DEEP", { field: "body" });
+}
+
+/** Whether a parsed JSON value nests deeper than `limit`; iterative, so that the check itself cannot overflow. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== "object" || next.value === null) continue;
+    if (next.depth >= limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
 }
 
 /** A body that is JSON but not an object (a list, a string) cannot carry named params. */
@@ -45,12 +68,12 @@ export function httpError(error: unknown): Errors.MoleculerError {
 }
 
 /**
- * Answers a failed request with its JSON error. A 5xx is logged (a 4xx is the client's to fix); a live
- * stream that already started has no room for an error body and is only ended.
+ * Answers a failed request with its JSON error, and tells `log` of it (gateway/failed-requests.ts);
+ * a live stream that already started has no room for an error body and is only ended.
  */
-export function sendHttpError(res: ServerResponse, err: unknown, logServerError: (error: unknown) => void): void {
+export function sendHttpError(res: ServerResponse, err: unknown, log: (failure: { status: number; type: string }, cause: unknown) => void): void {
   const error = httpError(err);
-  if (error.code >= 500) logServerError(err);
+  log({ status: error.code, type: error.type || error.name }, err);
   if (res.headersSent) return void res.end();
   const data: unknown = error.data;
   const body = { name: error.name, message: error.code === 500 ? "internal error" : error.message, code: error.code, type: error.type, data };

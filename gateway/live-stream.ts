@@ -133,6 +133,8 @@ export class LiveStream {
       // nginx buffers answers unless told not to.
       "X-Accel-Buffering": "no",
     });
+    // HEAD asks only whether the stream is there.
+    if (req.method === "HEAD") return void res.end();
     res.write("retry: 3000\n\n");
     req.socket.setNoDelay(true);
     const phrases = params.track ? new Set(params.track.map((phrase) => phrase.toLowerCase())) : null;

@@ -81,7 +81,7 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
 ];
 
 /** The key moleculer-web's aliases and this table share: `POST /launch`. */
-export function routeKey(route: Pick<GatewayRoute, "method" | "path">): string {
+export function routeKey(route: { method: GatewayRoute["method"] | "HEAD"; path: string }): string {
   return `${route.method} ${route.path}`;
 }
 

@@ -3,7 +3,7 @@
 #   make cluster FILTER=3 STATISTICS=2 TIMELINE=2 LAUNCHER=2 [API=2]
 # Logs go to .cluster/<node id>.log, and the workers to .cluster/workers (service, node id, pid,
 # probe port), which `make rolling-deploy` reads and rewrites as it replaces them. Gateways share
-# PORT (SO_REUSEPORT on Linux). Ctrl-C stops every worker with SIGTERM (each drains first).
+# PORT (GATEWAY_SHARE_PORT=true: SO_REUSEPORT on Linux). Ctrl-C stops every worker with SIGTERM (each drains first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +36,7 @@ trap stop INT TERM
 for service in api launcher filter statistics timeline; do
   for n in $(seq 1 "${workers[$service]}"); do
     node_id="${NAMESPACE:+$NAMESPACE-}$service-$n"
-    SERVICES=$service NODE_ID=$node_id PORT=${PORT:-8004} HEALTH_PORT=$probe_port node dist/bin/server.js >".cluster/$node_id.log" 2>&1 &
+    SERVICES=$service NODE_ID=$node_id PORT=${PORT:-8004} GATEWAY_SHARE_PORT=true HEALTH_PORT=$probe_port node dist/bin/server.js >".cluster/$node_id.log" 2>&1 &
     echo "$service $node_id $! $probe_port" >>"$state"
     probe_port=$((probe_port + 1))
   done

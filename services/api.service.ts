@@ -12,8 +12,9 @@ import { RequestAdmission } from "../gateway/admission";
 import { CorsPolicy } from "../gateway/cors";
 import { DashboardFiles } from "../gateway/dashboard-files";
 import { sendHttpError } from "../gateway/errors";
+import { FailedRequestLog, requestIdOf } from "../gateway/failed-requests";
 import { readiness, versions } from "../gateway/health";
-import { closeGracefully, listenShared } from "../gateway/listener";
+import { closeGracefully, listenGateway, NAMESPACE_HEADER } from "../gateway/listener";
 import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
 import { observeHttpRequest, QueueDepths, registerHttpMetrics, scrapeMesh } from "../gateway/mesh-metrics";
 import { openApiDocument } from "../gateway/openapi";
@@ -35,7 +36,12 @@ type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
  * The work lives in gateway/; this file wires it.
  */
 export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
-  const admission = new RequestAdmission(GATEWAY_ROUTES, { apiToken: env.API_TOKEN, launchesPerMinute: env.LAUNCH_RATE_LIMIT });
+  let broker: ServiceBroker;
+  const admission = new RequestAdmission(GATEWAY_ROUTES, {
+    apiToken: env.API_TOKEN,
+    launchesPerMinute: env.LAUNCH_RATE_LIMIT,
+    hasWorker: (action) => broker.registry.actions.isAvailable(action),
+  });
   const cors = new CorsPolicy(env.CORS_ORIGINS);
   const files = new DashboardFiles();
   const build = readBuildInfo();
@@ -48,7 +54,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
   let pipeline: Pipeline;
   let queueDepths: QueueDepths;
   let stream: LiveStream;
-  let broker: ServiceBroker;
+  let failures: FailedRequestLog;
 
   return {
     name: "api",
@@ -62,10 +68,15 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       // One line per request is for debugging, not for an operator's default view.
       logRequest: "debug",
       logResponse: "debug",
+      logRouteRegistration: "debug",
       // Runs first for every request: starts its metrics; a live stream lasts as long as its client,
       // so shutdown ends it (stopped) rather than waiting for it (context tracking).
       rootCallOptions(options, req, res) {
         observeHttpRequest(this.broker.metrics, req, res, matchedRoute);
+        // One id per request, in its answer, its log line and its calls over the transporter.
+        req.$requestId = requestIdOf(options.requestID);
+        options.requestID = req.$requestId;
+        res.setHeader("X-Request-Id", req.$requestId);
         if (req.url?.startsWith("/stream")) options.tracking = false;
       },
       routes: [
@@ -89,14 +100,20 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
           }),
         },
       ],
-      onError(this: { logger: { error(...args: unknown[]): void } }, req: GatewayRequest, res: ServerResponse, err: unknown) {
-        sendHttpError(res, err, (error) => this.logger.error(`${req.method} ${req.url} failed:`, error));
+      onError(req: GatewayRequest, res: ServerResponse, err: unknown) {
+        sendHttpError(res, err, (failure, cause) => failures.record(req, req.$requestId ?? "-", failure, cause));
       },
     },
 
     actions: {
       /** Liveness: the gateway process answers. */
-      health: { handler: () => ({ status: "ok" }) },
+      health: {
+        handler(ctx: Context<unknown, { $responseHeaders?: Record<string, string> }>) {
+          // Names this mesh, for a gateway about to share the port (gateway/listener.ts).
+          ctx.meta.$responseHeaders = { [NAMESPACE_HEADER]: env.NAMESPACE };
+          return { status: "ok" };
+        },
+      },
       /** Readiness: not draining, RabbitMQ, Redis and a worker of each routed service; 503 otherwise. */
       ready: {
         async handler(ctx: Context<unknown, { $statusCode?: number }>) {
@@ -144,6 +161,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
 
     created() {
       broker = this.broker;
+      failures = new FailedRequestLog(this.logger);
       registerHttpMetrics(this.broker.metrics);
     },
 
@@ -155,7 +173,8 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       pipeline.connection.start().catch(() => undefined);
       stream = new LiveStream(async () => RunStatistics.parse(await this.broker.call("statistics.get")), { maxRate: env.STREAM_MAX_RATE, ...LIVE_STREAM_DEFAULTS }, this.logger);
       stream.start();
-      server = await listenShared((this as unknown as { httpHandler: RequestListener }).httpHandler, env.PORT, "0.0.0.0");
+      const handler = (this as unknown as { httpHandler: RequestListener }).httpHandler;
+      server = await listenGateway(handler, { port: env.PORT, host: "0.0.0.0", sharePort: env.GATEWAY_SHARE_PORT, namespace: env.NAMESPACE });
       // As moleculer-web keeps it: the service's `server` is its HTTP server.
       Object.assign(this, { server });
       this.logger.info(`API Gateway listening on http://0.0.0.0:${env.PORT}`);

@@ -125,6 +125,8 @@ export class ProcessCluster {
       REDIS_URL: this.redisUrl,
       NAMESPACE: this.namespace,
       PORT: String(this.port),
+      // Gateways of a test cluster share its port, as in `make cluster`.
+      GATEWAY_SHARE_PORT: "true",
       LOG_LEVEL: "info",
       NODE_OPTIONS: WORKER_NODE_OPTIONS,
       // Tests launch many runs a minute from one address; a test of the limit sets it.

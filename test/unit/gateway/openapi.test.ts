@@ -16,14 +16,15 @@ const info = { title: "t", version: "1.0.0", description: "d" };
 const documented = (tokenRequired: boolean) => openApiDocument(GATEWAY_ROUTES, info, { tokenRequired }) as { paths: Record<string, Record<string, Operation>> };
 
 describe("/openapi.json", () => {
-  it("describes every route of the table, and the aliases route exactly those", () => {
+  it("describes every route of the table, and the aliases route exactly those, each GET also as HEAD", () => {
     const paths = documented(false).paths;
     const described = Object.entries(paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     const routed = GATEWAY_ROUTES.map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
     expect(described.sort()).toEqual(routed.sort());
     const noop = () => undefined;
     const aliases = moleculerAliases(GATEWAY_ROUTES, { dashboard: noop, docs: noop, asset: noop, stream: noop, openapi: noop, metrics: noop });
-    expect(Object.keys(aliases).sort()).toEqual(GATEWAY_ROUTES.map(routeKey).sort());
+    const heads = GATEWAY_ROUTES.filter((route) => route.method === "GET").map((route) => routeKey({ method: "HEAD", path: route.path }));
+    expect(Object.keys(aliases).sort()).toEqual([...GATEWAY_ROUTES.map(routeKey), ...heads].sort());
   });
 
   it("documents /launch's body from the schema that validates it", () => {

@@ -18,24 +18,24 @@ function recordedResponse(headersSent = false) {
 }
 
 describe("sendHttpError", () => {
-  it("answers a client error as JSON naming its type, without logging it", () => {
+  it("answers a client error as JSON naming its type, and tells the log its status and type", () => {
     const { res, sent } = recordedResponse();
     const log = jest.fn();
     sendHttpError(res, new Errors.MoleculerClientError("track must have 1 to 400 phrases", 422, "VALIDATION_ERROR", { field: "track" }), log);
     expect(sent.status).toBe(422);
     expect(sent.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(JSON.parse(sent.body)).toEqual({ name: "MoleculerClientError", message: "track must have 1 to 400 phrases", code: 422, type: "VALIDATION_ERROR", data: { field: "track" } });
-    expect(log).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith({ status: 422, type: "VALIDATION_ERROR" }, expect.any(Errors.MoleculerClientError));
   });
 
-  it("logs a server error and answers it without its message", () => {
+  it("answers a server error without its message, and gives the log the error itself", () => {
     const { res, sent } = recordedResponse();
     const log = jest.fn();
     const bug = new TypeError("cannot read properties of undefined (secret detail)");
     sendHttpError(res, bug, log);
     expect(sent.status).toBe(500);
     expect(JSON.parse(sent.body)).toMatchObject({ message: "internal error", type: "INTERNAL_ERROR" });
-    expect(log).toHaveBeenCalledWith(bug);
+    expect(log).toHaveBeenCalledWith({ status: 500, type: "INTERNAL_ERROR" }, bug);
   });
 
   it("says how to authenticate on a 401 and when to come back on a 429", () => {
