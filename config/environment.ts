@@ -113,6 +113,8 @@ export const Environment = EnvironmentVariables.superRefine((env, context) => {
   }
 }).transform((env) => ({ ...env, STREAM_SOURCE: env.STREAM_SOURCE ?? (env.X_BEARER_TOKEN ? ("x" as const) : ("generator" as const)) }));
 export type Environment = z.infer<typeof Environment>;
+/** The variables unrefined, for the configuration table's test: names in `.shape`, defaults by parsing `{}`. */
+export { EnvironmentVariables };
 
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
