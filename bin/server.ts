@@ -1,9 +1,10 @@
 import { ServiceBroker } from "moleculer";
 import { ConfigurationError, readEnvironment, type Environment, type ServiceName } from "../config/environment";
+import { checkGatewayPort, GatewayPortError } from "../gateway/listener";
 import { drainAndStop } from "../mesh/drain";
 import { brokerProbe, serveProbes } from "../mesh/probes";
 import { brokerOptions } from "../mesh/broker-options";
-import { apiService } from "../services/api.service";
+import { apiService, gatewayListenOptions } from "../services/api.service";
 import { filterService } from "../services/filter.service";
 import { launcherService } from "../services/launcher.service";
 import { statisticsService } from "../services/statistics.service";
@@ -33,6 +34,15 @@ async function main(): Promise<void> {
     if (!(error instanceof ConfigurationError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
+  }
+  if (env.SERVICES.includes("api")) {
+    try {
+      await checkGatewayPort(gatewayListenOptions(env));
+    } catch (error) {
+      if (!(error instanceof GatewayPortError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
   }
   const broker = await startNode(env);
   let draining = false;

@@ -78,7 +78,7 @@ const EnvironmentVariables = z.object({
   QUEUE_MAX_LENGTH: positiveInt("QUEUE_MAX_LENGTH").default(2000),
   /** Deliveries of one pipeline message before it goes to the dead-letter queue. */
   DELIVERY_LIMIT: positiveInt("DELIVERY_LIMIT").default(5),
-  /** Concurrent identical calls of read actions from this node share one answer (gateway/read-coalescing.ts). */
+  /** Concurrent identical calls of read actions from this node share one answer (mesh/read-coalescing.ts). */
   READ_COALESCING: z
     .enum(["true", "false"], { error: "READ_COALESCING must be true or false" })
     .default("true")

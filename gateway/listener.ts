@@ -40,6 +40,20 @@ export async function listenGateway(handler: RequestListener, options: ListenOpt
   });
 }
 
+/**
+ * Checks, before the node connects anything, that the gateway will be able to listen: a one-line
+ * error at start-up rather than a failed service start. `listenGateway` checks again when it binds.
+ */
+export async function checkGatewayPort(options: ListenOptions): Promise<void> {
+  const sharing = options.sharePort && process.platform === "linux";
+  if (sharing) return refuseAnotherMesh(options);
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", (error: Error & { code?: string }) => reject(error.code === "EADDRINUSE" ? portTaken(options) : error));
+    probe.listen({ port: options.port, host: options.host }, () => probe.close(() => resolve()));
+  });
+}
+
 function portTaken(options: ListenOptions): GatewayPortError {
   const share = options.sharePort ? "" : " (GATEWAY_SHARE_PORT=true shares it with the other gateways of this mesh)";
   return new GatewayPortError(`PORT ${options.port} is taken by another process: stop it, or set PORT to a free port${share}`);

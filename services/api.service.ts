@@ -14,7 +14,7 @@ import { DashboardFiles } from "../gateway/dashboard-files";
 import { sendHttpError } from "../gateway/errors";
 import { FailedRequestLog, requestIdOf } from "../gateway/failed-requests";
 import { readiness, versions } from "../gateway/health";
-import { closeGracefully, listenGateway, NAMESPACE_HEADER } from "../gateway/listener";
+import { closeGracefully, listenGateway, type ListenOptions, NAMESPACE_HEADER } from "../gateway/listener";
 import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
 import { observeHttpRequest, QueueDepths, registerHttpMetrics, scrapeMesh } from "../gateway/mesh-metrics";
 import { openApiDocument } from "../gateway/openapi";
@@ -25,6 +25,10 @@ import { connectRedis } from "../store/redis";
 
 /** How long requests in progress may take to finish once the gateway stops accepting. */
 const HTTP_DRAIN_MS = 10_000;
+
+type AliasHandler = (this: ServiceSchema, req: GatewayRequest, res: ServerResponse, alias: unknown) => Promise<unknown>;
+/** moleculer-web's own alias handler, which ours runs after admission; its typings leave methods out. */
+const MOLECULER_WEB_ALIAS_HANDLER = (ApiGateway as unknown as { methods: { aliasHandler: AliasHandler } }).methods.aliasHandler;
 
 type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
   rootCallOptions: (this: { broker: { metrics: Parameters<typeof observeHttpRequest>[0] } }, options: CallingOptions, req: GatewayRequest, res: ServerResponse) => void;
@@ -87,9 +91,6 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
           // `curl -d` sends form-encoded content; the original read every body as JSON, and so do we.
           bodyParsers: { json: { strict: true, limit: "64kb", type: () => true }, urlencoded: false },
           use: [cors.middleware()],
-          onBeforeCall(_ctx: unknown, _route: unknown, req: GatewayRequest) {
-            admission.admit(req);
-          },
           aliases: moleculerAliases(GATEWAY_ROUTES, {
             dashboard: (_req, res) => files.send(res, "index.html"),
             docs: (_req, res) => files.send(res, "docs.html"),
@@ -150,6 +151,15 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
 
     methods: {
       /**
+       * Admission (gateway/admission.ts) runs once the body is parsed and the alias matched, and before
+       * moleculer-web resolves the action's endpoint, which logs a warning for every call of an action
+       * that no worker serves.
+       */
+      aliasHandler(this: ServiceSchema, req: GatewayRequest, res: ServerResponse, alias: unknown): Promise<unknown> {
+        admission.admit(req);
+        return MOLECULER_WEB_ALIAS_HANDLER.call(this, req, res, alias);
+      },
+      /**
        * Every error goes to onError as it is: moleculer-web's own handler would first log as a
        * server error whatever carries no HTTP status (a body that does not gunzip), which onError
        * answers as the 4xx it is.
@@ -174,7 +184,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       stream = new LiveStream(async () => RunStatistics.parse(await this.broker.call("statistics.get")), { maxRate: env.STREAM_MAX_RATE, ...LIVE_STREAM_DEFAULTS }, this.logger);
       stream.start();
       const handler = (this as unknown as { httpHandler: RequestListener }).httpHandler;
-      server = await listenGateway(handler, { port: env.PORT, host: "0.0.0.0", sharePort: env.GATEWAY_SHARE_PORT, namespace: env.NAMESPACE });
+      server = await listenGateway(handler, gatewayListenOptions(env));
       // As moleculer-web keeps it: the service's `server` is its HTTP server.
       Object.assign(this, { server });
       this.logger.info(`API Gateway listening on http://0.0.0.0:${env.PORT}`);
@@ -187,6 +197,11 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       redis?.disconnect();
     },
   };
+}
+
+/** Where the gateway listens (PORT on every address), and whether it shares the port (GATEWAY_SHARE_PORT). */
+export function gatewayListenOptions(env: Environment): ListenOptions {
+  return { port: env.PORT, host: "0.0.0.0", sharePort: env.GATEWAY_SHARE_PORT, namespace: env.NAMESPACE };
 }
 
 function sendText(res: ServerResponse, contentType: string, text: string): void {

@@ -16,7 +16,7 @@ const CAPTURE = "sample-2013-08-10T1100Z.jsonl.gz";
 const ROLLING_DEPLOY = path.join(projectRoot(), "dist/bin/rolling-deploy.js");
 /**
  * Gateways share their port (SO_REUSEPORT); when the old one closes, Linux resets the connections
- * still queued on it unless this is 1 (README, "A local rolling deploy"). The test sets it for its
+ * still queued on it unless this is 1 (docs/operations.md, "A local rolling deploy"). The test sets it for its
  * run where it may, and puts the old value back.
  */
 const MIGRATE_REQUESTS = "/proc/sys/net/ipv4/tcp_migrate_req";
