@@ -1,6 +1,8 @@
 import { ServiceBroker } from "moleculer";
 import { ConfigurationError, readEnvironment, type Environment, type ServiceName } from "../config/environment";
 import { checkGatewayPort, GatewayPortError } from "../gateway/listener";
+import { errorText } from "../core/error-text";
+import { DependencyWatch } from "../mesh/dependencies";
 import { drainAndStop } from "../mesh/drain";
 import { brokerProbe, serveProbes } from "../mesh/probes";
 import { brokerOptions } from "../mesh/broker-options";
@@ -18,13 +20,22 @@ const SERVICES: Record<ServiceName, (broker: ServiceBroker, env: Environment) =>
   timeline: (broker, env) => broker.createService(timelineService(env)),
 };
 
-/** Starts one node of the mesh running the services named by SERVICES (all by default). */
-export async function startNode(env: Environment): Promise<ServiceBroker> {
+/** One node of the mesh with the services named by SERVICES (all by default), not started yet. */
+export function createNode(env: Environment): ServiceBroker {
   const broker = new ServiceBroker(brokerOptions(env));
   for (const name of env.SERVICES) SERVICES[name](broker, env);
+  return broker;
+}
+
+/** Starts one node of the mesh running the services named by SERVICES (all by default). */
+export async function startNode(env: Environment): Promise<ServiceBroker> {
+  const broker = createNode(env);
   await broker.start();
   return broker;
 }
+
+/** How often a starting node says what it still waits for. */
+const WAITING_REPORT_MS = 10_000;
 
 async function main(): Promise<void> {
   let env: Environment;
@@ -44,27 +55,68 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const broker = await startNode(env);
+  const broker = createNode(env);
+  const logger = broker.logger;
+  // A rejection nobody handles is a bug to fix, not a reason to take the worker and its work down.
+  process.on("unhandledRejection", (reason) => logger.error(`Bug: a promise rejected with nobody to handle it: ${errorText(reason)}`));
+  const watch = new DependencyWatch(env, broker);
   let draining = false;
-  const probes = env.HEALTH_PORT === undefined ? null : await serveProbes(env.HEALTH_PORT, brokerProbe(broker, () => draining));
+  // The probes answer from the start: /health at once, /ready 503 until the node has started.
+  const probes = env.HEALTH_PORT === undefined ? null : await serveProbes(env.HEALTH_PORT, brokerProbe(broker, () => draining, watch));
+  let stopping = false;
   const shutdown = (signal: string) => {
-    broker.logger.info(`${signal}: draining and stopping`);
+    if (stopping) {
+      logger.warn(`${signal} again: exiting at once; messages in hand are left unacked, RabbitMQ redelivers them`);
+      process.exit(130);
+    }
+    stopping = true;
     draining = true;
+    logger.info(`${signal}: draining and stopping, for at most ${env.STOP_TIMEOUT} s (STOP_TIMEOUT); a second signal exits at once`);
+    setTimeout(() => {
+      const waiting = watch.waitingFor();
+      logger.warn(`Not stopped within ${env.STOP_TIMEOUT} s (STOP_TIMEOUT)${waiting.length ? `: ${waiting.join("; ")}` : ""}; exiting, messages in hand are left unacked and RabbitMQ redelivers them`);
+      process.exit(1);
+    }, env.STOP_TIMEOUT * 1000);
     drainAndStop(broker).then(
       () => {
         probes?.close();
+        watch.close();
         process.exit(0);
       },
-      (error) => {
-        broker.logger.error("Shutdown failed:", error);
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${errorText(error)}`);
         process.exit(1);
       },
     );
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  await startWithin(broker, watch, env.STARTUP_TIMEOUT);
 }
 
+/**
+ * Starts the node, saying every 10 s which dependency it still waits for (where, and the variable
+ * that sets it); exits non-zero after STARTUP_TIMEOUT, for the process's supervisor to restart it.
+ * Once started, outages are waited out (retried) instead.
+ */
+async function startWithin(broker: ServiceBroker, watch: DependencyWatch, timeoutSeconds: number): Promise<void> {
+  const report = () => {
+    for (const line of watch.waitingFor()) broker.logger.warn(`Starting: ${line}; waiting (the process exits after ${timeoutSeconds} s, STARTUP_TIMEOUT)`);
+  };
+  const reporting = setInterval(report, WAITING_REPORT_MS);
+  const deadline = setTimeout(() => {
+    const waiting = watch.waitingFor();
+    const why = waiting.length ? waiting.join("; ") : "its services did not start";
+    broker.logger.error(`Not started within ${timeoutSeconds} s (STARTUP_TIMEOUT): ${why}; exiting`);
+    process.exit(1);
+  }, timeoutSeconds * 1000);
+  try {
+    await Promise.all([broker.start(), watch.redisReady()]);
+  } finally {
+    clearInterval(reporting);
+    clearTimeout(deadline);
+  }
+}
 if (require.main === module) {
   main().catch((error) => {
     process.stderr.write(`start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);

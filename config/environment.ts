@@ -14,7 +14,16 @@ const positiveInt = (name: string) =>
 const nonNegativeNumber = (name: string) =>
   z.coerce.number({ error: `${name} must be a number` }).min(0, `${name} must be 0 or more`);
 
-const amqpUrl = (name: string) => z.string().regex(/^amqps?:\/\/\S+$/, `${name} must be an amqp:// or amqps:// URL`);
+/**
+ * A URL of one of `schemes` that Node's URL parser accepts, port (when given) 1 to 65535. The rule's
+ * message never repeats the value: a URL may carry a password.
+ */
+const serviceUrl = (schemes: readonly string[], message: string) =>
+  z.string().refine((value) => {
+    const url = URL.parse(value);
+    return url !== null && schemes.includes(url.protocol) && url.hostname !== "" && (url.port === "" || Number(url.port) >= 1);
+  }, message);
+const amqpUrl = (name: string) => serviceUrl(["amqp:", "amqps:"], `${name} must be an amqp:// or amqps:// URL`);
 
 const serviceList = z
   .string()
@@ -45,7 +54,7 @@ const EnvironmentVariables = z.object({
   TRANSPORTER: amqpUrl("TRANSPORTER").default("amqp://guest:guest@127.0.0.1:5672"),
   /** AMQP URL of the durable tweet pipeline. */
   PIPELINE_URL: amqpUrl("PIPELINE_URL").optional(),
-  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  REDIS_URL: serviceUrl(["redis:", "rediss:"], "REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535").default("redis://127.0.0.1:6379"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8004),
   /** Comma-separated services this process runs. */
   SERVICES: serviceList.default([...SERVICE_NAMES]),
@@ -85,6 +94,10 @@ const EnvironmentVariables = z.object({
     .transform((value) => value === "true"),
   /** Port of a node's own `/health` and `/ready` probes (nodes without a gateway); unset: none. */
   HEALTH_PORT: z.coerce.number().int("HEALTH_PORT must be a whole number").min(1, "HEALTH_PORT must be 1 to 65535").max(65535, "HEALTH_PORT must be 1 to 65535").optional(),
+  /** Seconds a process waits for RabbitMQ and Redis at start-up before it exits non-zero, for its supervisor to restart it. */
+  STARTUP_TIMEOUT: positiveInt("STARTUP_TIMEOUT").default(60),
+  /** Seconds a process may take to drain and stop on SIGTERM or SIGINT; what is still in hand is left unacked, for RabbitMQ to redeliver. */
+  STOP_TIMEOUT: positiveInt("STOP_TIMEOUT").default(30),
   /**
    * Gateways of this mesh on one machine share PORT (SO_REUSEPORT, Linux): what a local rolling deploy
    * and `make cluster` need. Off, a taken port is an error, so that two meshes never share one by mistake.

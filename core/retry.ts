@@ -47,6 +47,8 @@ export const RETRY_POLICIES = {
   fullQueue: { initialMs: 20, growth: { kind: "exponential", factor: 2 }, maxMs: 1000 },
   /** A message whose handler failed is handed back after this pause, by delivery count: no hot loop. */
   failedMessage: { initialMs: 100, growth: { kind: "exponential", factor: 2 }, maxMs: 2000 },
+  /** A pipeline message whose handler failed for an outage (Redis away or refusing writes), retried in place. */
+  outage: { initialMs: 200, growth: { kind: "exponential", factor: 2 }, maxMs: 5000 },
   /** Read actions over the transporter (Moleculer's retry policy; `readActionRetries` attempts). */
   readAction: { initialMs: 100, growth: { kind: "exponential", factor: 2 }, maxMs: 1000 },
   /** The gateway's live view re-reading figures after a failed read (from its refresh interval). */

@@ -1,4 +1,5 @@
 import type { BrokerOptions } from "moleculer";
+import { redisOutageAnswers } from "./redis-outage-answers";
 import { READ_ACTION_RETRIES, RETRY_POLICIES } from "../core/retry";
 import { readBuildInfo } from "../config/build";
 import { ClosingChannelGuard } from "./closing-channel-guard";
@@ -60,7 +61,7 @@ export function brokerOptions(env: Environment): BrokerOptions {
     // On SIGTERM, finish the requests in hand before leaving.
     tracking: { enabled: true, shutdownTimeout: 10 * 1000 },
     metrics: { enabled: true, reporter: [] },
-    middlewares: env.READ_COALESCING ? [ClosingChannelGuard, ReadCoalescing] : [ClosingChannelGuard],
+    middlewares: [ClosingChannelGuard, redisOutageAnswers(env.REDIS_URL), ...(env.READ_COALESCING ? [ReadCoalescing] : [])],
     // bin/server.ts handles SIGTERM and SIGINT itself: one drain, then exit.
     skipProcessEventRegistration: true,
     heartbeatInterval: 5,

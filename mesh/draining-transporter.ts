@@ -21,6 +21,18 @@ interface RequestChannel {
 export class DrainingAmqpTransporter extends Transporters.AMQP {
   private readonly requestConsumers = new Map<string, string>();
   private draining = false;
+  /** Why the last attempt to connect failed: for the start-up line that names what to fix. */
+  lastConnectError: unknown = null;
+
+  override async connect(): Promise<void> {
+    try {
+      await super.connect();
+      this.lastConnectError = null;
+    } catch (error) {
+      this.lastConnectError = error;
+      throw error;
+    }
+  }
 
   /** As the transporter subscribes, keeping the consumer tag that it drops. */
   override async subscribeBalancedRequest(action: string): Promise<void> {

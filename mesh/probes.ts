@@ -4,6 +4,8 @@ import type { ServiceBroker } from "moleculer";
 /** What a probe answers: liveness is the process answering; readiness is the node able to work. */
 export interface NodeProbe {
   ready(): Promise<boolean>;
+  /** What is not in order, by check: said by `/ready` with its 503, so that an operator sees what to fix. */
+  failing?(): string[];
 }
 
 /**
@@ -21,8 +23,8 @@ export function serveProbes(port: number, probe: NodeProbe): Promise<Server> {
     if (req.url === "/health") return answer(200, { status: "ok" });
     if (req.url === "/ready") {
       probe.ready().then(
-        (ready) => answer(ready ? 200 : 503, { ready }),
-        () => answer(503, { ready: false }),
+        (ready) => answer(ready ? 200 : 503, ready ? { ready } : { ready, failing: probe.failing?.() ?? [] }),
+        () => answer(503, { ready: false, failing: probe.failing?.() ?? [] }),
       );
       return;
     }
@@ -43,8 +45,14 @@ interface GatewayReadiness {
  * node running the gateway, when the gateway's own readiness (Redis, a worker of each routed
  * service) says so too.
  */
-export function brokerProbe(broker: ServiceBroker, draining: () => boolean): NodeProbe {
+export function brokerProbe(broker: ServiceBroker, draining: () => boolean, dependencies?: { waitingFor(): string[] }): NodeProbe {
   return {
+    failing() {
+      const states = [...(dependencies?.waitingFor() ?? [])];
+      if (!broker.started) states.push("the node is starting");
+      if (draining()) states.push("the node is draining");
+      return states;
+    },
     async ready() {
       if (!broker.started || broker.stopping || draining() || broker.transit?.connected !== true) return false;
       const gatewayReady = broker.getLocalService("api")?.actions.ready;

@@ -3,7 +3,7 @@ import { errorText } from "../core/error-text";
 import type { Logger } from "../core/logger";
 import type { z } from "zod";
 import { delayFor, RETRY_POLICIES } from "../core/retry";
-import { sleep } from "../core/sleep";
+import { sleep, sleepUnlessAborted } from "../core/sleep";
 import { type PipelineConnection } from "./connection";
 
 /** How a delivery ended; `redelivered` also counts deliveries RabbitMQ had made before (after a crash or a failure). */
@@ -17,6 +17,12 @@ export interface ConsumerOptions<T> {
   handle(message: T): Promise<void>;
   /** Told of each message's outcome: for the worker's metrics. */
   observe?(outcome: Outcome): void;
+  /**
+   * Whether a handler's error is an outage of a dependency (Redis away or refusing writes) rather
+   * than the message's own fault. Such a message is kept and handled again in place, with backoff,
+   * until the outage ends: its delivery count does not grow and it is never dead-lettered for it.
+   */
+  isOutage?(error: unknown): boolean;
 }
 
 /** Pause before handing a failed message back, growing with its deliveries: no hot retry loop. */
@@ -27,7 +33,8 @@ export function retryDelay(deliveryCount: number): number {
 /**
  * Consumes one durable queue: a message is acked only after its handler resolved. A handler that
  * throws has its message requeued after a pause; the quorum queue counts deliveries and dead-letters
- * the message at its delivery limit. A message that is not valid JSON or fails its schema can never
+ * the message at its delivery limit. A handler that fails for an outage (`isOutage`) is retried in
+ * place instead; a worker that stops meanwhile leaves the message unacked for RabbitMQ to redeliver. A message that is not valid JSON or fails its schema can never
  * succeed, so it goes to the dead-letter queue at once. A crash leaves messages unacked, and RabbitMQ
  * delivers them again to another worker.
  */
@@ -37,6 +44,9 @@ export class Consumer<T> {
   private inFlight = 0;
   private idle: (() => void) | null = null;
   private draining = false;
+  private readonly stopping = new AbortController();
+  /** When the outage the handlers wait out began, for one log line at its start and one at its end. */
+  private outage: { since: number; retries: number } | null = null;
   /** Messages of this worker by outcome. */
   readonly counts: Record<Outcome, number> = { handled: 0, failed: 0, rejected: 0, redelivered: 0 };
 
@@ -62,6 +72,7 @@ export class Consumer<T> {
   /** Stops taking messages, waits for those in hand to be handled and acked, then closes. */
   async drain(): Promise<void> {
     this.draining = true;
+    this.stopping.abort();
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
@@ -79,7 +90,7 @@ export class Consumer<T> {
     }
     this.inFlight++;
     try {
-      await this.options.handle(payload);
+      if (!(await this.handleThroughOutages(payload, message))) return;
       this.count("handled");
       safely(() => channel.ack(message));
     } catch (error) {
@@ -92,6 +103,39 @@ export class Consumer<T> {
       this.inFlight--;
       if (this.inFlight === 0) this.idle?.();
     }
+  }
+
+  /** Handles a message, again and again while its handler fails for an outage; false when the worker stopped first. */
+  private async handleThroughOutages(payload: T, message: ConsumeMessage): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.options.handle(payload);
+        this.outageEnded();
+        return true;
+      } catch (error) {
+        if (!this.options.isOutage?.(error)) throw error;
+        this.outageBegan(message, error);
+        if (!(await sleepUnlessAborted(delayFor(RETRY_POLICIES.outage, attempt), this.stopping.signal))) {
+          this.logger.warn(`${message.properties.messageId ?? "A message"} of ${this.options.queue} left unacked at stop, during an outage: RabbitMQ redelivers it`);
+          return false;
+        }
+      }
+    }
+  }
+
+  private outageBegan(message: ConsumeMessage, error: unknown): void {
+    if (this.outage) {
+      this.outage.retries++;
+      return;
+    }
+    this.outage = { since: Date.now(), retries: 0 };
+    this.logger.warn(`Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} waits out an outage (${errorText(error)}): messages are kept and retried, none dead-lettered`);
+  }
+
+  private outageEnded(): void {
+    if (!this.outage) return;
+    this.logger.info(`${this.options.queue}: outage over after ${Math.round((Date.now() - this.outage.since) / 1000)} s (${this.outage.retries + 1} retries); handling again`);
+    this.outage = null;
   }
 
   private count(outcome: Outcome): void {

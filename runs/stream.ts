@@ -1,6 +1,7 @@
 import type { TweetBatch } from "../contracts/messages";
 import type { Run } from "../contracts/run";
 import type { DeleteNotice, SourceItem, Tweet } from "../contracts/tweet";
+import { errorText } from "../core/error-text";
 import type { TweetSource } from "../sources/source";
 
 export interface StreamOptions {
@@ -19,6 +20,17 @@ export interface StreamSinks {
 }
 
 export type StreamEnd = "exhausted" | "aborted";
+
+/**
+ * The pipeline or Redis did not take a batch or its progress (a broker or Redis outage): not the
+ * source's fault, so the run goes on, from its last confirmed position, once streaming resumes.
+ */
+export class DeliveryFailed extends Error {
+  override name = "DeliveryFailed";
+  constructor(readonly failure: unknown) {
+    super(`a batch or its progress was not recorded: ${errorText(failure)}`, { cause: failure });
+  }
+}
 
 /**
  * Streams a run's source into the pipeline, from where an earlier holder of the run left off.
@@ -102,7 +114,7 @@ class Batcher {
       },
       (error: unknown) => {
         this.inFlight = null;
-        this.failure = { error };
+        this.failure = { error: new DeliveryFailed(error) };
       },
     );
     return this.inFlight;

@@ -1,11 +1,11 @@
-import type { Run } from "../contracts/run";
+import type { EndReason, Run } from "../contracts/run";
 import { errorText } from "../core/error-text";
 import type { Logger } from "../core/logger";
 import { sleep } from "../core/sleep";
 import type { SourceHealth, TweetSource } from "../sources/source";
 import type { RunStore } from "../store/run-store";
 import { elapsedSeconds } from "./figures";
-import { streamRun, type StreamOptions, type StreamSinks } from "./stream";
+import { DeliveryFailed, streamRun, type StreamEnd, type StreamOptions, type StreamSinks } from "./stream";
 
 export interface SupervisorOptions extends Omit<StreamOptions, "signal"> {
   /** This worker's id, as the lease records it. */
@@ -40,6 +40,8 @@ export class StreamSupervisor {
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The last failed check's error, while checks fail. */
+  private lastCheckFailure: string | null = null;
 
   constructor(
     private readonly runs: StreamLedger,
@@ -57,8 +59,21 @@ export class StreamSupervisor {
 
   /** Checks now, after any check already under way. */
   check(): Promise<void> {
-    this.checking = this.checking.then(() => this.reconcile()).catch((error) => this.logger.warn(`Stream check failed: ${errorText(error)}`));
+    this.checking = this.checking
+      .then(() => this.reconcile())
+      .then(
+        () => this.noteCheck(null),
+        (error: unknown) => this.noteCheck(error),
+      );
     return this.checking;
+  }
+
+  /** Logs a failed check once while it fails the same way (every second during an outage would flood the log), and its recovery. */
+  private noteCheck(error: unknown): void {
+    const failure = error === null ? null : errorText(error);
+    if (failure !== null && failure !== this.lastCheckFailure) this.logger.warn(`Stream check failed: ${failure}; checking again every ${this.options.checkIntervalMs} ms`);
+    if (failure === null && this.lastCheckFailure !== null) this.logger.info("Stream checks succeed again");
+    this.lastCheckFailure = failure;
   }
 
   /**
@@ -104,21 +119,7 @@ export class StreamSupervisor {
     const abort = new AbortController();
     this.logger.info(`Streaming run ${run.id} from ${run.source}${run.position > 0 ? `, resuming at item ${run.position}` : ""}`);
     const source = this.openSource(run);
-    const done = streamRun(run, source, this.sinksFor(run), { ...this.options, signal: abort.signal })
-      .then(async (end) => {
-        if (end === "exhausted" && (await this.runs.end(run.id, "source_exhausted"))) {
-          this.logger.info(`Run ${run.id}: source exhausted`);
-        }
-      })
-      .catch(async (error) => {
-        if (abort.signal.aborted) {
-          this.logger.warn(`Run ${run.id}: streaming stopped before the broker confirmed the last batch; the next holder resends it (${errorText(error)})`);
-          return;
-        }
-        this.logger.error(`Run ${run.id}: source failed: ${errorText(error)}`);
-        await this.runs.end(run.id, "source_failed", Date.now(), errorText(error));
-      })
-      .finally(async () => {
+    const done = this.stream(run, source, abort.signal).finally(async () => {
         const finished = this.active;
         if (finished?.done !== done) return;
         await this.reportHealth(finished).catch(() => undefined);
@@ -126,6 +127,39 @@ export class StreamSupervisor {
         await this.runs.releaseStreamLease(this.options.holder).catch(() => undefined);
       });
     this.active = { runId: run.id, source, reported: { reconnects: 0, dropped: 0 }, abort, done };
+  }
+
+  /**
+   * Streams a run until it ends, is stopped, or its delivery fails; never rejects. Only the source's
+   * own failure ends the run: a broker or Redis outage pauses it, and the next check resumes it from
+   * its last confirmed position (on this worker or another).
+   */
+  private async stream(run: Run, source: TweetSource, signal: AbortSignal): Promise<void> {
+    let end: StreamEnd;
+    try {
+      end = await streamRun(run, source, this.sinksFor(run), { ...this.options, signal });
+    } catch (error) {
+      if (signal.aborted) {
+        this.logger.warn(`Run ${run.id}: streaming stopped before the broker confirmed the last batch; the next holder resends it (${errorText(error)})`);
+      } else if (error instanceof DeliveryFailed) {
+        this.logger.warn(`Run ${run.id}: streaming paused, ${error.message}; it resumes from its last confirmed item at a next check`);
+      } else {
+        this.logger.error(`Run ${run.id}: source failed: ${errorText(error)}`);
+        await this.endRun(run.id, "source_failed", errorText(error));
+      }
+      return;
+    }
+    if (end === "exhausted" && (await this.endRun(run.id, "source_exhausted"))) this.logger.info(`Run ${run.id}: source exhausted`);
+  }
+
+  /** Ends a run; when Redis cannot record it, says so and leaves it to a next check, which streams the run again. */
+  private async endRun(runId: string, reason: EndReason, detail = ""): Promise<boolean> {
+    try {
+      return await this.runs.end(runId, reason, Date.now(), detail);
+    } catch (error) {
+      this.logger.warn(`Run ${runId}: its end (${reason}) could not be recorded: ${errorText(error)}; a next check tries again`);
+      return false;
+    }
   }
 
   private async halt(why?: string, graceMs = Number.POSITIVE_INFINITY): Promise<void> {

@@ -12,7 +12,7 @@ export interface RunSources {
   /** A run's source, opened as its settings say: a generator carries on the run's seed from the run's start. */
   open(run: Pick<Run, "source" | "seed" | "started_at">): TweetSource;
   /** What the streaming worker reads: the run's source, its X rules put right before it connects. */
-  stream(run: Run): TweetSource;
+  stream: (run: Run) => TweetSource;
   /** The x source's rules, set to each launch's track before /launch answers; undefined for the other sources. */
   preparation: RunPreparation | undefined;
 }

@@ -8,7 +8,7 @@ import { Consumer } from "../pipeline/consumer";
 import { Publisher } from "../pipeline/publisher";
 import type { PipelineTopology } from "../pipeline/topology";
 import { redisKeys, type RedisKeys } from "../store/keys";
-import { connectRedis } from "../store/redis";
+import { connectRedis, isRedisOutage } from "../store/redis";
 import { RunStore } from "../store/run-store";
 import { WorkerMetrics } from "./worker-metrics";
 
@@ -58,7 +58,9 @@ export class WorkerClients {
   /** Handles each message of a work queue; acked once `handle` resolved. */
   consume<T>(queue: QueueName, schema: z.ZodType<T>, prefetch: number, handle: (message: T) => Promise<void>): Consumer<T> {
     const observe = (outcome: string) => this.metrics.countMessage(queue, outcome);
-    const consumer = new Consumer(this.pipeline.connection, { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle, observe }, this.logger);
+    // A Redis outage is waited out in place: such a message is not the message's fault.
+    const options = { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle, observe, isOutage: isRedisOutage };
+    const consumer = new Consumer(this.pipeline.connection, options, this.logger);
     this.consumers.push(consumer);
     return consumer;
   }

@@ -244,7 +244,3 @@ export class ReplaySource implements TweetSource {
     }
   }
 }
-
-/** Not `instanceof Error`: errors from another realm (a vm context, a worker) fail that test. */
-const describe = (error: unknown): string =>
-  typeof error === "object" && error !== null && "message" in error && typeof error.message === "string" ? error.message : String(error);

@@ -40,6 +40,10 @@ describe("environment", () => {
     [{ REPLAY_RATE: "-1" }, /^invalid configuration: REPLAY_RATE: REPLAY_RATE must be 0 or more$/],
     [{ TRANSPORTER: "nats://127.0.0.1:4222" }, /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/],
     [{ NAMESPACE: "a b" }, /^invalid configuration: NAMESPACE: /],
+    [{ REDIS_URL: "redis://:secret@127.0.0.1:99999" }, /^invalid configuration: REDIS_URL: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL with a host and a port of 1 to 65535$/],
+    [{ REDIS_URL: "127.0.0.1:6379" }, /^invalid configuration: REDIS_URL: /],
+    [{ REDIS_URL: "redis://127.0.0.1:0" }, /^invalid configuration: REDIS_URL: /],
+    [{ TRANSPORTER: "amqp://guest:secret@127.0.0.1:70000" }, /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/],
   ])("rejects %j with one line naming the variable", (env, message) => {
     expect(() => readEnvironment(env)).toThrow(message);
   });

@@ -158,3 +158,83 @@ describe("the stream supervisor", () => {
     expect(ledger.health).toEqual({ reconnects: 3, dropped: 9 });
   });
 });
+
+describe("the stream supervisor during a Redis or broker outage", () => {
+  /** A source of `count` tweets, then exhausted. */
+  const tweets = (count: number) => (): TweetSource => ({
+    name: "finite",
+    async *items() {
+      for (let index = 0; index < count; index++) yield { kind: "tweet" as const, tweet: { id: String(index + 1), text: "t", author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] } };
+    },
+  });
+  const options = { holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5 };
+
+  it("pauses a run whose progress Redis refuses, without ending it, and resumes it at the next check", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1");
+    let refusing = true;
+    const recorded: number[] = [];
+    const sinks = () => ({
+      publish: async () => {},
+      recordProgress: async (progress: { position: number }) => {
+        if (refusing) throw new Error("OOM command not allowed when used memory > 'maxmemory'.");
+        recorded.push(progress.position);
+      },
+    });
+    const warnings: string[] = [];
+    const logger = { ...quiet, warn: (text: string) => void warnings.push(text) };
+    const streams = new StreamSupervisor(ledger, tweets(25), sinks, options, logger);
+
+    await streams.check();
+    await eventuallyTrue(() => warnings.some((text) => text.includes("streaming paused")));
+    expect(ledger.ended).toEqual([]);
+    expect(ledger.run?.ended_at).toBeNull();
+
+    refusing = false;
+    await streams.check();
+    await eventuallyTrue(() => ledger.ended.length > 0);
+    expect(ledger.ended).toEqual(["source_exhausted"]);
+    expect(recorded).toEqual([10, 20, 25]);
+    await streams.stop();
+  });
+
+  it("a run's end that Redis cannot record is logged and tried again, never an unhandled rejection", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1");
+    let refusing = true;
+    const end = ledger.end.bind(ledger);
+    ledger.end = async (...args: Parameters<FakeLedger["end"]>) => {
+      if (refusing) throw new Error("NOREPLICAS Not enough good replicas to write.");
+      return end(...args);
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    const warnings: string[] = [];
+    const streams = new StreamSupervisor(ledger, tweets(3), () => ({ publish: async () => {}, recordProgress: async () => {} }), options, { ...quiet, warn: (text: string) => void warnings.push(text) });
+    try {
+      await streams.check();
+      await eventuallyTrue(() => warnings.some((text) => text.includes("could not be recorded")));
+      refusing = false;
+      await eventuallyTrue(async () => {
+        await streams.check();
+        return ledger.ended.length > 0;
+      });
+      expect(ledger.ended).toEqual(["source_exhausted"]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await streams.stop();
+    }
+  });
+});
+
+/** Waits for a condition, polling; fails the test with what was awaited after 5 s. */
+async function eventuallyTrue(condition: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met within 5 s");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
