@@ -1,0 +1,142 @@
+import { spawn } from "node:child_process";
+import amqp from "amqplib";
+import type { RunStatistics } from "../../contracts/actions";
+import { pipelineTopology } from "../../pipeline/topology";
+import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
+import { ProcessCluster, SERVER, serverBuilt } from "../support/cluster";
+import { AMQP_URL, curlPost, eventually, request } from "../support/mesh";
+import { OwnedRedis, redisServerInstalled } from "../support/owned-redis";
+
+const TRACK = ["love", "the", "que", "lol"];
+const CAPTURE = "sample-2013-08-10T1100Z.jsonl.gz";
+const drained = (figures: RunStatistics) => !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0;
+
+/** The server as one process with `env` (on top of PATH only), its output, and when it exited. */
+function runServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, [SERVER], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const started = Date.now();
+  const exited = new Promise<{ code: number | null; afterMs: number }>((resolve) => child.once("exit", (code) => resolve({ code, afterMs: Date.now() - started })));
+  return { child, output: () => output, exited };
+}
+
+const freePort = () => 40000 + Math.floor(Math.random() * 5000);
+
+const describeBuilt = serverBuilt() ? describe : describe.skip;
+
+/** Issue #14, items 1, 2 and 16: what a process does when a dependency is missing from the start. */
+describeBuilt("a process whose dependencies are missing", () => {
+  it("says which dependency it waits for, where and the variable to fix; answers its probes meanwhile; exits 1 after STARTUP_TIMEOUT", async () => {
+    const probePort = freePort();
+    const server = runServer({ TRANSPORTER: "amqp://guest:secret@127.0.0.1:5699", SERVICES: "filter", HEALTH_PORT: String(probePort), STARTUP_TIMEOUT: "4" });
+    const health = await eventually(() => fetch(`http://127.0.0.1:${probePort}/health`).then((answer) => answer.status, () => 0), (status) => status === 200, 10_000, "/health before RabbitMQ connects");
+    expect(health).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${probePort}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, failing: expect.arrayContaining([expect.stringContaining("RabbitMQ at amqp://***:***@127.0.0.1:5699 (TRANSPORTER)")]) });
+    const { code, afterMs } = await server.exited;
+    expect(code).toBe(1);
+    expect(afterMs).toBeLessThan(15_000);
+    expect(server.output()).toMatch(/Not started within 4 s \(STARTUP_TIMEOUT\): RabbitMQ at amqp:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:5699 \(TRANSPORTER\) does not answer: .*ECONNREFUSED/);
+    expect(server.output()).not.toContain("secret");
+  });
+
+  it("exits 1 after STARTUP_TIMEOUT naming REDIS_URL when Redis does not answer", async () => {
+    const server = runServer({ REDIS_URL: `redis://:secret@127.0.0.1:${freePort()}`, SERVICES: "statistics", STARTUP_TIMEOUT: "4", TRANSPORTER: AMQP_URL, NAMESPACE: `test-redisless-${freePort()}` });
+    const { code } = await server.exited;
+    expect(code).toBe(1);
+    expect(server.output()).toMatch(/Not started within 4 s \(STARTUP_TIMEOUT\): Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(REDIS_URL\) does not answer/);
+    expect(server.output()).not.toContain("secret");
+  });
+
+  it("refuses a malformed REDIS_URL at once, exit 2, in one line that does not show its password", async () => {
+    const server = runServer({ REDIS_URL: "redis://:secret@127.0.0.1:99999" });
+    const { code } = await server.exited;
+    expect(code).toBe(2);
+    expect(server.output().trim().split("\n")).toEqual(["invalid configuration: REDIS_URL: REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535"]);
+  });
+});
+
+const describeOwnedRedis = serverBuilt() && redisServerInstalled() ? describe : describe.skip;
+
+/** Issue #14, item 1: SIGTERM ends the process in its grace time whatever is unreachable. */
+describeOwnedRedis("stopping while Redis is gone", () => {
+  it("ends within STOP_TIMEOUT, and a second signal ends it at once", async () => {
+    for (const signals of [1, 2]) {
+      const redis = new OwnedRedis();
+      await redis.start();
+      const port = freePort();
+      const server = runServer({ REDIS_URL: redis.url, TRANSPORTER: AMQP_URL, NAMESPACE: `test-stop-${port}`, PORT: String(port), STOP_TIMEOUT: "5" });
+      try {
+        await eventually(() => fetch(`http://127.0.0.1:${port}/ready`).then((answer) => answer.status, () => 0), (status) => status === 200, 30_000, "the one-process mesh to be ready");
+        await curlPost(`http://127.0.0.1:${port}/launch`, JSON.stringify({ track: ["love"] }));
+        redis.kill();
+        await eventually(async () => server.output(), (text) => text.includes("(REDIS_URL) unreachable"), 10_000, "the node to see Redis gone");
+        const stopAsked = Date.now();
+        server.child.kill("SIGTERM");
+        if (signals === 2) {
+          await eventually(async () => server.output(), (text) => text.includes("SIGTERM: draining"), 5_000, "the drain to begin");
+          server.child.kill("SIGTERM");
+        }
+        await server.exited;
+        // STOP_TIMEOUT is 5 s; the margin is for a busy machine.
+        expect(Date.now() - stopAsked).toBeLessThan(signals === 2 ? 3_000 : 5_000 + 3_000);
+        if (signals === 2) expect(server.output()).toContain("SIGTERM again: exiting at once");
+      } finally {
+        server.child.kill("SIGKILL");
+        await redis.stop();
+      }
+    }
+  });
+});
+
+const describeOutages = serverBuilt() && redisServerInstalled() && v1CapturesPresent() ? describe : describe.skip;
+if (!v1CapturesPresent()) console.warn(`Redis outage tests skipped: they need the captures in ${v1CaptureDir}`);
+
+/** Issue #14, item 10: Redis refusing writes (OOM, NOREPLICAS) is an outage, waited out; nothing crashes, nothing is dead-lettered, counts stay exact. */
+describeOutages("Redis refusing writes mid-run", () => {
+  jest.setTimeout(180_000);
+
+  it("OOM, then NOREPLICAS: every worker keeps running, no message is dead-lettered, the figures never read as complete early, and the counts are exact", async () => {
+    const expected = expectReplay(CAPTURE, TRACK);
+    const redis = new OwnedRedis();
+    await redis.start();
+    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: expected.file, REPLAY_RATE: "400", BATCH_SIZE: "20", TIMELINE_CAP: "5000" }, redis.url);
+    const statistics = () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
+    try {
+      await cluster.up({ api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 });
+      expect((await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }))).status).toBe(200);
+      await eventually(statistics, (figures) => figures.published >= 400, 30_000, "tweets flowing");
+
+      const outagesLogged = () => cluster.workers.map((worker) => worker.log()).join("\n").split("waits out an outage").length - 1;
+      for (const [name, value, restore] of [["maxmemory", "1", "0"], ["min-replicas-to-write", "1", "0"]] as const) {
+        const before = outagesLogged();
+        await redis.config("maxmemory-policy", "noeviction");
+        await redis.config(name, value);
+        await eventually(async () => outagesLogged(), (count) => count > before, 30_000, `a worker to wait out ${name} ${value}`);
+        const during = await statistics().catch(() => null);
+        if (during) expect(during.running && during.examined >= expected.tweets).toBe(false);
+        await redis.config(name, restore);
+      }
+
+      const final = await eventually(() => statistics().catch(() => ({}) as RunStatistics), drained, 120_000, "the replay to end and drain");
+      expect(final).toMatchObject({ end_reason: "source_exhausted", published: expected.tweets, amount: expected.matched.length });
+      expect(final.per_phrase).toEqual(expected.perPhrase);
+      expect(cluster.workers.filter((worker) => worker.process.exitCode !== null).map((worker) => worker.nodeId)).toEqual([]);
+      const connection = await amqp.connect(AMQP_URL);
+      try {
+        const channel = await connection.createChannel();
+        expect((await channel.checkQueue(pipelineTopology(cluster.namespace).queues.deadLetter)).messageCount).toBe(0);
+      } finally {
+        await connection.close();
+      }
+      const logs = cluster.workers.map((worker) => worker.log()).join("\n");
+      expect(logs).not.toMatch(/ReplyError|Unhandled|Bug: a promise rejected/);
+    } finally {
+      await cluster.stop();
+      await redis.stop();
+    }
+  });
+});

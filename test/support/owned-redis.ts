@@ -1,0 +1,48 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { Redis } from "ioredis";
+import { eventually } from "./mesh";
+
+/**
+ * A Redis of a test's own, without persistence, on a port of its own: a test can fill its memory,
+ * make it refuse writes or kill it without touching the shared Redis.
+ */
+export class OwnedRedis {
+  readonly port = 30000 + Math.floor(Math.random() * 2000);
+  private server: ChildProcess | null = null;
+  private admin: Redis | null = null;
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    this.admin = new Redis(this.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200, lazyConnect: true });
+    await eventually(() => this.admin?.ping().then(() => true, () => false) ?? Promise.resolve(false), (up) => up, 10_000, "the test's own Redis to answer");
+  }
+
+  /** CONFIG SET on the test's Redis, e.g. `maxmemory 1` to answer OOM to every write. */
+  async config(name: string, value: string): Promise<void> {
+    await this.admin?.config("SET", name, value);
+  }
+
+  /** Kills the server at once (SIGKILL): what it held is gone, as a crash without persistence leaves it. */
+  kill(): void {
+    this.server?.kill("SIGKILL");
+  }
+
+  async stop(): Promise<void> {
+    this.admin?.disconnect();
+    if (this.server && this.server.exitCode === null && this.server.signalCode === null) this.kill();
+  }
+}
+
+/** Whether redis-server is installed, for the tests that start their own. */
+export function redisServerInstalled(): boolean {
+  try {
+    execFileSync("sh", ["-c", "command -v redis-server"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
