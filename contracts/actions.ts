@@ -45,6 +45,12 @@ export const LaunchResponse = z.object({
 });
 export type LaunchResponse = z.infer<typeof LaunchResponse>;
 
+/** A client's `Idempotency-Key`: the same key, the same launch. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** What a launch's call carries besides its params: the gateway puts the client's key in its meta. */
+export const LaunchMeta = z.looseObject({ idempotencyKey: z.string().regex(IDEMPOTENCY_KEY).optional() });
+
 export const StopResponse = z.object({
   process_stopped: z.boolean(),
   run_id: RunId.nullable(),

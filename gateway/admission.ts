@@ -1,4 +1,5 @@
 import { Errors } from "moleculer";
+import { IDEMPOTENCY_KEY } from "../contracts/actions";
 import { BearerToken, unauthorized } from "./auth";
 import { type GatewayRequest, matchedRoute } from "./aliases";
 import { MAX_BODY_DEPTH, nestsDeeperThan, notAnObjectBody, tooDeepBody } from "./errors";
@@ -15,6 +16,10 @@ export interface AdmissionOptions {
   launchesPerMinute: number;
   /** Whether a worker of the mesh answers an action now; unset, every action is taken to have one. */
   hasWorker?: (action: string) => boolean;
+}
+
+function badIdempotencyKey(): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError("Idempotency-Key must be 1 to 128 letters, digits, '_', '.', ':' or '-'", 400, "INVALID_IDEMPOTENCY_KEY", { field: "Idempotency-Key" });
 }
 
 /** 503 at once when no worker answers a route's action, rather than a call that fails or waits for a timeout. */
@@ -55,6 +60,8 @@ export class RequestAdmission {
       const decision = this.launches.take(req.socket.remoteAddress ?? "unknown");
       if (!decision.allowed) throw rateLimited(decision);
     }
+    const key = req.headers["idempotency-key"];
+    if (key !== undefined && (typeof key !== "string" || !IDEMPOTENCY_KEY.test(key))) throw badIdempotencyKey();
     if (route && "action" in route.target && !this.hasWorker(route.target.action)) throw noWorker(route.target.action);
   }
 }

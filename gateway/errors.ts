@@ -68,6 +68,20 @@ export function httpError(error: unknown): Errors.MoleculerError {
 }
 
 /**
+ * A launch that timed out may still start its run (the launcher works on after the gateway stopped
+ * waiting): its 504 says so, and how to find out or retry safely.
+ */
+export function explainUnconfirmedLaunch(route: string, error: unknown): unknown {
+  if (route !== "POST /launch" || !(error instanceof Errors.RequestTimeoutError)) return error;
+  return new Errors.MoleculerError(
+    "no launcher answered in time: the run may have started; GET /statistics shows whether it did, and a retry with the same Idempotency-Key never starts a second run",
+    504,
+    "LAUNCH_UNCONFIRMED",
+    { may_have_started: true },
+  );
+}
+
+/**
  * Answers a failed request with its JSON error, and tells `log` of it (gateway/failed-requests.ts);
  * a live stream that already started has no room for an error body and is only ended.
  */

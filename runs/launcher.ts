@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
-import type { LaunchParams, LaunchResponse, StopResponse } from "../contracts/actions";
+import { Errors } from "moleculer";
+import { type LaunchParams, LaunchResponse, type StopResponse } from "../contracts/actions";
 import { trackWarnings } from "../matching/track";
 import type { Run } from "../contracts/run";
 import type { Logger } from "../core/logger";
@@ -21,14 +22,43 @@ export interface RunPreparation {
   apply(runId: string, track: readonly string[]): Promise<void>;
 }
 
+/** How long a launch's answer is kept for the retries of its idempotency key. */
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** 409: a retry arrived while the first launch of its key still runs. */
+function launchInProgress(key: string): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError(`a launch with this Idempotency-Key is still in progress; retry in a moment`, 409, "LAUNCH_IN_PROGRESS", { field: "Idempotency-Key", key });
+}
+
 /** Starting and stopping runs. Streaming them is the supervisor's work, on whichever worker holds the lease. */
 export class Launcher {
   constructor(
-    private readonly runs: Pick<RunStore, "launch" | "end" | "current">,
+    private readonly runs: Pick<RunStore, "launch" | "end" | "current" | "claimLaunchKey" | "recordLaunchAnswer" | "releaseLaunchKey">,
     private readonly defaults: LaunchDefaults,
     private readonly logger: Logger,
     private readonly preparation?: RunPreparation,
   ) {}
+
+  /**
+   * Starts a run once per idempotency key: a retry of a launch (the client's `Idempotency-Key`)
+   * answers what the first attempt answered, and never starts a second run.
+   */
+  async launchOnce(params: LaunchParams, idempotencyKey: string | undefined): Promise<LaunchResponse> {
+    if (idempotencyKey === undefined) return this.launch(params);
+    const claim = await this.runs.claimLaunchKey(idempotencyKey, IDEMPOTENCY_TTL_SECONDS);
+    if (!claim.claimed) {
+      if (claim.answer === null) throw launchInProgress(idempotencyKey);
+      return LaunchResponse.parse(JSON.parse(claim.answer));
+    }
+    try {
+      const response = await this.launch(params);
+      await this.runs.recordLaunchAnswer(idempotencyKey, JSON.stringify(response), IDEMPOTENCY_TTL_SECONDS);
+      return response;
+    } catch (error) {
+      await this.runs.releaseLaunchKey(idempotencyKey).catch(() => undefined);
+      throw error;
+    }
+  }
 
   /** Starts a run at once, ending the active one; it does not wait for the first tweet. */
   async launch(params: LaunchParams): Promise<LaunchResponse> {

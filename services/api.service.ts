@@ -4,14 +4,14 @@ import type { CallingOptions, Context, ServiceBroker, ServiceSchema } from "mole
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import type { Environment } from "../config/environment";
 import { readBuildInfo } from "../config/build";
-import { RunStatistics } from "../contracts/actions";
+import { IDEMPOTENCY_KEY, RunStatistics } from "../contracts/actions";
 import { LIVE_EVENTS, MatchedNotice, StreamParams } from "../contracts/stream";
 import { parseParams } from "../contracts/validation";
 import { type GatewayRequest, matchedRoute, moleculerAliases } from "../gateway/aliases";
 import { RequestAdmission } from "../gateway/admission";
 import { CorsPolicy } from "../gateway/cors";
 import { DashboardFiles } from "../gateway/dashboard-files";
-import { sendHttpError } from "../gateway/errors";
+import { explainUnconfirmedLaunch, sendHttpError } from "../gateway/errors";
 import { FailedRequestLog, requestIdOf } from "../gateway/failed-requests";
 import { readiness, versions } from "../gateway/health";
 import { closeGracefully, listenGateway, type ListenOptions, NAMESPACE_HEADER } from "../gateway/listener";
@@ -81,6 +81,9 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
         req.$requestId = requestIdOf(options.requestID);
         options.requestID = req.$requestId;
         res.setHeader("X-Request-Id", req.$requestId);
+        // A launch retried with the same key answers the first attempt's run (runs/launcher.ts).
+        const key = req.headers["idempotency-key"];
+        if (typeof key === "string" && IDEMPOTENCY_KEY.test(key)) options.meta = { ...options.meta, idempotencyKey: key };
         if (req.url?.startsWith("/stream")) options.tracking = false;
       },
       routes: [
@@ -102,7 +105,8 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
         },
       ],
       onError(req: GatewayRequest, res: ServerResponse, err: unknown) {
-        sendHttpError(res, err, (failure, cause) => failures.record(req, req.$requestId ?? "-", failure, cause));
+        const error = explainUnconfirmedLaunch(matchedRoute(req), err);
+        sendHttpError(res, error, (failure, cause) => failures.record(req, req.$requestId ?? "-", failure, cause));
       },
     },
 

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
-import { LaunchParams } from "../contracts/actions";
+import { LaunchMeta, LaunchParams } from "../contracts/actions";
 import { parseParams } from "../contracts/validation";
 import { WorkerClients } from "../workers/worker-clients";
 import { Launcher } from "../runs/launcher";
@@ -36,7 +36,7 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
       /** Starts a run with track phrases; the active run, if any, ends first. */
       launch: {
         async handler(ctx) {
-          const response = await launcher.launch(parseParams(LaunchParams, ctx.params));
+          const response = await launcher.launchOnce(parseParams(LaunchParams, ctx.params), LaunchMeta.parse(ctx.meta).idempotencyKey);
           await ctx.broadcast("launcher.runChanged", { run_id: response.run_id });
           return response;
         },

@@ -74,6 +74,9 @@ export function decodeRun(hash: Record<string, string>): Run {
  */
 export const DEDUPLICATION_TTL_SECONDS = 7 * 24 * 3600;
 
+/** What an idempotency key holds while its launch runs. */
+const LAUNCH_PENDING = "pending";
+
 /** The runs of the mesh, kept in Redis so that every launcher and statistics worker is stateless. */
 export class RunStore {
   constructor(
@@ -156,6 +159,27 @@ export class RunStore {
     const phrases = JSON.stringify(batch.matches.map((match) => match.phrases));
     const amount = Number(await scripts.countMatches.run(this.redis, keys, [batch.batch_id, batch.examined, phrases, this.deduplicationTtl]));
     return amount === SCRIPT_CODES.RUN_MISSING ? null : amount;
+  }
+
+  /**
+   * Claims an idempotency key for a launch: `claimed` for the first caller, else what the launch that
+   * claimed it answered, or `pending` while that launch still runs.
+   */
+  async claimLaunchKey(key: string, ttlSeconds: number): Promise<{ claimed: true } | { claimed: false; answer: string | null }> {
+    const redisKey = this.keys.launchByKey(key);
+    if ((await this.redis.set(redisKey, LAUNCH_PENDING, "EX", ttlSeconds, "NX")) === "OK") return { claimed: true };
+    const answer = await this.redis.get(redisKey);
+    return { claimed: false, answer: answer === LAUNCH_PENDING ? null : answer };
+  }
+
+  /** Keeps what a claimed launch answered, for its retries. */
+  async recordLaunchAnswer(key: string, answer: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(this.keys.launchByKey(key), answer, "EX", ttlSeconds);
+  }
+
+  /** Frees a key whose launch failed, so that a retry launches again. */
+  async releaseLaunchKey(key: string): Promise<void> {
+    await this.redis.del(this.keys.launchByKey(key));
   }
 
   /** Records how far into its source a run's stream has been confirmed by the broker, and how many tweets that is. */

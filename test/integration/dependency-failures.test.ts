@@ -4,7 +4,7 @@ import type { RunStatistics } from "../../contracts/actions";
 import { pipelineTopology } from "../../pipeline/topology";
 import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
 import { ProcessCluster, SERVER, serverBuilt } from "../support/cluster";
-import { AMQP_URL, curlPost, eventually, request } from "../support/mesh";
+import { AMQP_URL, curlPost, eventually, request, TestMesh } from "../support/mesh";
 import { OwnedRedis, redisServerInstalled } from "../support/owned-redis";
 
 const TRACK = ["love", "the", "que", "lol"];
@@ -136,6 +136,34 @@ describeOutages("Redis refusing writes mid-run", () => {
       expect(logs).not.toMatch(/ReplyError|Unhandled|Bug: a promise rejected/);
     } finally {
       await cluster.stop();
+      await redis.stop();
+    }
+  });
+});
+
+/** Issue #14, item 15: a launch that failed or timed out, retried with its Idempotency-Key, starts one run. */
+describeOwnedRedis("a launch while Redis stalls", () => {
+  it("fails fast naming Redis instead of starting a run late, and its retries with one Idempotency-Key start one run", async () => {
+    const redis = new OwnedRedis();
+    await redis.start();
+    const mesh = await TestMesh.start([{ services: ["api", "launcher", "statistics"] }], { REDIS_URL: redis.url });
+    const launch = () => request(`${mesh.url}/launch`, { method: "POST", headers: { "Idempotency-Key": "retry-me-1" }, body: JSON.stringify({ track: ["love"] }) });
+    try {
+      redis.pause();
+      const stalled = await launch();
+      expect([503, 504]).toContain(stalled.status);
+      expect(stalled.body).toMatchObject({ type: expect.stringMatching(/^(REDIS_UNAVAILABLE|LAUNCH_UNCONFIRMED)$/) });
+      redis.resume();
+      const first = await eventually(launch, (answer) => answer.status === 200, 20_000, "a launch once Redis answers again");
+      const again = await launch();
+      expect(again).toMatchObject({ status: 200, body: { run_id: first.body.run_id } });
+      const history = await request<{ runs: unknown[] }>(`${mesh.url}/statistics/runs`);
+      expect(history.body.runs).toHaveLength(1);
+      const bad = await request(`${mesh.url}/launch`, { method: "POST", headers: { "Idempotency-Key": "has spaces" }, body: JSON.stringify({ track: ["love"] }) });
+      expect(bad).toMatchObject({ status: 400, body: { type: "INVALID_IDEMPOTENCY_KEY", data: { field: "Idempotency-Key" } } });
+    } finally {
+      redis.resume();
+      await mesh.stop();
       await redis.stop();
     }
   });

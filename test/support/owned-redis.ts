@@ -26,6 +26,15 @@ export class OwnedRedis {
     await this.admin?.config("SET", name, value);
   }
 
+  /** Stalls the server (SIGSTOP): connections stay open and nothing is answered, until `resume`. */
+  pause(): void {
+    this.server?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.server?.kill("SIGCONT");
+  }
+
   /** Kills the server at once (SIGKILL): what it held is gone, as a crash without persistence leaves it. */
   kill(): void {
     this.server?.kill("SIGKILL");
