@@ -24,9 +24,17 @@ export class DrainingAmqpTransporter extends Transporters.AMQP {
   /** Why the last attempt to connect failed: for the start-up line that names what to fix. */
   lastConnectError: unknown = null;
 
-  override async connect(): Promise<void> {
+  /**
+   * As the transporter connects. `onLost` is how Moleculer's transit learns of a lost connection, to
+   * reconnect: it must reach the AMQP transporter's own `connect`, whose typings leave it out.
+   */
+  override async connect(onLost?: unknown): Promise<void> {
+    const reportLost = (error: unknown) => {
+      this.lastConnectError = error;
+      if (typeof onLost === "function") (onLost as (error: unknown) => void)(error);
+    };
     try {
-      await super.connect();
+      await (super.connect as (onLost: (error: unknown) => void) => Promise<void>)(reportLost);
       this.lastConnectError = null;
     } catch (error) {
       this.lastConnectError = error;
