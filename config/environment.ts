@@ -94,6 +94,8 @@ const EnvironmentVariables = z.object({
     .transform((value) => value === "true"),
   /** Port of a node's own `/health` and `/ready` probes (nodes without a gateway); unset: none. */
   HEALTH_PORT: z.coerce.number().int("HEALTH_PORT must be a whole number").min(1, "HEALTH_PORT must be 1 to 65535").max(65535, "HEALTH_PORT must be 1 to 65535").optional(),
+  /** Seconds a running run may go without any launcher streaming it (all down) before it ends as `orphaned` rather than resume. */
+  ORPHAN_TIMEOUT: positiveInt("ORPHAN_TIMEOUT").default(60),
   /** Seconds a process waits for RabbitMQ and Redis at start-up before it exits non-zero, for its supervisor to restart it. */
   STARTUP_TIMEOUT: positiveInt("STARTUP_TIMEOUT").default(60),
   /** Seconds a process may take to drain and stop on SIGTERM or SIGINT; what is still in hand is left unacked, for RabbitMQ to redeliver. */

@@ -3,7 +3,7 @@ import { RunId } from "./messages";
 import { SourceName } from "./source";
 
 /** How a run ended. */
-export const EndReason = z.enum(["stopped", "replaced", "duration", "max_tweets", "source_exhausted", "source_failed"]);
+export const EndReason = z.enum(["stopped", "replaced", "duration", "max_tweets", "source_exhausted", "source_failed", "orphaned"]);
 export type EndReason = z.infer<typeof EndReason>;
 
 /** A run as kept in Redis: its settings, set at launch, and its figures, updated by the pipeline. */
@@ -30,6 +30,8 @@ export const Run = z.object({
   end_detail: z.string().nullable().default(null),
   /** A live source's reconnects, and tweets it dropped because the pipeline was behind. */
   reconnects: z.number().int().default(0),
+  /** When a launcher last streamed the run (ms since the epoch): a run nobody streamed for ORPHAN_TIMEOUT ends then. */
+  streamed_at: z.number().nullable().default(null),
   dropped: z.number().int().default(0),
 });
 export type Run = z.infer<typeof Run>;

@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { Errors } from "moleculer";
 import { type LaunchParams, LaunchResponse, type StopResponse } from "../contracts/actions";
 import { trackWarnings } from "../matching/track";
@@ -45,7 +45,12 @@ export class Launcher {
    */
   async launchOnce(params: LaunchParams, idempotencyKey: string | undefined): Promise<LaunchResponse> {
     if (idempotencyKey === undefined) return this.launch(params);
-    const claim = await this.runs.claimLaunchKey(idempotencyKey, IDEMPOTENCY_TTL_SECONDS);
+    const attempt = randomUUID();
+    const claim = await this.runs.claimLaunchKey(idempotencyKey, attempt).catch(async (error: unknown) => {
+      // The claim may still reach Redis after its timeout: free it then, so that a retry can launch.
+      await this.runs.releaseLaunchKey(idempotencyKey, attempt).catch(() => undefined);
+      throw error;
+    });
     if (!claim.claimed) {
       if (claim.answer === null) throw launchInProgress(idempotencyKey);
       return LaunchResponse.parse(JSON.parse(claim.answer));
@@ -55,7 +60,7 @@ export class Launcher {
       await this.runs.recordLaunchAnswer(idempotencyKey, JSON.stringify(response), IDEMPOTENCY_TTL_SECONDS);
       return response;
     } catch (error) {
-      await this.runs.releaseLaunchKey(idempotencyKey).catch(() => undefined);
+      await this.runs.releaseLaunchKey(idempotencyKey, attempt).catch(() => undefined);
       throw error;
     }
   }

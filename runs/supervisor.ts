@@ -16,10 +16,12 @@ export interface SupervisorOptions extends Omit<StreamOptions, "signal"> {
   checkIntervalMs: number;
   /** How long stopping waits for the stream to send what it pulled (a full queue may never take it). */
   stopGraceMs: number;
+  /** ORPHAN_TIMEOUT: a run nobody streamed for longer ends as `orphaned` instead of resuming. */
+  orphanTimeoutMs: number;
 }
 
 /** What the supervisor needs of the run store. */
-export type StreamLedger = Pick<RunStore, "current" | "end" | "holdStreamLease" | "releaseStreamLease" | "recordSourceHealth">;
+export type StreamLedger = Pick<RunStore, "current" | "end" | "holdStreamLease" | "releaseStreamLease" | "recordSourceHealth" | "recordStreaming">;
 
 interface ActiveStream {
   runId: string;
@@ -96,8 +98,13 @@ export class StreamSupervisor {
     if (await this.endIfOverDuration(run)) return this.halt();
     const holding = await this.runs.holdStreamLease(this.options.holder, this.options.leaseTtlMs);
     if (!holding) return this.active ? this.halt("lease lost to another worker") : undefined;
-    if (!this.active) this.begin(run);
-    else await this.reportHealth(this.active);
+    if (!this.active) {
+      if (await this.endIfOrphaned(run)) return;
+      this.begin(run);
+    } else {
+      await this.runs.recordStreaming(run.id);
+      await this.reportHealth(this.active);
+    }
   }
 
   /** Adds what a live source went through since the last report to its run's figures. */
@@ -107,6 +114,20 @@ export class StreamSupervisor {
     const since = { reconnects: health.reconnects - active.reported.reconnects, dropped: health.dropped - active.reported.dropped };
     active.reported = health;
     await this.runs.recordSourceHealth(active.runId, since);
+  }
+
+  /**
+   * A run nobody streamed for longer than ORPHAN_TIMEOUT (every launcher down, a one-process mesh
+   * stopped) ends as `orphaned` when it was last streamed, rather than resume with the downtime
+   * counted as streaming time in its elapsed time and speed.
+   */
+  private async endIfOrphaned(run: Run): Promise<boolean> {
+    const lastStreamed = run.streamed_at ?? run.started_at;
+    const idleMs = Date.now() - lastStreamed;
+    if (idleMs <= this.options.orphanTimeoutMs) return false;
+    const ended = await this.runs.end(run.id, "orphaned", lastStreamed, `no launcher streamed it for ${Math.round(idleMs / 1000)} s (ORPHAN_TIMEOUT is ${this.options.orphanTimeoutMs / 1000} s)`);
+    if (ended) this.logger.warn(`Run ${run.id} ended: orphaned, no launcher streamed it for ${Math.round(idleMs / 1000)} s; launch it again to go on`);
+    return true;
   }
 
   private async endIfOverDuration(run: Run): Promise<boolean> {

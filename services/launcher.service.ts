@@ -77,6 +77,7 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
           leaseTtlMs: this.settings.leaseTtlMs,
           checkIntervalMs: this.settings.checkIntervalMs,
           stopGraceMs: this.settings.stopGraceMs,
+          orphanTimeoutMs: env.ORPHAN_TIMEOUT * 1000,
           batchSize: env.BATCH_SIZE,
           lingerMs: env.BATCH_LINGER_MS,
         },

@@ -36,6 +36,7 @@ export function encodeRun(run: Run): string[] {
     end_detail: run.end_detail,
     reconnects: String(run.reconnects),
     dropped: String(run.dropped),
+    streamed_at: run.streamed_at === null ? null : String(run.streamed_at),
     position: String(run.position),
     published: String(run.published),
     examined: String(run.examined),
@@ -64,6 +65,7 @@ export function decodeRun(hash: Record<string, string>): Run {
     end_detail: hash.end_detail,
     reconnects: number("reconnects"),
     dropped: number("dropped"),
+    streamed_at: number("streamed_at"),
   });
 }
 
@@ -74,8 +76,14 @@ export function decodeRun(hash: Record<string, string>): Run {
  */
 export const DEDUPLICATION_TTL_SECONDS = 7 * 24 * 3600;
 
-/** What an idempotency key holds while its launch runs. */
-const LAUNCH_PENDING = "pending";
+/** What an idempotency key holds while a launch attempt runs: this, then the attempt's id. */
+const LAUNCH_PENDING = "pending:";
+/**
+ * How long a claim waits for its launch's answer: longer than a launch may take (its RPC times out
+ * at 10 s), and short, since a claim that reached a stalled Redis after its own timeout is only
+ * freed by this.
+ */
+const LAUNCH_PENDING_SECONDS = 15;
 
 /** The runs of the mesh, kept in Redis so that every launcher and statistics worker is stateless. */
 export class RunStore {
@@ -87,7 +95,7 @@ export class RunStore {
 
   /** Starts a run; the active run, if any, ends as "replaced" in the same step. */
   async launch(settings: RunSettings, now = Date.now()): Promise<LaunchResult> {
-    const run: Run = { ...settings, id: newRunId(now), started_at: now, ended_at: null, end_reason: null, end_detail: null, reconnects: 0, dropped: 0, position: 0, published: 0, examined: 0, amount: 0 };
+    const run: Run = { ...settings, id: newRunId(now), started_at: now, ended_at: null, end_reason: null, end_detail: null, reconnects: 0, dropped: 0, streamed_at: null, position: 0, published: 0, examined: 0, amount: 0 };
     for (;;) {
       const seen = (await this.redis.get(this.keys.currentRun)) ?? "";
       const previous = seen ? await this.get(seen) : null;
@@ -162,14 +170,15 @@ export class RunStore {
   }
 
   /**
-   * Claims an idempotency key for a launch: `claimed` for the first caller, else what the launch that
-   * claimed it answered, or `pending` while that launch still runs.
+   * Claims an idempotency key for one launch attempt: `claimed` for the first caller, else what the
+   * launch that claimed it answered, or null while that launch still runs. A claim whose launch never
+   * answers (its worker died) lapses after LAUNCH_PENDING_SECONDS.
    */
-  async claimLaunchKey(key: string, ttlSeconds: number): Promise<{ claimed: true } | { claimed: false; answer: string | null }> {
+  async claimLaunchKey(key: string, attempt: string): Promise<{ claimed: true } | { claimed: false; answer: string | null }> {
     const redisKey = this.keys.launchByKey(key);
-    if ((await this.redis.set(redisKey, LAUNCH_PENDING, "EX", ttlSeconds, "NX")) === "OK") return { claimed: true };
+    if ((await this.redis.set(redisKey, `${LAUNCH_PENDING}${attempt}`, "EX", LAUNCH_PENDING_SECONDS, "NX")) === "OK") return { claimed: true };
     const answer = await this.redis.get(redisKey);
-    return { claimed: false, answer: answer === LAUNCH_PENDING ? null : answer };
+    return { claimed: false, answer: answer === null || answer.startsWith(LAUNCH_PENDING) ? null : answer };
   }
 
   /** Keeps what a claimed launch answered, for its retries. */
@@ -177,14 +186,22 @@ export class RunStore {
     await this.redis.set(this.keys.launchByKey(key), answer, "EX", ttlSeconds);
   }
 
-  /** Frees a key whose launch failed, so that a retry launches again. */
-  async releaseLaunchKey(key: string): Promise<void> {
-    await this.redis.del(this.keys.launchByKey(key));
+  /**
+   * Frees a key whose launch attempt failed, so that a retry launches again; only while the attempt
+   * still holds it (a claim that timed out on the client may reach Redis later, and this after it).
+   */
+  async releaseLaunchKey(key: string, attempt: string): Promise<void> {
+    await scripts.releaseLease.run(this.redis, [this.keys.launchByKey(key)], [`${LAUNCH_PENDING}${attempt}`]);
   }
 
   /** Records how far into its source a run's stream has been confirmed by the broker, and how many tweets that is. */
   async recordPublished(runId: string, progress: Pick<Run, "position" | "published">): Promise<void> {
     await this.redis.hset(this.keys.run(runId), "position", progress.position, "published", progress.published);
+  }
+
+  /** Records that a launcher streams the run now (its holder's every check), for ORPHAN_TIMEOUT; only while the run exists. */
+  async recordStreaming(runId: string, now = Date.now()): Promise<void> {
+    await this.redis.hset(this.keys.run(runId), "streamed_at", now);
   }
 
   /** Whether a launcher worker streams (or is finishing streaming) the current run. */

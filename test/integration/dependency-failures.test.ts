@@ -4,7 +4,7 @@ import type { RunStatistics } from "../../contracts/actions";
 import { pipelineTopology } from "../../pipeline/topology";
 import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
 import { ProcessCluster, SERVER, serverBuilt } from "../support/cluster";
-import { AMQP_URL, curlPost, eventually, request, TestMesh } from "../support/mesh";
+import { AMQP_URL, curlPost, eventually, removeNamespace, request, TestMesh } from "../support/mesh";
 import { OwnedRedis, redisServerInstalled } from "../support/owned-redis";
 
 const TRACK = ["love", "the", "que", "lol"];
@@ -103,19 +103,23 @@ describeOutages("Redis refusing writes mid-run", () => {
     const expected = expectReplay(CAPTURE, TRACK);
     const redis = new OwnedRedis();
     await redis.start();
-    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: expected.file, REPLAY_RATE: "400", BATCH_SIZE: "20", TIMELINE_CAP: "5000" }, redis.url);
+    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: expected.file, REPLAY_RATE: "200", BATCH_SIZE: "20", TIMELINE_CAP: "5000" }, redis.url);
     const statistics = () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
     try {
       await cluster.up({ api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 });
       expect((await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }))).status).toBe(200);
       await eventually(statistics, (figures) => figures.published >= 400, 30_000, "tweets flowing");
 
-      const outagesLogged = () => cluster.workers.map((worker) => worker.log()).join("\n").split("waits out an outage").length - 1;
-      for (const [name, value, restore] of [["maxmemory", "1", "0"], ["min-replicas-to-write", "1", "0"]] as const) {
-        const before = outagesLogged();
+      const logs = () => cluster.workers.map((worker) => worker.log()).join("\n");
+      // Each refusal is seen by whichever worker writes first: a consumer waits it out, or the launcher pauses the run.
+      for (const [name, value, restore, refusal] of [["maxmemory", "1", "0", "OOM command not allowed"], ["min-replicas-to-write", "1", "0", "NOREPLICAS"]] as const) {
+        expect((await statistics()).published).toBeLessThan(expected.tweets);
         await redis.config("maxmemory-policy", "noeviction");
         await redis.config(name, value);
-        await eventually(async () => outagesLogged(), (count) => count > before, 30_000, `a worker to wait out ${name} ${value}`);
+        await eventually(async () => logs(), (text) => text.includes(refusal), 30_000, `the mesh to meet ${refusal}`).catch((error: Error) => {
+          const tails = cluster.workers.map((worker) => `${worker.nodeId}:\n${worker.log().split("\n").filter((line) => !line.includes(" INFO ")).slice(-15).join("\n")}`);
+          throw new Error(`${error.message}\n${tails.join("\n")}`);
+        });
         const during = await statistics().catch(() => null);
         if (during) expect(during.running && during.examined >= expected.tweets).toBe(false);
         await redis.config(name, restore);
@@ -132,8 +136,8 @@ describeOutages("Redis refusing writes mid-run", () => {
       } finally {
         await connection.close();
       }
-      const logs = cluster.workers.map((worker) => worker.log()).join("\n");
-      expect(logs).not.toMatch(/ReplyError|Unhandled|Bug: a promise rejected/);
+      expect(logs()).toContain("waits out an outage");
+      expect(logs()).not.toMatch(/ReplyError|Unhandled|Bug: a promise rejected/);
     } finally {
       await cluster.stop();
       await redis.stop();
@@ -154,7 +158,8 @@ describeOwnedRedis("a launch while Redis stalls", () => {
       expect([503, 504]).toContain(stalled.status);
       expect(stalled.body).toMatchObject({ type: expect.stringMatching(/^(REDIS_UNAVAILABLE|LAUNCH_UNCONFIRMED)$/) });
       redis.resume();
-      const first = await eventually(launch, (answer) => answer.status === 200, 20_000, "a launch once Redis answers again");
+      // A claim that reached Redis after its own timeout holds the key until it lapses (15 s).
+      const first = await eventually(launch, (answer) => answer.status === 200, 40_000, "a launch once Redis answers again");
       const again = await launch();
       expect(again).toMatchObject({ status: 200, body: { run_id: first.body.run_id } });
       const history = await request<{ runs: unknown[] }>(`${mesh.url}/statistics/runs`);
@@ -165,6 +170,40 @@ describeOwnedRedis("a launch while Redis stalls", () => {
       redis.resume();
       await mesh.stop();
       await redis.stop();
+    }
+  });
+});
+
+/** Issue #14, item 7: a stopped one-process mesh, started again later, does not count its downtime as streaming. */
+describeBuilt("a run whose every launcher was down for longer than ORPHAN_TIMEOUT", () => {
+  it("ends as orphaned at the time it was last streamed when a launcher comes back", async () => {
+    const port = freePort();
+    const namespace = `test-orphan-${port}`;
+    const env = { TRANSPORTER: AMQP_URL, NAMESPACE: namespace, PORT: String(port), ORPHAN_TIMEOUT: "2", GENERATOR_RATE: "500" };
+    const url = `http://127.0.0.1:${port}`;
+    const statistics = () => request<RunStatistics>(`${url}/statistics`).then((answer) => answer.body);
+    const ready = () => eventually(() => fetch(`${url}/ready`).then((answer) => answer.status, () => 0), (status) => status === 200, 30_000, "the one-process mesh to be ready");
+    const first = runServer(env);
+    let second: ReturnType<typeof runServer> | null = null;
+    try {
+      await ready();
+      expect((await curlPost(`${url}/launch`, JSON.stringify({ track: ["love"] }))).status).toBe(200);
+      const before = await eventually(statistics, (figures) => figures.amount > 0 && figures.elapsed_time >= 1, 30_000, "a first match");
+      first.child.kill("SIGKILL");
+      await first.exited;
+      // The downtime is the scenario: longer than ORPHAN_TIMEOUT (2 s).
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      second = runServer(env);
+      await ready();
+      const after = await eventually(statistics, (figures) => figures.end_reason === "orphaned", 20_000, "the run to end as orphaned");
+      expect(after).toMatchObject({ running: false, end_reason: "orphaned", end_detail: expect.stringContaining("ORPHAN_TIMEOUT") });
+      // Elapsed time stops at the last streamed moment (at most a check, 1 s, after the last figures seen), not after the downtime.
+      expect(after.elapsed_time).toBeLessThanOrEqual(before.elapsed_time + 2);
+    } finally {
+      first.child.kill("SIGKILL");
+      second?.child.kill("SIGTERM");
+      await second?.exited;
+      await removeNamespace(namespace);
     }
   });
 });

@@ -24,16 +24,18 @@ function launchStore() {
     },
     end: async () => true,
     current: async () => runs[runs.length - 1] ?? null,
-    claimLaunchKey: async (key: string) => {
+    claimLaunchKey: async (key: string, attempt: string) => {
       const answer = keys.get(key);
       if (answer === undefined) {
-        keys.set(key, "pending");
+        keys.set(key, `pending:${attempt}`);
         return { claimed: true as const };
       }
-      return { claimed: false as const, answer: answer === "pending" ? null : answer };
+      return { claimed: false as const, answer: answer.startsWith("pending:") ? null : answer };
     },
     recordLaunchAnswer: async (key: string, answer: string) => void keys.set(key, answer),
-    releaseLaunchKey: async (key: string) => void keys.delete(key),
+    releaseLaunchKey: async (key: string, attempt: string) => {
+      if (keys.get(key) === `pending:${attempt}`) keys.delete(key);
+    },
   };
   return store;
 }
@@ -62,7 +64,7 @@ describe("Launcher.launchOnce", () => {
 
   it("answers 409 to a retry that arrives while the first attempt still runs", async () => {
     const store = launchStore();
-    store.keys.set("key-1", "pending");
+    store.keys.set("key-1", "pending:another-attempt");
     const launcher = new Launcher(store, { source: "generator", generatorSeed: 1 }, quiet);
     await expect(launcher.launchOnce({ track: ["love"] }, "key-1")).rejects.toMatchObject({ code: 409, type: "LAUNCH_IN_PROGRESS", data: { field: "Idempotency-Key" } });
     expect(store.runs).toEqual([]);

@@ -30,6 +30,10 @@ class FakeLedger implements StreamLedger {
   async recordSourceHealth(_runId: string, since: { reconnects: number; dropped: number }) {
     this.health = { reconnects: this.health.reconnects + since.reconnects, dropped: this.health.dropped + since.dropped };
   }
+  streamedAt: number | null = null;
+  async recordStreaming(_runId: string, now = Date.now()) {
+    this.streamedAt = now;
+  }
   async releaseStreamLease(holder: string) {
     if (this.leaseHolder === holder) this.leaseHolder = null;
   }
@@ -52,7 +56,7 @@ function idleSource(streamed: string[], run: Run): TweetSource {
 function supervisor(ledger: FakeLedger, holder: string, streamed: string[], finite = false, open?: (run: Run) => TweetSource) {
   const idle = (run: Run): TweetSource => (finite ? { name: "empty", async *items() { streamed.push(run.id); } } : idleSource(streamed, run));
   return new StreamSupervisor(ledger, open ?? idle, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
-    holder, leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5,
+    holder, leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000,
   }, quiet);
 }
 
@@ -167,7 +171,7 @@ describe("the stream supervisor during a Redis or broker outage", () => {
       for (let index = 0; index < count; index++) yield { kind: "tweet" as const, tweet: { id: String(index + 1), text: "t", author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] } };
     },
   });
-  const options = { holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5 };
+  const options = { holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000 };
 
   it("pauses a run whose progress Redis refuses, without ending it, and resumes it at the next check", async () => {
     const ledger = new FakeLedger();
@@ -238,3 +242,33 @@ async function eventuallyTrue(condition: () => boolean | Promise<boolean>): Prom
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe("a run nobody streamed for longer than ORPHAN_TIMEOUT", () => {
+  const options = { holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000 };
+
+  it("ends as orphaned when it was last streamed, instead of resuming with the downtime counted", async () => {
+    const ledger = new FakeLedger();
+    const lastStreamed = Date.now() - 9 * 60_000;
+    ledger.run = newRun("r1", { started_at: lastStreamed - 30_000, streamed_at: lastStreamed });
+    const streamed: string[] = [];
+    const worker = new StreamSupervisor(ledger, (run) => idleSource(streamed, run), () => ({ publish: async () => {}, recordProgress: async () => {} }), options, quiet);
+    await worker.check();
+    expect(ledger.ended).toEqual(["orphaned"]);
+    expect(ledger.run).toMatchObject({ ended_at: lastStreamed, end_reason: "orphaned", end_detail: expect.stringContaining("no launcher streamed it for 540 s") });
+    expect(streamed).toEqual([]);
+    await worker.stop();
+  });
+
+  it("resumes a run whose launcher was gone for less, and records that it streams it", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1", { started_at: Date.now() - 120_000, streamed_at: Date.now() - 10_000 });
+    const streamed: string[] = [];
+    const worker = supervisor(ledger, "a", streamed);
+    await worker.check();
+    expect(streamed).toEqual(["r1"]);
+    await worker.check();
+    expect(ledger.streamedAt).not.toBeNull();
+    expect(ledger.ended).toEqual([]);
+    await worker.stop();
+  });
+});

@@ -29,6 +29,7 @@ describe("run records", () => {
     end_detail: "the X API refused the app's bearer token (401): check X_BEARER_TOKEN",
     reconnects: 2,
     dropped: 5,
+    streamed_at: 1_700_000_004_000,
     position: 4,
     published: 3,
     examined: 2,
