@@ -5,6 +5,7 @@ import { ConfigurationError, readEnvironment } from "../config/environment";
 import { brokerOptions } from "../mesh/broker-options";
 import { DeadLetters } from "../pipeline/dead-letters";
 import { pipelineTopology } from "../pipeline/topology";
+import { versions } from "../gateway/health";
 
 /** What moleculer-repl hands a custom command (its typings say otherwise). */
 const DeadLetterArgs = z.object({
@@ -16,7 +17,8 @@ const DeadLetterArgs = z.object({
 
 /**
  * The counterpart of `nameko shell`: a node with no services of its own that joins the running mesh
- * and opens Moleculer's REPL (`call statistics.get`, `call launcher.launch --track bieber`, `nodes`).
+ * and opens Moleculer's REPL (`call statistics.get`, `call launcher.launch --track bieber`, `nodes`;
+ * `builds` lists each node's version and commit, which Moleculer's `nodes` does not show).
  */
 async function main(): Promise<void> {
   const env = readEnvironment({ ...process.env, SERVICES: "api", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" });
@@ -26,6 +28,14 @@ async function main(): Promise<void> {
     nodeID: `repl-${hostname()}-${process.pid}`,
     replOptions: {
       customCommands: [
+        {
+          command: "builds",
+          description: "List every node of the mesh with its build (version and commit) and its services",
+          action(broker: ServiceBroker) {
+            console.table(buildsTable(broker));
+            return Promise.resolve();
+          },
+        },
         {
           command: "dead-letters",
           description: "List the pipeline's dead-lettered messages, or send them back to their queues with --requeue",
@@ -55,8 +65,15 @@ async function main(): Promise<void> {
   broker.repl();
 }
 
-main().catch((error) => {
-  const message = error instanceof ConfigurationError || error instanceof Error ? error.message : String(error);
-  process.stderr.write(`repl: ${message}\n`);
-  process.exit(1);
-});
+/** One row per node: what `builds` shows, from the build each node announces in its metadata. */
+export function buildsTable(broker: ServiceBroker): { node: string; version: string; commit: string; services: string }[] {
+  return versions(broker).nodes.map((node) => ({ node: node.node, version: node.version, commit: node.commit.slice(0, 12), services: node.services.join(", ") }));
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    const message = error instanceof ConfigurationError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`repl: ${message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,5 +1,8 @@
 import { connect } from "node:net";
 import { zstdCompressSync } from "node:zlib";
+import type { ServiceBroker } from "moleculer";
+import { buildsTable } from "../../bin/repl";
+import { readBuildInfo } from "../../config/build";
 import { GATEWAY_ROUTES } from "../../gateway/routes";
 import { ProcessCluster, serverBuilt, type Worker } from "../support/cluster";
 import { eventually, request, TestMesh } from "../support/mesh";
@@ -74,6 +77,13 @@ describe("the gateway's answers to what clients send", () => {
     const launch = await request(`${mesh.url}/launch`, { method: "POST", body: JSON.stringify({ track: ["bieber"] }) });
     expect(launch).toMatchObject({ status: 200, body: { process_started: true } });
     await request(`${mesh.url}/stop`, { method: "POST" });
+  });
+
+  it("the REPL's `builds` lists each node with its version, commit and services (issue #14, item 8)", () => {
+    const rows = buildsTable(mesh.brokers[0] as ServiceBroker);
+    const build = readBuildInfo();
+    expect(rows).toEqual([{ node: expect.any(String), version: build.version, commit: build.commit.slice(0, 12), services: expect.stringContaining("launcher") }]);
+    expect(build.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it("answers headers too large with 431 and a JSON body", async () => {
