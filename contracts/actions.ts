@@ -80,6 +80,8 @@ export const RunStatistics = z.object({
   /** A live source's reconnects, and tweets it dropped because the pipeline was behind. */
   reconnects: z.number().int(),
   dropped: z.number().int(),
+  /** When Redis was found to have lost the mesh's state (restarted without persistence): figures before it are gone. */
+  state_lost_at: z.string().nullable().default(null),
 });
 export type RunStatistics = z.infer<typeof RunStatistics>;
 

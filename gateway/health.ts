@@ -14,6 +14,8 @@ export const Readiness = z.object({
     services: z.record(z.string(), z.boolean()),
     /** The gateway is leaving (a deploy or a scale-down): load balancers should stop sending to it. */
     draining: z.boolean().default(false),
+    /** When Redis was found to have lost the mesh's state (restarted without persistence); readiness does not depend on it. */
+    state_lost_at: z.string().nullable().default(null),
   }),
 });
 export type Readiness = z.infer<typeof Readiness>;
@@ -23,11 +25,12 @@ export const Versions = BuildInfo.extend({ nodes: z.array(NodeBuild) });
 export type Versions = z.infer<typeof Versions>;
 
 /** Ready: not draining, RabbitMQ connected, Redis answering within a second, and a worker for each routed service. */
-export async function readiness(broker: ServiceBroker, redis: Redis, draining: boolean): Promise<Readiness> {
+export async function readiness(broker: ServiceBroker, redis: Redis, draining: boolean, stateLostAt: number | null = null): Promise<Readiness> {
   const redisAnswers = await Promise.race([redis.ping().then(() => true, () => false), new Promise<boolean>((resolve) => setTimeout(resolve, 1000, false))]);
   const available = new Set(broker.registry.getServiceList({ onlyAvailable: true }).map((service: { name: string }) => service.name));
   const services = Object.fromEntries(ROUTED_SERVICES.map((name) => [name, available.has(name)]));
-  const checks = { broker: broker.transit?.connected === true, redis: redisAnswers, services, draining };
+  const state_lost_at = stateLostAt === null ? null : new Date(stateLostAt).toISOString();
+  const checks = { broker: broker.transit?.connected === true, redis: redisAnswers, services, draining, state_lost_at };
   return { ready: !draining && checks.broker && checks.redis && Object.values(services).every(Boolean), checks };
 }
 

@@ -30,6 +30,7 @@ const NO_RUN: RunStatistics = {
   source: null,
   reconnects: 0,
   dropped: 0,
+  state_lost_at: null,
 };
 
 /** The figures `/statistics` answers for a run; zeros before any run. */
@@ -54,6 +55,7 @@ export function runStatistics(run: Run | null, perPhrase: Record<string, number>
     source: run.source,
     reconnects: run.reconnects,
     dropped: run.dropped,
+    state_lost_at: null,
   };
 }
 

@@ -15,11 +15,22 @@ export interface StreamOptions {
 export interface StreamSinks {
   /** Sends a batch; resolves once the broker confirmed it. */
   publish(batch: TweetBatch): Promise<void>;
-  /** Records that every source item before `position`, `published` tweets among them, is confirmed: a taken-over run resumes there. */
-  recordProgress(progress: Pick<Run, "position" | "published">): Promise<void>;
+  /**
+   * Records that every source item before `position`, `published` tweets among them, is confirmed: a
+   * taken-over run resumes there. False when the run is no longer in Redis.
+   */
+  recordProgress(progress: Pick<Run, "position" | "published">): Promise<boolean>;
 }
 
 export type StreamEnd = "exhausted" | "aborted";
+
+/** The run is no longer in Redis (Redis lost its data): streaming it cannot go on, and nothing of it is written again. */
+export class RunGone extends Error {
+  override name = "RunGone";
+  constructor(readonly runId: string) {
+    super(`run ${runId} is no longer in Redis`);
+  }
+}
 
 /**
  * The pipeline or Redis did not take a batch or its progress (a broker or Redis outage): not the
@@ -106,7 +117,7 @@ class Batcher {
     this.pending = [];
     this.inFlight = (async () => {
       await this.sinks.publish(batch);
-      await this.sinks.recordProgress(progress);
+      if (!(await this.sinks.recordProgress(progress))) throw new RunGone(this.run.id);
     })().then(
       () => {
         this.inFlight = null;
@@ -114,7 +125,7 @@ class Batcher {
       },
       (error: unknown) => {
         this.inFlight = null;
-        this.failure = { error: new DeliveryFailed(error) };
+        this.failure = { error: error instanceof RunGone ? error : new DeliveryFailed(error) };
       },
     );
     return this.inFlight;

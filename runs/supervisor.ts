@@ -5,7 +5,7 @@ import { sleep } from "../core/sleep";
 import type { SourceHealth, TweetSource } from "../sources/source";
 import type { RunStore } from "../store/run-store";
 import { elapsedSeconds } from "./figures";
-import { DeliveryFailed, streamRun, type StreamEnd, type StreamOptions, type StreamSinks } from "./stream";
+import { DeliveryFailed, RunGone, streamRun, type StreamEnd, type StreamOptions, type StreamSinks } from "./stream";
 
 export interface SupervisorOptions extends Omit<StreamOptions, "signal"> {
   /** This worker's id, as the lease records it. */
@@ -93,6 +93,9 @@ export class StreamSupervisor {
   private async reconcile(): Promise<void> {
     if (this.stopped) return;
     const run = await this.runs.current();
+    if (this.active && !run) {
+      this.logger.error(`Run ${this.active.runId}: streaming stopped, the current run is no longer in Redis: Redis lost this mesh's state (restarted without persistence, or flushed?)`);
+    }
     if (this.active && this.active.runId !== run?.id) await this.halt();
     if (!run || run.ended_at !== null) return this.halt();
     if (await this.endIfOverDuration(run)) return this.halt();
@@ -162,6 +165,8 @@ export class StreamSupervisor {
     } catch (error) {
       if (signal.aborted) {
         this.logger.warn(`Run ${run.id}: streaming stopped before the broker confirmed the last batch; the next holder resends it (${errorText(error)})`);
+      } else if (error instanceof RunGone) {
+        this.logger.error(`Run ${run.id}: streaming stopped, ${error.message}: Redis lost this mesh's state (restarted without persistence, or flushed?)`);
       } else if (error instanceof DeliveryFailed) {
         this.logger.warn(`Run ${run.id}: streaming paused, ${error.message}; it resumes from its last confirmed item at a next check`);
       } else {

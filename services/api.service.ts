@@ -21,6 +21,8 @@ import { openApiDocument } from "../gateway/openapi";
 import { AssetParams, GATEWAY_ROUTES } from "../gateway/routes";
 import { DRAINING_EVENT } from "../mesh/drain";
 import { openPipeline, type Pipeline } from "../pipeline";
+import { MeshEpoch } from "../store/epoch";
+import { redisKeys } from "../store/keys";
 import { connectRedis } from "../store/redis";
 
 /** How long requests in progress may take to finish once the gateway stops accepting. */
@@ -59,6 +61,13 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
   let queueDepths: QueueDepths;
   let stream: LiveStream;
   let failures: FailedRequestLog;
+  let epoch: MeshEpoch;
+
+  /** When Redis lost the mesh's state, as of a check made now (none when Redis is away). */
+  async function epochLostAt(): Promise<number | null> {
+    await epoch.check().catch(() => undefined);
+    return epoch.stateLostAt;
+  }
 
   return {
     name: "api",
@@ -122,7 +131,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       /** Readiness: not draining, RabbitMQ, Redis and a worker of each routed service; 503 otherwise. */
       ready: {
         async handler(ctx: Context<unknown, { $statusCode?: number }>) {
-          const answer = await readiness(this.broker, redis, draining);
+          const answer = await readiness(this.broker, redis, draining, await epochLostAt());
           if (!answer.ready) ctx.meta.$statusCode = 503;
           return answer;
         },
@@ -181,6 +190,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
 
     async started() {
       redis = connectRedis(env.REDIS_URL, this.logger);
+      epoch = new MeshEpoch(redis, redisKeys(env.NAMESPACE), this.logger);
       pipeline = openPipeline(env, this.logger);
       queueDepths = new QueueDepths(pipeline.connection, pipeline.topology);
       // The queue depths wait for RabbitMQ; the gateway answers meanwhile.

@@ -28,7 +28,7 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
 
     actions: {
       /** The current run's figures, or the last run's; zeros before any run. */
-      get: { ...READ_ACTION, handler: () => currentStatistics(worker.runs) },
+      get: { ...READ_ACTION, handler: () => currentStatistics(worker.runs, Date.now(), worker.epoch.stateLostAt) },
       /** Every run, newest first, with totals across runs. */
       runs: { ...READ_ACTION, handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit) },
     },

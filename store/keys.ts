@@ -19,6 +19,8 @@ export interface RedisKeys {
   phraseCounts(runId: string): string;
   /** String with a TTL: who holds a run's stream, renewed while it streams. */
   streamLease: string;
+  /** String (JSON): the mesh's epoch marker, gone when Redis lost the mesh's state (store/epoch.ts). */
+  epoch: string;
   /** String with a TTL: what the launch of an `Idempotency-Key` answered (`pending` while it runs). */
   launchByKey(idempotencyKey: string): string;
   /** String with a TTL: a tweet's body, stored once and joined into timelines when read. */
@@ -65,6 +67,7 @@ export function redisKeys(namespace: string): RedisKeys {
     admittedBatches: (runId) => `${prefix}run:${runId}:admitted`,
     phraseCounts: (runId) => `${prefix}run:${runId}:phrases`,
     streamLease: `${prefix}stream:lease`,
+    epoch: `${prefix}epoch`,
     launchByKey: (idempotencyKey) => `${prefix}launch:${idempotencyKey}`,
     tweet: (tweetId) => `${prefix}tweet:${tweetId}`,
     timeline: (runId, phrase) =>

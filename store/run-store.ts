@@ -113,7 +113,12 @@ export class RunStore {
   /** Adds a live source's reconnects and drops since its last report to the run's figures. */
   async recordSourceHealth(runId: string, since: { reconnects: number; dropped: number }): Promise<void> {
     if (since.reconnects === 0 && since.dropped === 0) return;
-    await this.redis.multi().hincrby(this.keys.run(runId), "reconnects", since.reconnects).hincrby(this.keys.run(runId), "dropped", since.dropped).exec();
+    await this.updateRun(runId, "incr", ["reconnects", since.reconnects, "dropped", since.dropped]);
+  }
+
+  /** Updates a run's fields only while the run exists (store/update-run-1.lua); false when it does not. */
+  private async updateRun(runId: string, mode: "set" | "incr", fields: (string | number)[]): Promise<boolean> {
+    return (await scripts.updateRun.run(this.redis, [this.keys.run(runId)], [mode, ...fields])) === SCRIPT_CODES.DONE;
   }
 
   async get(runId: string): Promise<Run | null> {
@@ -195,13 +200,13 @@ export class RunStore {
   }
 
   /** Records how far into its source a run's stream has been confirmed by the broker, and how many tweets that is. */
-  async recordPublished(runId: string, progress: Pick<Run, "position" | "published">): Promise<void> {
-    await this.redis.hset(this.keys.run(runId), "position", progress.position, "published", progress.published);
+  async recordPublished(runId: string, progress: Pick<Run, "position" | "published">): Promise<boolean> {
+    return this.updateRun(runId, "set", ["position", progress.position, "published", progress.published]);
   }
 
   /** Records that a launcher streams the run now (its holder's every check), for ORPHAN_TIMEOUT; only while the run exists. */
-  async recordStreaming(runId: string, now = Date.now()): Promise<void> {
-    await this.redis.hset(this.keys.run(runId), "streamed_at", now);
+  async recordStreaming(runId: string, now = Date.now()): Promise<boolean> {
+    return this.updateRun(runId, "set", ["streamed_at", now]);
   }
 
   /** Whether a launcher worker streams (or is finishing streaming) the current run. */

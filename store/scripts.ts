@@ -61,4 +61,5 @@ export const scripts = {
   countMatches: LuaScript.load("count-matches-3.lua"),
   renewLease: LuaScript.load("renew-lease-1.lua"),
   releaseLease: LuaScript.load("release-lease-1.lua"),
+  updateRun: LuaScript.load("update-run-1.lua"),
 };

@@ -9,8 +9,12 @@ import { Publisher } from "../pipeline/publisher";
 import type { PipelineTopology } from "../pipeline/topology";
 import { redisKeys, type RedisKeys } from "../store/keys";
 import { connectRedis, isRedisOutage } from "../store/redis";
+import { MeshEpoch } from "../store/epoch";
 import { RunStore } from "../store/run-store";
 import { WorkerMetrics } from "./worker-metrics";
+
+/** How often a worker checks its mesh's epoch marker. */
+const EPOCH_CHECK_MS = 5000;
 
 type QueueName = keyof PipelineTopology["queues"];
 type ExchangeName = "tweetsExchange" | "matchesExchange";
@@ -34,6 +38,9 @@ export class WorkerClients {
   readonly keys: RedisKeys;
   readonly runs: RunStore;
   readonly metrics: WorkerMetrics;
+  /** This mesh's epoch marker in Redis: tells when Redis lost the mesh's state. */
+  readonly epoch: MeshEpoch;
+  private epochChecks: NodeJS.Timeout | null = null;
   private readonly pipeline: Pipeline;
   private readonly consumers: Consumer<unknown>[] = [];
 
@@ -46,6 +53,7 @@ export class WorkerClients {
     this.pipeline = parts.pipeline;
     this.metrics = parts.metrics;
     this.runs = new RunStore(this.redis, this.keys);
+    this.epoch = new MeshEpoch(this.redis, this.keys, logger);
     this.countReconnects();
   }
 
@@ -80,9 +88,17 @@ export class WorkerClients {
   /** Connects to the pipeline (retrying until RabbitMQ answers); Redis connects by itself. */
   async start(): Promise<void> {
     await this.pipeline.connection.start();
+    // Checked at start, every few seconds, and each time Redis comes back: a restart without
+    // persistence shows as the marker gone. A check that fails (Redis away) is left to the next.
+    const check = () => void this.epoch.check().catch(() => undefined);
+    check();
+    this.redis.on("ready", check);
+    this.epochChecks = setInterval(check, EPOCH_CHECK_MS);
+    this.epochChecks.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.epochChecks) clearInterval(this.epochChecks);
     await Promise.all(this.consumers.map((consumer) => consumer.drain()));
     await this.pipeline.connection.close();
     this.redis.disconnect();

@@ -207,3 +207,38 @@ describeBuilt("a run whose every launcher was down for longer than ORPHAN_TIMEOU
     }
   });
 });
+
+/** Issue #14, item 11: Redis restarted without persistence is detected and said, not shown as zeros. */
+describeOwnedRedis("Redis restarted without persistence mid-run", () => {
+  it("is logged as lost state, /statistics and /ready say so, and no partial record of the run is written", async () => {
+    const redis = new OwnedRedis();
+    await redis.start();
+    const errors: string[] = [];
+    const mesh = await TestMesh.start([{ services: ["api", "launcher", "filter", "statistics", "timeline"] }], { REDIS_URL: redis.url });
+    const logger = mesh.brokers[0]?.getLocalService("statistics")?.logger;
+    if (logger) {
+      const error = logger.error.bind(logger);
+      logger.error = (...args: unknown[]) => {
+        errors.push(args.map(String).join(" "));
+        error(...args);
+      };
+    }
+    const statistics = () => request<RunStatistics>(`${mesh.url}/statistics`).then((answer) => answer.body);
+    try {
+      expect((await curlPost(`${mesh.url}/launch`, JSON.stringify({ track: ["love"] }))).status).toBe(200);
+      await eventually(statistics, (figures) => figures.amount > 0, 30_000, "matches counted");
+      await redis.restart();
+      const after = await eventually(() => statistics().catch(() => ({}) as RunStatistics), (figures) => typeof figures.state_lost_at === "string", 30_000, "/statistics to say the state was lost");
+      expect(after).toMatchObject({ run_id: null, amount: 0 });
+      const ready = await request<{ checks: { state_lost_at: string | null } }>(`${mesh.url}/ready`);
+      expect(ready.body.checks.state_lost_at).toEqual(expect.any(String));
+      await eventually(async () => errors.join("\n"), (text) => text.includes("Redis lost this mesh's state"), 10_000, "the loss logged at error");
+      // The launcher's holder checks every second: give it a few checks to (not) write the run again.
+      await eventually(async () => (await statistics()).streaming, (streaming) => streaming === false, 10_000, "streaming to stop");
+      expect(await redis.keys(`${mesh.namespace}:run:*`)).toEqual([]);
+    } finally {
+      await mesh.stop();
+      await redis.stop();
+    }
+  });
+});

@@ -15,6 +15,20 @@ export class OwnedRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Kills the server and starts a new, empty one on the same port: a restart without persistence. */
+  async restart(): Promise<void> {
+    const exited = new Promise((resolve) => this.server?.once("exit", resolve));
+    this.kill();
+    await exited;
+    this.admin?.disconnect();
+    await this.start();
+  }
+
+  /** Keys matching a pattern, on the test's Redis. */
+  keys(pattern: string): Promise<string[]> {
+    return this.admin?.keys(pattern) ?? Promise.resolve([]);
+  }
+
   async start(): Promise<void> {
     this.server = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
     this.admin = new Redis(this.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200, lazyConnect: true });

@@ -33,7 +33,7 @@ describe("streaming a run", () => {
     const progress: Array<{ position: number; published: number }> = [];
     const end = await streamRun(run(), listSource(23), {
       publish: async (batch) => void batches.push(batch),
-      recordProgress: async (p) => void progress.push(p),
+      recordProgress: async (p) => progress.push(p) > 0,
     }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
 
     expect(end).toBe("exhausted");
@@ -48,7 +48,7 @@ describe("streaming a run", () => {
     const progress: Array<{ position: number; published: number }> = [];
     await streamRun(run(20, 16), listSource(23), {
       publish: async (batch) => void batches.push(batch),
-      recordProgress: async (p) => void progress.push(p),
+      recordProgress: async (p) => progress.push(p) > 0,
     }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
     expect(batches.map((batch) => batch.batch_id)).toEqual(["run-1:20-23"]);
     expect(progress).toEqual([{ position: 23, published: 19 }]);
@@ -65,7 +65,7 @@ describe("streaming a run", () => {
         if (!signal.aborted) yield { kind: "tweet", tweet: tweet(2) };
       },
     };
-    const streaming = streamRun(run(), source, { publish: async (batch) => void sent.push(batch.batch_id), recordProgress: async () => {} }, { batchSize: 100, lingerMs: 10, signal: abort.signal });
+    const streaming = streamRun(run(), source, { publish: async (batch) => void sent.push(batch.batch_id), recordProgress: async () => true }, { batchSize: 100, lingerMs: 10, signal: abort.signal });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sent).toEqual(["run-1:0-1"]);
     abort.abort();
@@ -86,7 +86,7 @@ describe("streaming a run", () => {
     };
     const streaming = streamRun(run(), source, {
       publish: () => new Promise<void>((resolve) => (confirm = resolve)),
-      recordProgress: async () => {},
+      recordProgress: async () => true,
     }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(pulled).toBe(10);
@@ -120,7 +120,7 @@ describe("streaming a run", () => {
         await new Promise((resolve) => setTimeout(resolve, 30));
         inFlight--;
       },
-      recordProgress: async () => {},
+      recordProgress: async () => true,
     }, { batchSize: 1000, lingerMs: 1, signal: new AbortController().signal });
     expect(most).toBe(1);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(60);

@@ -33,6 +33,7 @@ class FakeLedger implements StreamLedger {
   streamedAt: number | null = null;
   async recordStreaming(_runId: string, now = Date.now()) {
     this.streamedAt = now;
+    return this.run !== null;
   }
   async releaseStreamLease(holder: string) {
     if (this.leaseHolder === holder) this.leaseHolder = null;
@@ -55,7 +56,7 @@ function idleSource(streamed: string[], run: Run): TweetSource {
 /** A supervisor over `open`'s sources; by default each streams nothing until aborted, recording its run. */
 function supervisor(ledger: FakeLedger, holder: string, streamed: string[], finite = false, open?: (run: Run) => TweetSource) {
   const idle = (run: Run): TweetSource => (finite ? { name: "empty", async *items() { streamed.push(run.id); } } : idleSource(streamed, run));
-  return new StreamSupervisor(ledger, open ?? idle, () => ({ publish: async () => {}, recordProgress: async () => {} }), {
+  return new StreamSupervisor(ledger, open ?? idle, () => ({ publish: async () => {}, recordProgress: async () => true }), {
     holder, leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000,
   }, quiet);
 }
@@ -183,6 +184,7 @@ describe("the stream supervisor during a Redis or broker outage", () => {
       recordProgress: async (progress: { position: number }) => {
         if (refusing) throw new Error("OOM command not allowed when used memory > 'maxmemory'.");
         recorded.push(progress.position);
+        return true;
       },
     });
     const warnings: string[] = [];
@@ -215,7 +217,7 @@ describe("the stream supervisor during a Redis or broker outage", () => {
     const onUnhandled = (reason: unknown) => void unhandled.push(reason);
     process.on("unhandledRejection", onUnhandled);
     const warnings: string[] = [];
-    const streams = new StreamSupervisor(ledger, tweets(3), () => ({ publish: async () => {}, recordProgress: async () => {} }), options, { ...quiet, warn: (text: string) => void warnings.push(text) });
+    const streams = new StreamSupervisor(ledger, tweets(3), () => ({ publish: async () => {}, recordProgress: async () => true }), options, { ...quiet, warn: (text: string) => void warnings.push(text) });
     try {
       await streams.check();
       await eventuallyTrue(() => warnings.some((text) => text.includes("could not be recorded")));
@@ -251,7 +253,7 @@ describe("a run nobody streamed for longer than ORPHAN_TIMEOUT", () => {
     const lastStreamed = Date.now() - 9 * 60_000;
     ledger.run = newRun("r1", { started_at: lastStreamed - 30_000, streamed_at: lastStreamed });
     const streamed: string[] = [];
-    const worker = new StreamSupervisor(ledger, (run) => idleSource(streamed, run), () => ({ publish: async () => {}, recordProgress: async () => {} }), options, quiet);
+    const worker = new StreamSupervisor(ledger, (run) => idleSource(streamed, run), () => ({ publish: async () => {}, recordProgress: async () => true }), options, quiet);
     await worker.check();
     expect(ledger.ended).toEqual(["orphaned"]);
     expect(ledger.run).toMatchObject({ ended_at: lastStreamed, end_reason: "orphaned", end_detail: expect.stringContaining("no launcher streamed it for 540 s") });
@@ -268,6 +270,39 @@ describe("a run nobody streamed for longer than ORPHAN_TIMEOUT", () => {
     expect(streamed).toEqual(["r1"]);
     await worker.check();
     expect(ledger.streamedAt).not.toBeNull();
+    expect(ledger.ended).toEqual([]);
+    await worker.stop();
+  });
+});
+
+describe("a run that Redis lost", () => {
+  it("stops streaming, says so at error, and writes nothing of it again", async () => {
+    const ledger = new FakeLedger();
+    ledger.run = newRun("r1");
+    const errors: string[] = [];
+    let recorded = 0;
+    const sinks = () => ({
+      publish: async () => {},
+      recordProgress: async () => {
+        recorded++;
+        return false;
+      },
+    });
+    const source = (): TweetSource => ({
+      name: "endless",
+      async *items({ signal }) {
+        for (let index = 0; !signal.aborted; index++) {
+          yield { kind: "tweet" as const, tweet: { id: String(index + 1), text: "t", author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] } };
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+    });
+    const options = { holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000 };
+    const worker = new StreamSupervisor(ledger, source, sinks, options, { ...quiet, error: (text: string) => void errors.push(text) });
+    await worker.check();
+    await eventuallyTrue(() => errors.length > 0);
+    expect(errors[0]).toContain("Redis lost this mesh's state");
+    expect(recorded).toBe(1);
     expect(ledger.ended).toEqual([]);
     await worker.stop();
   });
