@@ -8,7 +8,8 @@ import { DeadLetters } from "../../pipeline/dead-letters";
 import { Publisher } from "../../pipeline/publisher";
 import { pipelineTopology } from "../../pipeline/topology";
 import { AMQP_URL, eventually } from "../support/mesh";
-import { queueConsumers, queueDepth } from "../support/queues";
+import { queueDepth } from "../support/queues";
+import { waitUntil } from "../support/eventually";
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 const Message = z.looseObject({ n: z.number() });
@@ -158,21 +159,20 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     const connection = await connect();
     const started: number[] = [];
     const finished: number[] = [];
-    let finishWork: () => void = () => {};
-    const work = new Promise<void>((resolve) => (finishWork = resolve));
+    let beginWork: () => void = () => {};
+    const drainBegun = new Promise<void>((resolve) => (beginWork = resolve));
     const consumer = new Consumer<Message>(connection, {
       queue: topology.queues.filter, schema: Message, prefetch: 5,
-      handle: async (m) => { started.push(m.n); await work; finished.push(m.n); },
+      // Work that takes a while and starts only once the drain has: the drain must wait for it.
+      handle: async (m) => { started.push(m.n); await drainBegun; await new Promise((resolve) => setTimeout(resolve, 200)); finished.push(m.n); },
     }, quiet);
     const publisher = new Publisher(connection, topology.tweetsExchange, quiet);
     await Promise.all([1, 2, 3].map((n) => publisher.publish({ n }, `d${n}`)));
     // All three are in hand (prefetch 5) and none is finished when the drain begins.
-    await eventually(async () => started.length, (count) => count === 3, 10000, "all three messages to be in hand");
+    await waitUntil(() => started.length === 3, "all three messages to be in hand");
     expect(finished).toEqual([]);
     const draining = consumer.drain();
-    // The handlers finish only once the drain has stopped the deliveries.
-    await eventually(() => queueConsumers(topology.queues.filter), (consumers) => consumers === 0, 10000, "the drain to cancel the consumer");
-    finishWork();
+    beginWork();
     await draining;
     expect(finished.sort()).toEqual([1, 2, 3]);
     expect(await queueDepth(topology.queues.filter)).toBe(0);
