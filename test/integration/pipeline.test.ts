@@ -8,6 +8,8 @@ import { DeadLetters } from "../../pipeline/dead-letters";
 import { Publisher } from "../../pipeline/publisher";
 import { pipelineTopology } from "../../pipeline/topology";
 import { AMQP_URL, eventually } from "../support/mesh";
+import { queueDepth } from "../support/queues";
+import { waitUntil } from "../support/eventually";
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 const Message = z.looseObject({ n: z.number() });
@@ -25,16 +27,6 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     connections.push(connection);
     await connection.start();
     return connection;
-  }
-
-  async function queueDepth(queue: string): Promise<number> {
-    const admin = await amqp.connect(AMQP_URL);
-    try {
-      const channel = await admin.createChannel();
-      return (await channel.checkQueue(queue)).messageCount;
-    } finally {
-      await admin.close();
-    }
   }
 
   async function drainDeadLetters(): Promise<unknown[]> {
@@ -125,13 +117,13 @@ describe("the durable pipeline (real RabbitMQ)", () => {
   it("acks a message whose handler succeeds on a retry", async () => {
     const connection = await connect();
     let attempts = 0;
-    new Consumer<Message>(connection, {
+    const consumer = new Consumer<Message>(connection, {
       queue: topology.queues.timeline, schema: Message, prefetch: 1,
       handle: async () => { if (++attempts === 1) throw new Error("transient"); },
     }, quiet);
     await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 2 }, "flaky");
     await eventually(async () => attempts, (count) => count === 2, 10000, "the retry");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(async () => consumer.counts.handled, (handled) => handled === 1, 10000, "the retried message to be acked");
     expect(await queueDepth(topology.queues.timeline)).toBe(0);
     expect(await drainDeadLetters()).toEqual([]);
   });
@@ -165,17 +157,23 @@ describe("the durable pipeline (real RabbitMQ)", () => {
 
   it("drains: a consumer finishes and acks what it holds before it closes", async () => {
     const connection = await connect();
+    const started: number[] = [];
     const finished: number[] = [];
+    let beginWork: () => void = () => {};
+    const drainBegun = new Promise<void>((resolve) => (beginWork = resolve));
     const consumer = new Consumer<Message>(connection, {
       queue: topology.queues.filter, schema: Message, prefetch: 5,
-      handle: async (m) => { await new Promise((resolve) => setTimeout(resolve, 200)); finished.push(m.n); },
+      // Work that takes a while and starts only once the drain has: the drain must wait for it.
+      handle: async (m) => { started.push(m.n); await drainBegun; await new Promise((resolve) => setTimeout(resolve, 200)); finished.push(m.n); },
     }, quiet);
     const publisher = new Publisher(connection, topology.tweetsExchange, quiet);
     await Promise.all([1, 2, 3].map((n) => publisher.publish({ n }, `d${n}`)));
     // All three are in hand (prefetch 5) and none is finished when the drain begins.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(() => started.length === 3, "all three messages to be in hand");
     expect(finished).toEqual([]);
-    await consumer.drain();
+    const draining = consumer.drain();
+    beginWork();
+    await draining;
     expect(finished.sort()).toEqual([1, 2, 3]);
     expect(await queueDepth(topology.queues.filter)).toBe(0);
   });

@@ -5,9 +5,11 @@ import path from "node:path";
 import amqp from "amqplib";
 import type { RunStatistics } from "../../contracts/actions";
 import { pipelineTopology } from "../../pipeline/topology";
-import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
-import { ProcessCluster, serverBuilt } from "../support/cluster";
+import { captureFile, replayExpectation, v1CaptureDir, v1CapturesPresent } from "../support/captures";
+import { ProcessCluster, serverBuilt, type Worker } from "../support/cluster";
 import { AMQP_URL, curlPost, eventually, request, wholeTimeline } from "../support/mesh";
+import { queueDepth } from "../support/queues";
+import { drained } from "../support/statistics";
 
 const TRACK = ["love", "the", "que", "lol"];
 const CAPTURE = "sample-2013-08-10T1100Z.jsonl.gz";
@@ -21,8 +23,15 @@ function commandExists(command: string): boolean {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const drained = (figures: RunStatistics) => !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0;
+/** Whether every worker of the pipeline (the gateway has no pipeline connection) logged a line matching `pattern`. */
+const allPipelineWorkersLogged = (workers: readonly Worker[], pattern: RegExp): boolean => workers.filter((worker) => worker.service !== "api").every((worker) => pattern.test(worker.log()));
+
+/** How many times the broker refused a publish of the same batch because its queue was full (a debug line). */
+function refusalsOfOneBatch(worker: Worker | undefined): number {
+  const counts = new Map<string, number>();
+  for (const [, batch = ""] of (worker?.log() ?? "").matchAll(/Publish of (\S+) to \S+ refused: queue full/g)) counts.set(batch, (counts.get(batch) ?? 0) + 1);
+  return Math.max(0, ...counts.values());
+}
 
 const ready = v1CapturesPresent() && serverBuilt();
 if (!ready) console.warn(`restart tests skipped: they need the captures in ${v1CaptureDir} and a built server`);
@@ -67,11 +76,11 @@ class DurableRedis {
 describeReady("the broker and the database restarting mid-run", () => {
   jest.setTimeout(180_000);
 
-  const expected = ready ? expectReplay(CAPTURE, TRACK) : null;
-  const env = { STREAM_SOURCE: "replay", REPLAY_FILE: expected?.file ?? "", REPLAY_RATE: "300", BATCH_SIZE: "20", TIMELINE_CAP: "5000" };
+  const expectation = replayExpectation(CAPTURE, TRACK);
+  const env = { STREAM_SOURCE: "replay", REPLAY_FILE: captureFile(CAPTURE), REPLAY_RATE: "300", BATCH_SIZE: "20", TIMELINE_CAP: "5000" };
 
   async function replayWith(cluster: ProcessCluster, interrupt: () => Promise<void>): Promise<void> {
-    if (!expected) return;
+    const expected = expectation();
     const statistics = () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
     expect((await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }))).status).toBe(200);
     await eventually(statistics, (figures) => figures.published >= 500, 30000, "tweets flowing");
@@ -91,9 +100,12 @@ describeReady("the broker and the database restarting mid-run", () => {
       await cluster.up({ api: 1, launcher: 1, filter: 2, statistics: 1, timeline: 1 });
       await replayWith(cluster, async () => {
         execFileSync("rabbitmqctl", ["stop_app"], { stdio: "ignore" });
-        await sleep(2000);
+        // Down until every pipeline worker has lost its connection and failed to reconnect at least once.
+        const sawItGone = async () => allPipelineWorkersLogged(cluster.workers, /Pipeline connection lost; reconnecting[\s\S]*Pipeline broker \S+ unreachable/);
+        await eventually(sawItGone, (all) => all, 60000, "every pipeline worker to see RabbitMQ gone");
         execFileSync("rabbitmqctl", ["start_app"], { stdio: "ignore" });
-        await eventually(async () => (await amqp.connect(AMQP_URL).then((c) => c.close().then(() => true))).valueOf(), (up) => up, 60000, "RabbitMQ back").catch(() => undefined);
+        const connects = () => amqp.connect(AMQP_URL).then((connection) => connection.close().then(() => true), () => false);
+        await eventually(connects, (up) => up, 60000, "RabbitMQ to accept connections again");
       });
       for (const worker of cluster.workers.filter((w) => w.service !== "api")) expect(worker.log()).toMatch(/Pipeline connection lost; reconnecting/);
     } finally {
@@ -110,7 +122,9 @@ describeReady("the broker and the database restarting mid-run", () => {
       await cluster.up({ api: 1, launcher: 1, filter: 2, statistics: 1, timeline: 1 });
       await replayWith(cluster, async () => {
         await redis.stop();
-        await sleep(2000);
+        // Down until a worker has seen it gone.
+        const sawItGone = async () => cluster.workers.some((w) => /Redis redis:\/\/127\.0\.0\.1:\d+ unreachable/.test(w.log()));
+        await eventually(sawItGone, (some) => some, 60000, "a worker to see Redis gone");
         await redis.start();
       });
       expect(cluster.workers.some((w) => /Redis redis:\/\/127\.0\.0\.1:\d+ reachable again/.test(w.log()))).toBe(true);
@@ -121,25 +135,29 @@ describeReady("the broker and the database restarting mid-run", () => {
   });
 
   it("backpressure: a full queue holds the source back; a launcher stopped meanwhile loses nothing", async () => {
-    if (!expected) return;
-    const cluster = new ProcessCluster({ ...env, REPLAY_RATE: "0", QUEUE_MAX_LENGTH: "5" });
+    // At debug level the launcher logs each publish the full queue refuses: the test waits for those.
+    const expected = expectation();
+    const cluster = new ProcessCluster({ ...env, REPLAY_RATE: "0", QUEUE_MAX_LENGTH: "5", LOG_LEVEL: "debug" });
     try {
       await cluster.up({ api: 1, launcher: 1, statistics: 1, timeline: 1 });
       const statistics = () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
       expect((await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }))).status).toBe(200);
-      await sleep(3000);
+      const launcher = () => cluster.workers.find((w) => w.service === "launcher");
+      // One batch is in flight at a time: once the broker refused it, nothing more is published.
+      const refusals = async () => refusalsOfOneBatch(launcher());
+      await eventually(refusals, (count) => count >= 3, 60000, "the full queue to refuse a batch");
       const held = await statistics();
       // Quorum queues apply x-max-length loosely: a batch or two past it may get in.
       const depth = await queueDepth(pipelineTopology(cluster.namespace).queues.filter);
       expect(depth).toBeLessThanOrEqual(5 + 2);
       expect(held.published).toBeLessThanOrEqual((5 + 2) * 20);
       expect(held.streaming).toBe(true);
-      await sleep(1000);
+      await eventually(refusals, (count) => count >= 7, 60000, "the full queue to refuse the same batch several times more");
       expect((await statistics()).published).toBe(held.published);
 
       // Its last batch can never be confirmed while the queue is full: it gives up after the grace
       // time, and the next launcher sends it again.
-      const stuck = cluster.workers.find((w) => w.service === "launcher");
+      const stuck = launcher();
       const started = Date.now();
       expect(stuck && (await cluster.kill(stuck, "SIGTERM"))).toBe(0);
       expect(Date.now() - started).toBeLessThan(15_000);
@@ -154,12 +172,3 @@ describeReady("the broker and the database restarting mid-run", () => {
     }
   });
 });
-
-async function queueDepth(queue: string): Promise<number> {
-  const connection = await amqp.connect(AMQP_URL);
-  try {
-    return (await (await connection.createChannel()).checkQueue(queue)).messageCount;
-  } finally {
-    await connection.close();
-  }
-}

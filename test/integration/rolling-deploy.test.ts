@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,6 +7,7 @@ import { alive, formatClusterState, parseClusterState } from "../../mesh/cluster
 import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
 import { ProcessCluster, SERVER, serverBuilt } from "../support/cluster";
 import { curlPost, eventually, request, wholeTimeline } from "../support/mesh";
+import { startNodeProcess } from "../support/node-process";
 import { buildRelease, findPreviousRelease, type Release } from "../support/previous-release";
 import { projectRoot } from "../support/project";
 
@@ -65,16 +65,6 @@ class SteadyClient {
   }
 }
 
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => resolve({ code, output }));
-  });
-}
-
 describeWithRelease("a rolling deploy from the previous release to this tree", () => {
   jest.setTimeout(300_000);
 
@@ -102,9 +92,12 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
     // The deploy's workers are not the cluster's children: stop what the state file names.
     const pids = existsSync(stateFile) ? parseClusterState(readFileSync(stateFile, "utf8")).map((worker) => worker.pid) : [];
     for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGTERM");
-    await eventually(async () => pids.filter(alive).length, (left) => left === 0, 60000, "the deployed workers to stop").catch(() => undefined);
-    await cluster?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
+    try {
+      await eventually(async () => pids.filter(alive).length, (left) => left === 0, 60000, "the deployed workers to stop");
+    } finally {
+      await cluster?.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   it("replaces every worker while a replay runs and clients poll, with no failed request and an exact count", async () => {
@@ -128,12 +121,13 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
     await eventually(statistics, (figures) => figures.published >= 100, 30000, "tweets flowing");
 
     const client = new SteadyClient(cluster.url, ["/statistics", "/timeline?limit=20", "/statistics/runs?limit=5"], 25);
-    const deploy = await runScript(ROLLING_DEPLOY, ["--state", stateFile, "--timeout", "60"], cluster.workerEnvironment());
+    const deploy = startNodeProcess(ROLLING_DEPLOY, { args: ["--state", stateFile, "--timeout", "60"], env: cluster.workerEnvironment() });
+    const deployed = await deploy.exited;
     const during = await statistics();
     await client.stop();
 
-    if (deploy.code !== 0) throw new Error(`the rolling deploy failed (exit ${deploy.code}):\n${deploy.output}`);
-    expect(deploy.output).toContain("[7/7]");
+    if (deployed !== 0) throw new Error(`the rolling deploy failed (exit ${deployed}):\n${deploy.output()}`);
+    expect(deploy.output()).toContain("[7/7]");
     // The replay was still running when the last worker was replaced: the deploy happened under load.
     expect(during.streaming).toBe(true);
 

@@ -1,7 +1,8 @@
 import type { RunStatistics } from "../../contracts/actions";
-import { expectReplay, v1CaptureDir, v1CapturesPresent, type ReplayExpectation } from "../support/captures";
+import { captureFile, replayExpectation, v1CaptureDir, v1CapturesPresent, type ReplayExpectation } from "../support/captures";
 import { ProcessCluster, serverBuilt, type Worker } from "../support/cluster";
 import { curlPost, eventually, request, wholeTimeline } from "../support/mesh";
+import { drained } from "../support/statistics";
 
 const TRACK = ["love", "the", "que", "lol", "follow me", "ff"];
 
@@ -12,9 +13,6 @@ const TRACK = ["love", "the", "que", "lol", "follow me", "ff"];
 const ready = v1CapturesPresent() && serverBuilt();
 if (!ready) console.warn(`scale-out tests skipped: they need the captures in ${v1CaptureDir} and a built server (make test builds it)`);
 const describeReady = ready ? describe : describe.skip;
-
-/** Once the run ended and nothing streams, every tweet sent has been examined (a takeover may resend a few). */
-const drained = (figures: RunStatistics) => !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0;
 
 async function replayThrough(cluster: ProcessCluster, during?: (figures: () => Promise<RunStatistics>) => Promise<void>): Promise<RunStatistics> {
   const statistics = () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
@@ -36,13 +34,14 @@ describeReady("scaling out over real processes", () => {
   jest.setTimeout(180_000);
 
   describe("round-robin", () => {
-    const expected = ready ? expectReplay("sample-2013-08-10T1101Z.jsonl.gz", TRACK) : null;
-    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: expected?.file ?? "", REPLAY_RATE: "0", BATCH_SIZE: "10", TIMELINE_CAP: "5000" });
+    const capture = "sample-2013-08-10T1101Z.jsonl.gz";
+    const expectation = replayExpectation(capture, TRACK);
+    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: captureFile(capture), REPLAY_RATE: "0", BATCH_SIZE: "10", TIMELINE_CAP: "5000" });
 
     afterAll(() => cluster.stop());
 
     it("spreads a replay across 3 filter and 2 statistics workers, each handling a share", async () => {
-      if (!expected) return;
+      const expected = expectation();
       await cluster.up({ api: 1, launcher: 1, filter: 3, statistics: 2, timeline: 1 });
       const final = await replayThrough(cluster);
       await expectExact(cluster, final, expected);
@@ -58,13 +57,14 @@ describeReady("scaling out over real processes", () => {
   });
 
   describe("a worker of each service killed while tweets flow", () => {
-    const expected = ready ? expectReplay("sample-2013-08-10T1100Z.jsonl.gz", TRACK) : null;
-    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: expected?.file ?? "", REPLAY_RATE: "400", BATCH_SIZE: "20", TIMELINE_CAP: "5000" });
+    const capture = "sample-2013-08-10T1100Z.jsonl.gz";
+    const expectation = replayExpectation(capture, TRACK);
+    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: captureFile(capture), REPLAY_RATE: "400", BATCH_SIZE: "20", TIMELINE_CAP: "5000" });
 
     afterAll(() => cluster.stop());
 
     it("counts exactly, and the timeline holds each matched tweet once", async () => {
-      if (!expected) return;
+      const expected = expectation();
       await cluster.up({ api: 1, launcher: 2, filter: 3, statistics: 2, timeline: 2 });
       const killed: Worker[] = [];
       const final = await replayThrough(cluster, async (statistics) => {
@@ -86,13 +86,14 @@ describeReady("scaling out over real processes", () => {
   });
 
   describe("a worker drained with SIGTERM", () => {
-    const expected = ready ? expectReplay("sample-2013-08-10T1102Z.jsonl.gz", TRACK) : null;
-    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: expected?.file ?? "", REPLAY_RATE: "500", BATCH_SIZE: "20", TIMELINE_CAP: "5000" });
+    const capture = "sample-2013-08-10T1102Z.jsonl.gz";
+    const expectation = replayExpectation(capture, TRACK);
+    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: captureFile(capture), REPLAY_RATE: "500", BATCH_SIZE: "20", TIMELINE_CAP: "5000" });
 
     afterAll(() => cluster.stop());
 
     it("finishes and acks what it holds: nothing is redelivered, nothing lost", async () => {
-      if (!expected) return;
+      const expected = expectation();
       await cluster.up({ api: 1, launcher: 1, filter: 2, statistics: 1, timeline: 1 });
       const [leaving, staying] = cluster.workers.filter((w) => w.service === "filter");
       let exitCode: number | null = -1;

@@ -7,6 +7,9 @@ import { readV1Capture, tweetFromV1, V1Status, v1CaptureDir, v1CapturesPresent }
 
 export { v1CaptureDir, v1CapturesPresent };
 
+/** Where a v1.1 capture of the shared data is; a test names it before it knows the capture is there. */
+export const captureFile = (capture: string): string => path.join(v1CaptureDir, capture);
+
 /**
  * What a replay of a real capture must end with, worked out without the pipeline's code: the test's
  * own reading of the file and the slow reference matcher.
@@ -25,8 +28,23 @@ export function expectReplay(capture: string, track: readonly string[]): ReplayE
   const matched = tweets.filter((tweet) => referenceMatch(track, tweet).length > 0);
   const perPhrase: Record<string, number> = {};
   for (const tweet of matched) for (const phrase of referenceMatch(track, tweet)) perPhrase[phrase] = (perPhrase[phrase] ?? 0) + 1;
-  const deleted = deletedIds(path.join(v1CaptureDir, capture));
-  return { file: path.join(v1CaptureDir, capture), tweets: tweets.length, matched, perPhrase, shown: matched.filter((tweet) => !deleted.has(tweet.id)) };
+  const deleted = deletedIds(captureFile(capture));
+  return { file: captureFile(capture), tweets: tweets.length, matched, perPhrase, shown: matched.filter((tweet) => !deleted.has(tweet.id)) };
+}
+
+/**
+ * A suite's expectation of a replay, worked out in its `beforeAll`: the suite is skipped when the
+ * captures are absent, and only a suite that runs reads one. A test asking for it without it fails.
+ */
+export function replayExpectation(capture: string, track: readonly string[]): () => ReplayExpectation {
+  let expectation: ReplayExpectation | undefined;
+  beforeAll(() => {
+    expectation = expectReplay(capture, track);
+  });
+  return () => {
+    if (!expectation) throw new Error(`no expectation for the replay of ${capture}: the suite's beforeAll did not work it out`);
+    return expectation;
+  };
 }
 
 export type CaptureItem = { kind: "tweet"; tweet: Tweet } | { kind: "delete"; tweetId: string };
@@ -34,7 +52,7 @@ export type CaptureItem = { kind: "tweet"; tweet: Tweet } | { kind: "delete"; tw
 /** A capture's tweets and delete notices, in file order. */
 export function readCaptureInOrder(capture: string): CaptureItem[] {
   const items: CaptureItem[] = [];
-  for (const line of zlib.gunzipSync(fs.readFileSync(path.join(v1CaptureDir, capture))).toString("utf8").split("\n")) {
+  for (const line of zlib.gunzipSync(fs.readFileSync(captureFile(capture))).toString("utf8").split("\n")) {
     if (line.trim() === "") continue;
     const message = JSON.parse(line) as { delete?: { status?: { id_str?: string } } };
     if (message.delete?.status?.id_str) items.push({ kind: "delete", tweetId: message.delete.status.id_str });

@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
 import type { ServiceName } from "../../config/environment";
+import { startNodeProcess } from "./node-process";
 import { projectRoot } from "./project";
 import { AMQP_URL, eventually, REDIS_URL, removeNamespace, request } from "./mesh";
 
@@ -50,23 +51,10 @@ export class ProcessCluster {
   start(service: ServiceName, extraEnv: Record<string, string> = {}, server = this.server): Worker {
     const nodeId = `${this.namespace}-${service}-${this.workers.filter((w) => w.service === service).length + 1}`;
     const probePort = this.probePorts + this.workers.length;
-    const child = spawn(process.execPath, [server], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        ...this.workerEnvironment(),
-        ...extraEnv,
-        SERVICES: service,
-        NODE_ID: nodeId,
-        HEALTH_PORT: String(probePort),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const started = startNodeProcess(server, {
+      env: { ...this.workerEnvironment(), ...extraEnv, SERVICES: service, NODE_ID: nodeId, HEALTH_PORT: String(probePort) },
     });
-    let log = "";
-    child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    const worker = { service, nodeId, probePort, process: child, log: () => log, exited };
+    const worker = { service, nodeId, probePort, process: started.child, log: started.output, exited: started.exited };
     this.workers.push(worker);
     return worker;
   }

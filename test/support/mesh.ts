@@ -9,6 +9,9 @@ import { readEnvironment, type Environment, type ServiceName } from "../../confi
 import { startNode } from "../../bin/server";
 import { pipelineTopology } from "../../pipeline/topology";
 
+// The mesh tests and the bench take the wait with the other mesh helpers; unit tests import it alone, without the server.
+export { eventually } from "./eventually";
+
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -174,19 +177,6 @@ export async function request<T = Record<string, unknown>>(url: string, init: Re
 export function curlPost<T = Record<string, unknown>>(url: string, body: string): Promise<HttpAnswer<T>> {
   return request<T>(url, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
 }
-
-/** Polls until `check` answers a value, or fails after `timeoutMs` with the last value seen. */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (check(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-}
-
 
 /** Every id of the current run's timeline, page by page, newest first. */
 export async function wholeTimeline(url: string): Promise<string[]> {

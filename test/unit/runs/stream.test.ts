@@ -1,3 +1,4 @@
+import { waitUntil } from "../../support/eventually";
 import { aRun } from "../../support/runs";
 import type { TweetBatch } from "../../../contracts/messages";
 import type { Run } from "../../../contracts/run";
@@ -61,19 +62,21 @@ describe("streaming a run", () => {
       name: "slow",
       async *items({ signal }) {
         yield { kind: "tweet", tweet: tweet(1) };
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // Nothing more until the test is done: only the linger time can send the first tweet.
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
         if (!signal.aborted) yield { kind: "tweet", tweet: tweet(2) };
       },
     };
     const streaming = streamRun(run(), source, { publish: async (batch) => void sent.push(batch.batch_id), recordProgress: async () => true }, { batchSize: 100, lingerMs: 10, signal: abort.signal });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitUntil(() => sent.length > 0, "the partial batch");
     expect(sent).toEqual(["run-1:0-1"]);
     abort.abort();
     await streaming;
   });
 
   it("does not pull past a batch that is not confirmed yet", async () => {
-    let confirm: () => void = () => {};
+    const confirms: Array<() => void> = [];
+    const confirm = () => confirms.at(-1)?.();
     let pulled = 0;
     const source: TweetSource = {
       name: "counting",
@@ -85,18 +88,21 @@ describe("streaming a run", () => {
       },
     };
     const streaming = streamRun(run(), source, {
-      publish: () => new Promise<void>((resolve) => (confirm = resolve)),
+      publish: () => new Promise<void>((resolve) => void confirms.push(resolve)),
       recordProgress: async () => true,
     }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A batch goes out some microtasks after the call or the confirm, so each wait below first lets
+    // the event loop turn: a streamer that pulled on meanwhile would have done so by then.
+    await waitUntil(() => confirms.length === 1, "the first batch to be sent");
     expect(pulled).toBe(10);
     confirm();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(() => confirms.length === 2, "the second batch to be sent");
     expect(pulled).toBe(20);
-    for (let i = 0; i < 10; i++) {
+    for (let batch = 3; batch <= 10; batch++) {
       confirm();
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await waitUntil(() => confirms.length === batch, `batch ${batch} to be sent`);
     }
+    confirm();
     await streaming;
   });
 

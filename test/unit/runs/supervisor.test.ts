@@ -1,3 +1,4 @@
+import { waitUntil } from "../../support/eventually";
 import { aRun } from "../../support/runs";
 import type { Run } from "../../../contracts/run";
 import type { EndReason } from "../../../contracts/run";
@@ -122,7 +123,7 @@ describe("the stream supervisor", () => {
     ledger.run = newRun("r1", { source: "replay" });
     const worker = supervisor(ledger, "a", [], true);
     await worker.check();
-    for (let i = 0; i < 50 && ledger.ended.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => ledger.ended.length > 0, "the run to end");
     expect(ledger.ended).toEqual(["source_exhausted"]);
     expect(ledger.leaseHolder).toBeNull();
     await worker.stop();
@@ -134,7 +135,7 @@ describe("the stream supervisor", () => {
     const failing: TweetSource = { name: "x", async *items() { throw new Error("the X API refused the app's bearer token (401): check X_BEARER_TOKEN"); } };
     const worker = supervisor(ledger, "a", [], false, () => failing);
     await worker.check();
-    for (let i = 0; i < 50 && ledger.ended.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => ledger.ended.length > 0, "the run to end");
     expect(ledger.run).toMatchObject({ end_reason: "source_failed", end_detail: expect.stringMatching(/refused the app's bearer token \(401\)/) });
     await worker.stop();
   });

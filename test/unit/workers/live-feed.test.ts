@@ -3,6 +3,26 @@ import type { Match } from "../../../contracts/messages";
 
 const match = (id: string): Match => ({ tweet: { id, text: id, author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] }, phrases: ["a"] });
 
+/**
+ * A failed broadcast that notes whether a rejection handler was attached to it. The rejection comes
+ * after the send returned, so no `toThrow` can see it; left unhandled, it would reach the process.
+ */
+class WatchedRejection extends Promise<never> {
+  handled = false;
+
+  static of(error: Error): WatchedRejection {
+    return new WatchedRejection((_, reject) => reject(error));
+  }
+
+  override then<TResult1 = never, TResult2 = never>(
+    onFulfilled?: ((value: never) => TResult1 | PromiseLike<TResult1>) | null,
+    onRejected?: ((reason: unknown) => TResult2 | PromiseLike<TResult2>) | null,
+  ): Promise<TResult1 | TResult2> {
+    if (typeof onRejected === "function") this.handled = true;
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
 describe("the pipeline's live feed", () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
@@ -23,10 +43,21 @@ describe("the pipeline's live feed", () => {
     expect(sent).toHaveLength(2);
   });
 
-  it("never throws nor rejects into the pipeline when sending fails", async () => {
-    const feed = new LiveFeed(() => Promise.reject(new Error("transporter down")), { intervalMs: 10 });
+  it("never throws nor rejects into the pipeline when sending fails", () => {
+    const sends: WatchedRejection[] = [];
+    const feed = new LiveFeed(() => {
+      const send = WatchedRejection.of(new Error("transporter down"));
+      sends.push(send);
+      return send;
+    }, { intervalMs: 10 });
     feed.counted("run-1");
+    feed.matched("run-1", [match("1")]);
     expect(() => jest.advanceTimersByTime(10)).not.toThrow();
+    // Both notices were sent, and the feed took each rejection. The test takes them too once it has
+    // looked, so that a feed which forgets one fails here rather than crashing the test process.
+    const handled = sends.map((send) => send.handled);
+    for (const send of sends) send.catch(() => undefined);
+    expect(handled).toEqual([true, true]);
     const throwing = new LiveFeed(() => {
       throw new Error("no broker");
     }, { intervalMs: 10 });

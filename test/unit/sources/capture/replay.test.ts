@@ -5,8 +5,7 @@ import { performance } from "node:perf_hooks";
 import zlib from "node:zlib";
 import { Tweet, type SourceItem } from "../../../../contracts/tweet";
 import { decodeLine, LineSplitter, ReplaySource } from "../../../../sources/capture/replay";
-import { sharedPath } from "../../../support/shared-data";
-import { describeWithSharedData } from "../describe-shared-data";
+import { describeWithSharedData, sharedPath } from "../../../support/shared-data";
 
 const v1Tweet = (id: string, text: string): object => ({
   id_str: id,

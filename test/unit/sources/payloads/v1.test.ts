@@ -2,8 +2,7 @@ import fs from "node:fs";
 import zlib from "node:zlib";
 import { DeleteNotice, Tweet, type SourceItem } from "../../../../contracts/tweet";
 import { isV1Tweet, parseV1Date, V1Tweet, v1MessageToItem } from "../../../../sources/payloads/v1";
-import { sharedPath } from "../../../support/shared-data";
-import { describeWithSharedData } from "../describe-shared-data";
+import { describeWithSharedData, sharedPath } from "../../../support/shared-data";
 
 const user = { id_str: "12", screen_name: "alice", name: "Alice A.", followers_count: 3 };
 

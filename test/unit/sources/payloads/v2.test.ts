@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import { Tweet } from "../../../../contracts/tweet";
 import { indexIncludes, V2Page, V2StreamMessage, v2PageToTweets, v2StreamMessageToTweet, v2TweetToTweet, type V2Tweet } from "../../../../sources/payloads/v2";
-import { sharedPath } from "../../../support/shared-data";
-import { describeWithSharedData } from "../describe-shared-data";
+import { describeWithSharedData, sharedPath } from "../../../support/shared-data";
 
 const users = [
   { id: "1", username: "alice", name: "Alice", verified: false },

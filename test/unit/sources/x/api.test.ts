@@ -7,6 +7,7 @@ import { TweetBuffer } from "../../../../sources/x/tweet-buffer";
 import { ruleLimitProblems, rulesDiff, rulesFor, streamWithRunRules, XApiUnavailableError, XRuleKeeper, XRulesApi, XRulesRejectedError, type XRuleLimits } from "../../../../sources/x/rules";
 import type { TweetSource } from "../../../../sources/source";
 import { readEnvironment } from "../../../../config/environment";
+import { waitUntil } from "../../../support/eventually";
 import { FakeXApi, invalidRuleReason } from "../../../support/fake-x-api";
 import { readV2StreamCapture, v1CaptureAsV2, v2StreamCapturePresent } from "../../../support/x-messages";
 import { v1CapturesPresent, v1CaptureDir } from "../../matching/v1-capture";
@@ -209,7 +210,7 @@ describeWithData("the X stream source against the fake X API", () => {
       ...options,
     });
 
-  /** Pulls tweets in the background; `until(n)` waits until n were taken. */
+  /** Pulls tweets in the background; `until(n)` waits until n were taken, and fails if the source failed first. */
   function consume(from: XStreamSource) {
     const taken: Tweet[] = [];
     let failure: unknown;
@@ -220,12 +221,9 @@ describeWithData("the X stream source against the fake X API", () => {
         failure = error;
       }
     })();
-    const until = async (count: number, timeoutMs = 15_000): Promise<void> => {
-      const deadline = Date.now() + timeoutMs;
-      while (taken.length < count && failure === undefined) {
-        if (Date.now() > deadline) throw new Error(`took ${taken.length} tweets, waited for ${count}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+    const until = async (count: number): Promise<void> => {
+      await waitUntil(() => taken.length >= count || failure !== undefined, `${count} tweets to be taken`);
+      if (taken.length < count) throw new Error(`the source failed after ${taken.length} tweets, waited for ${count}: ${String(failure)}`);
     };
     return { taken, until, done, failure: () => failure };
   }
@@ -244,13 +242,16 @@ describeWithData("the X stream source against the fake X API", () => {
     const real = readV2StreamCapture();
     const x = source();
     const run = consume(x);
-    fake.feed([...real, ...converted.messages]);
+    // A last message of the test's own: once it is taken, whatever the stream held before it was too.
+    const endOfStream = { data: { id: "1", text: "the end of the test's stream", author_id: "1", created_at: "2021-04-01T00:00:00.000Z" }, includes: { users: [{ id: "1", username: "marker" }] } };
+    fake.feed([...real, ...converted.messages, endOfStream]);
     const expected = real.filter((message) => typeof message === "object" && message !== null && "data" in message).length + converted.messages.length;
-    await run.until(expected);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(run.taken).toHaveLength(expected);
-    expect(run.taken.slice(8).map((tweet) => tweet.id)).toEqual(converted.tweets.map((tweet) => tweet.id));
-    expect(run.taken.slice(8).map((tweet) => tweet.text)).toEqual(converted.tweets.map((tweet) => tweet.text));
+    await run.until(expected + 1);
+    expect(run.taken.at(-1)?.text).toBe(endOfStream.data.text);
+    const streamed = run.taken.slice(0, -1);
+    expect(streamed).toHaveLength(expected);
+    expect(streamed.slice(8).map((tweet) => tweet.id)).toEqual(converted.tweets.map((tweet) => tweet.id));
+    expect(streamed.slice(8).map((tweet) => tweet.text)).toEqual(converted.tweets.map((tweet) => tweet.text));
     // The real capture holds an operational disconnect: the source reconnected at once.
     expect(x.reconnectHistory.map(({ cause, delayMs }) => [cause, delayMs])).toEqual([["operational-disconnect", 0]]);
     const stream = fake.requests.find((request) => request.path === "/2/tweets/search/stream");
@@ -272,7 +273,7 @@ describeWithData("the X stream source against the fake X API", () => {
       fed += 50;
       await run.until(fed);
       fault();
-      await waitFor(() => fake.streaming && x.reconnects === phases.indexOf(fault) + 1);
+      await waitUntil(() => fake.streaming && x.reconnects === phases.indexOf(fault) + 1, `reconnect #${phases.indexOf(fault) + 1}`);
     }
     fake.feed(converted.messages.slice(fed, fed + 50));
     await run.until(fed + 50);
@@ -307,7 +308,7 @@ describeWithData("the X stream source against the fake X API", () => {
     const port = await closedPort();
     const x = source({ api: { bearerToken: TOKEN, baseUrl: `http://127.0.0.1:${port}`, requestTimeoutMs: 2000 } });
     const run = consume(x);
-    await waitFor(() => x.reconnects >= 5);
+    await waitUntil(() => x.reconnects >= 5, "5 reconnects");
     abort.abort();
     await run.done;
     expect(x.reconnectHistory.slice(0, 5).map(({ cause, delayMs }) => [cause, delayMs])).toEqual([
@@ -323,10 +324,10 @@ describeWithData("the X stream source against the fake X API", () => {
     const other = await holdStream(fake.url);
     const x = source();
     const run = consume(x);
-    await waitFor(() => x.reconnects >= 3);
+    await waitUntil(() => x.reconnects >= 3, "3 reconnects");
     other.destroy();
     // Fed once the source holds the connection, not into the one being closed.
-    await waitFor(() => fake.streamsAccepted === 2);
+    await waitUntil(() => fake.streamsAccepted === 2, "the source's stream to be accepted");
     fake.feed(converted.messages.slice(0, 5));
     await run.until(5);
     const history = x.reconnectHistory;
@@ -377,7 +378,7 @@ describeWithData("the X stream source against the fake X API", () => {
     fake.feed(converted.messages.slice(0, 1));
     expect((await iterator.next()).done).toBe(false);
     fake.feed(converted.messages.slice(1, 21));
-    await waitFor(() => x.stats.received === 21);
+    await waitUntil(() => x.stats.received === 21, "21 tweets to be received");
     const pulled: string[] = [];
     for (let i = 0; i < 5; i++) pulled.push(((await iterator.next()).value as SourceItem & { kind: "tweet" }).tweet.id);
     expect(pulled).toEqual(converted.tweets.slice(1, 6).map((tweet) => tweet.id));
@@ -388,20 +389,12 @@ describeWithData("the X stream source against the fake X API", () => {
 
   it("closes its connection promptly when the signal aborts", async () => {
     const run = consume(source());
-    await waitFor(() => fake.streaming);
+    await waitUntil(() => fake.streaming, "the source to connect");
     abort.abort();
     await run.done;
-    await waitFor(() => !fake.streaming, 2000);
+    await waitUntil(() => !fake.streaming, "the fake to see the connection closed", 2000);
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
