@@ -133,14 +133,6 @@ describe("TweetGenerator", () => {
     }
   });
 
-  it("writes at least 20,000 tweets/s unpaced even on a busy machine", async () => {
-    const generator = unpaced(11);
-    await collect(generator.items({ signal: neverAborted() }), 20_000);
-    const started = performance.now();
-    await collect(generator.items({ signal: neverAborted() }), 50_000);
-    const perSecond = 50_000 / ((performance.now() - started) / 1000);
-    expect(perSecond).toBeGreaterThan(20_000);
-  });
 
   it("keeps its rate and ends promptly on abort while waiting", async () => {
     const controller = new AbortController();
