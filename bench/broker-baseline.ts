@@ -16,10 +16,20 @@ export interface BaselineResult {
 
 export async function measureBrokerBaseline(url: string, messages: number, body: Buffer): Promise<BaselineResult> {
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
-  const names = { first: `${prefix}.first`, fanout: `${prefix}.fanout`, left: `${prefix}.left`, right: `${prefix}.right` };
+  const names = {
+    first: `${prefix}.first`,
+    fanout: `${prefix}.fanout`,
+    left: `${prefix}.left`,
+    right: `${prefix}.right`,
+  };
   const quorum = { durable: true, arguments: { "x-queue-type": "quorum" } };
   const connections = await Promise.all([0, 1, 2, 3].map(() => amqp.connect(url)));
-  const [publisherConnection, relayConnection, leftConnection, rightConnection] = connections as [amqp.ChannelModel, amqp.ChannelModel, amqp.ChannelModel, amqp.ChannelModel];
+  const [publisherConnection, relayConnection, leftConnection, rightConnection] = connections as [
+    amqp.ChannelModel,
+    amqp.ChannelModel,
+    amqp.ChannelModel,
+    amqp.ChannelModel,
+  ];
   try {
     const setup = await publisherConnection.createChannel();
     await setup.assertQueue(names.first, quorum);
@@ -76,6 +86,12 @@ export async function measureBrokerBaseline(url: string, messages: number, body:
 function publishConfirmed(channel: ConfirmChannel, exchange: string, routingKey: string, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     // amqplib's confirm callback gets null (confirmed) or an Error (nacked, channel closed), typed `any`.
-    channel.publish(exchange, routingKey, body, { persistent: true, contentType: "application/json" }, (error: Error | null) => (error ? reject(error) : resolve()));
+    channel.publish(
+      exchange,
+      routingKey,
+      body,
+      { persistent: true, contentType: "application/json" },
+      (error: Error | null) => (error ? reject(error) : resolve()),
+    );
   });
 }

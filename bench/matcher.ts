@@ -16,11 +16,16 @@ export interface MatcherResult {
 /** The tweets of every capture in `dir`, read with the replay source's own decoder. */
 export function readCaptures(dir: string): Map<string, Tweet[]> {
   const captures = new Map<string, Tweet[]>();
-  for (const file of readdirSync(dir).filter((name) => name.endsWith(".jsonl.gz")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith(".jsonl.gz"))
+    .sort()) {
     const tweets: Tweet[] = [];
-    for (const line of gunzipSync(readFileSync(path.join(dir, file))).toString("utf8").split("\n")) {
+    for (const line of gunzipSync(readFileSync(path.join(dir, file)))
+      .toString("utf8")
+      .split("\n")) {
       const decoded = decodeLine(line);
-      if (decoded.kind === "items") for (const item of decoded.items) if (item.kind === "tweet") tweets.push(item.tweet);
+      if (decoded.kind === "items")
+        for (const item of decoded.items) if (item.kind === "tweet") tweets.push(item.tweet);
     }
     captures.set(file, tweets);
   }
@@ -33,7 +38,9 @@ export function readCaptures(dir: string): Map<string, Tweet[]> {
  */
 export function trackOf(tweets: readonly Tweet[], size: number): string[] {
   const frequency = new Map<string, number>();
-  for (const tweet of tweets) for (const term of tweetTerms(tweet)) if (/^[\p{L}\p{N}]{3,20}$/u.test(term)) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  for (const tweet of tweets)
+    for (const term of tweetTerms(tweet))
+      if (/^[\p{L}\p{N}]{3,20}$/u.test(term)) frequency.set(term, (frequency.get(term) ?? 0) + 1);
   const words = [...frequency.entries()].sort((a, b) => b[1] - a[1]).map(([word]) => word);
   const single = words.slice(0, Math.floor(size * 0.75));
   const pairs = Array.from({ length: size - single.length }, (_, i) => `${words[i] ?? "a"} ${words[i + 50] ?? "b"}`);

@@ -30,10 +30,16 @@ export interface LatencyResult {
 
 type Layout = Partial<Record<ServiceName, number>>;
 
-const statisticsOf = (cluster: ProcessCluster) => () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
+const statisticsOf = (cluster: ProcessCluster) => () =>
+  request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
 
 /** Tweets per second end to end: generated, filtered, counted in Redis, stored in timelines. */
-export async function measureThroughput(name: string, layout: Layout, tweets: number, progress: (line: string) => void): Promise<ThroughputResult> {
+export async function measureThroughput(
+  name: string,
+  layout: Layout,
+  tweets: number,
+  progress: (line: string) => void,
+): Promise<ThroughputResult> {
   const cluster = new ProcessCluster({ GENERATOR_RATE: "10000000", GENERATOR_SEED: "7", LOG_LEVEL: "warn" });
   try {
     await cluster.up(layout);
@@ -41,30 +47,57 @@ export async function measureThroughput(name: string, layout: Layout, tweets: nu
     const started = performance.now();
     await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK }));
     const rssOfWorkers = (read: (pid: number | undefined) => number) =>
-      Object.fromEntries(cluster.workers.map((worker) => [worker.nodeId.replace(`${cluster.namespace}-`, ""), read(worker.process.pid)]));
+      Object.fromEntries(
+        cluster.workers.map((worker) => [worker.nodeId.replace(`${cluster.namespace}-`, ""), read(worker.process.pid)]),
+      );
     let halfwayRssMb: Record<string, number> | null = null;
     let lastReport = 0;
-    await eventually(statistics, (figures) => {
-      if (!halfwayRssMb && figures.published >= tweets / 2) halfwayRssMb = rssOfWorkers(currentRss);
-      if (performance.now() - lastReport > 5000) {
-        lastReport = performance.now();
-        progress(`${name}: ${figures.examined.toLocaleString("en")} of ${tweets.toLocaleString("en")} tweets counted`);
-      }
-      return figures.published >= tweets;
-    }, 600_000, `${tweets} tweets published`);
+    await eventually(
+      statistics,
+      (figures) => {
+        if (!halfwayRssMb && figures.published >= tweets / 2) halfwayRssMb = rssOfWorkers(currentRss);
+        if (performance.now() - lastReport > 5000) {
+          lastReport = performance.now();
+          progress(
+            `${name}: ${figures.examined.toLocaleString("en")} of ${tweets.toLocaleString("en")} tweets counted`,
+          );
+        }
+        return figures.published >= tweets;
+      },
+      600_000,
+      `${tweets} tweets published`,
+    );
     await request(`${cluster.url}/stop`, { method: "POST" });
-    const final = await eventually(statistics, (f) => !f.running && !f.streaming && f.examined >= f.published, 600_000, "the pipeline to drain");
+    const final = await eventually(
+      statistics,
+      (f) => !f.running && !f.streaming && f.examined >= f.published,
+      600_000,
+      "the pipeline to drain",
+    );
     const seconds = (performance.now() - started) / 1000;
     const peakRssMb = rssOfWorkers(peakRss);
     const endRssMb = rssOfWorkers(currentRss);
-    return { layout: name, tweets: final.examined, matched: final.amount, seconds, tweetsPerSecond: final.examined / seconds, peakRssMb, halfwayRssMb: halfwayRssMb ?? endRssMb, endRssMb };
+    return {
+      layout: name,
+      tweets: final.examined,
+      matched: final.amount,
+      seconds,
+      tweetsPerSecond: final.examined / seconds,
+      peakRssMb,
+      halfwayRssMb: halfwayRssMb ?? endRssMb,
+      endRssMb,
+    };
   } finally {
     await cluster.stop();
   }
 }
 
 /** Ingest-to-counted latency at a fixed offered rate, from the statistics worker's histogram. */
-export async function measureLatency(rate: number, seconds: number, progress: (line: string) => void): Promise<LatencyResult> {
+export async function measureLatency(
+  rate: number,
+  seconds: number,
+  progress: (line: string) => void,
+): Promise<LatencyResult> {
   const cluster = new ProcessCluster({ GENERATOR_RATE: String(rate), GENERATOR_SEED: "7", LOG_LEVEL: "warn" });
   try {
     await cluster.up({ api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 });
@@ -73,15 +106,20 @@ export async function measureLatency(rate: number, seconds: number, progress: (l
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const statisticsWorker = cluster.workers.find((worker) => worker.service === "statistics");
     const client = await cluster.connectClient();
-    const metrics = await client.call<Array<{ values: Array<{ quantiles?: Record<string, number> }> }>, { includes: string[] }>(
-      "$node.metrics",
-      { includes: [METRICS.ingestToCounted] },
-      { nodeID: statisticsWorker?.nodeId },
-    );
+    const metrics = await client.call<
+      Array<{ values: Array<{ quantiles?: Record<string, number> }> }>,
+      { includes: string[] }
+    >("$node.metrics", { includes: [METRICS.ingestToCounted] }, { nodeID: statisticsWorker?.nodeId });
     const quantiles = metrics[0]?.values[0]?.quantiles ?? {};
     const figures = await statisticsOf(cluster)();
     await request(`${cluster.url}/stop`, { method: "POST" });
-    return { offeredRate: rate, seconds, tweets: figures.examined, p50Ms: quantiles["0.5"] ?? Number.NaN, p99Ms: quantiles["0.99"] ?? Number.NaN };
+    return {
+      offeredRate: rate,
+      seconds,
+      tweets: figures.examined,
+      p50Ms: quantiles["0.5"] ?? Number.NaN,
+      p99Ms: quantiles["0.99"] ?? Number.NaN,
+    };
   } finally {
     await cluster.stop();
   }

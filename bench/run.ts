@@ -40,16 +40,32 @@ async function main(): Promise<void> {
     node: process.version,
     date: new Date().toISOString(),
   };
-  progress(`${machine.cores} cores (${machine.cpus}), Node ${machine.node}; ${TWEETS.toLocaleString("en")} tweets per throughput run`);
+  progress(
+    `${machine.cores} cores (${machine.cpus}), Node ${machine.node}; ${TWEETS.toLocaleString("en")} tweets per throughput run`,
+  );
 
   progress("matcher: 400 phrases over the real captures");
   const matcher = readCapturesIfPresent();
 
   const throughput: ThroughputResult[] = [];
   progress("pipeline, 1 worker per service");
-  throughput.push(await measureThroughput("1 worker per service", { api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 }, TWEETS, progress));
+  throughput.push(
+    await measureThroughput(
+      "1 worker per service",
+      { api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 },
+      TWEETS,
+      progress,
+    ),
+  );
   progress("pipeline, scaled: 2 filter, 2 statistics, 2 timeline");
-  throughput.push(await measureThroughput("2 filter, 2 statistics, 2 timeline", { api: 1, launcher: 1, filter: 2, statistics: 2, timeline: 2 }, TWEETS, progress));
+  throughput.push(
+    await measureThroughput(
+      "2 filter, 2 statistics, 2 timeline",
+      { api: 1, launcher: 1, filter: 2, statistics: 2, timeline: 2 },
+      TWEETS,
+      progress,
+    ),
+  );
 
   progress("baseline: raw amqplib through the same durable hops");
   const batch = Buffer.from(JSON.stringify(generatedBatch()));
@@ -84,7 +100,10 @@ function readCapturesIfPresent(): MatcherResult | null {
 /** A batch as the launcher sends it: the baseline moves messages of the same size. */
 function generatedBatch() {
   const generator = new TweetGenerator({ rate: 0, seed: 7, epoch: Date.now() });
-  const items = Array.from({ length: BATCH_SIZE }, (_, index) => ({ kind: "tweet" as const, tweet: Tweet.parse(generator.tweetAt(index)) }));
+  const items = Array.from({ length: BATCH_SIZE }, (_, index) => ({
+    kind: "tweet" as const,
+    tweet: Tweet.parse(generator.tweetAt(index)),
+  }));
   return tweetBatch("bench-run", 0, items);
 }
 
@@ -93,14 +112,29 @@ async function measureRpc(): Promise<RpcResult[]> {
   try {
     await cluster.up({ api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 });
     await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK, max_tweets: 100 }));
-    await eventually(() => request<{ running: boolean; streaming: boolean }>(`${cluster.url}/statistics`), (a) => !a.body.running && !a.body.streaming, 60000, "a finished run");
+    await eventually(
+      () => request<{ running: boolean; streaming: boolean }>(`${cluster.url}/statistics`),
+      (a) => !a.body.running && !a.body.streaming,
+      60000,
+      "a finished run",
+    );
     const body = JSON.stringify((await request(`${cluster.url}/statistics`)).body);
     // A second gateway, on a port of its own, calls statistics.get once per request: the gateway's own cost.
     const plainPort = cluster.port + 1;
     const plain = cluster.start("api", { PORT: String(plainPort), READ_COALESCING: "false" });
     await cluster.ready(plain);
-    const gateway = await measureHttp("GET /statistics through the gateway", `${cluster.url}/statistics`, CONCURRENCY, SECONDS);
-    const uncoalesced = await measureHttp("GET /statistics through a gateway without read coalescing", `http://127.0.0.1:${plainPort}/statistics`, CONCURRENCY, SECONDS);
+    const gateway = await measureHttp(
+      "GET /statistics through the gateway",
+      `${cluster.url}/statistics`,
+      CONCURRENCY,
+      SECONDS,
+    );
+    const uncoalesced = await measureHttp(
+      "GET /statistics through a gateway without read coalescing",
+      `http://127.0.0.1:${plainPort}/statistics`,
+      CONCURRENCY,
+      SECONDS,
+    );
     const direct = await measureDirect(await cluster.connectClient(), "statistics.get", CONCURRENCY, SECONDS);
     const bare = await measureBareHttp(body, CONCURRENCY, SECONDS);
     return [gateway, direct, bare, uncoalesced];
@@ -109,13 +143,21 @@ async function measureRpc(): Promise<RpcResult[]> {
   }
 }
 
-const number = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
+const number = (value: number, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : "n/a";
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "n/a");
 
 /** The largest change of a worker's RSS between half-way and the end of a run, e.g. `+3 MB (timeline-1)`. */
 function rssGrowth(run: ThroughputResult): string {
-  const changes = Object.entries(run.endRssMb).map(([worker, end]) => [worker, end - (run.halfwayRssMb[worker] ?? end)] as const);
-  const [worker, change] = changes.reduce((most, next) => (Math.abs(next[1]) > Math.abs(most[1]) ? next : most), ["none", 0] as const);
+  const changes = Object.entries(run.endRssMb).map(
+    ([worker, end]) => [worker, end - (run.halfwayRssMb[worker] ?? end)] as const,
+  );
+  const [worker, change] = changes.reduce((most, next) => (Math.abs(next[1]) > Math.abs(most[1]) ? next : most), [
+    "none",
+    0,
+  ] as const);
   return `${change >= 0 ? "+" : ""}${change} MB at most (${worker})`;
 }
 
@@ -132,10 +174,18 @@ function renderTable(results: Results): string {
         `| pipeline, ${run.layout}: ${number(run.tweets)} generated tweets, durable, end to end | ${number(run.tweetsPerSecond)} tweets/s | raw amqplib, same ${number(baseline.messages)} messages of ${number(baseline.bytesPerMessage / 1024)} KiB through the same durable hops: ${number(baseline.tweetsPerSecond)} tweets/s | ${ratio(run.tweetsPerSecond, baseline.tweetsPerSecond)} |`,
     ),
     `| ingest to counted at ${number(latency.offeredRate)} tweets/s offered | p50 ${number(latency.p50Ms, 1)} ms, p99 ${number(latency.p99Ms, 1)} ms | | |`,
-    gateway && direct ? `| ${gateway.what}, ${CONCURRENCY} concurrent | ${number(gateway.requestsPerSecond)} req/s, p50 ${number(gateway.p50Ms, 1)} ms, p99 ${number(gateway.p99Ms, 1)} ms | ${direct.what}: ${number(direct.requestsPerSecond)} req/s, p99 ${number(direct.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, direct.requestsPerSecond)} |` : "",
-    uncoalesced && direct ? `| ${uncoalesced.what}, ${CONCURRENCY} concurrent | ${number(uncoalesced.requestsPerSecond)} req/s, p50 ${number(uncoalesced.p50Ms, 1)} ms, p99 ${number(uncoalesced.p99Ms, 1)} ms | ${direct.what}: ${number(direct.requestsPerSecond)} req/s | ${ratio(uncoalesced.requestsPerSecond, direct.requestsPerSecond)} |` : "",
-    gateway && bare ? `| ${gateway.what} | | ${bare.what}: ${number(bare.requestsPerSecond)} req/s, p99 ${number(bare.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, bare.requestsPerSecond)} |` : "",
-    matcher ? `| matcher, ${matcher.phrases} phrases, one core, ${number(matcher.tweets)} real tweets | ${number(matcher.overall)} tweets/s (slowest capture ${number(Math.min(...Object.values(matcher.perCapture)))}) | | |` : "| matcher | skipped: no captures | | |",
+    gateway && direct
+      ? `| ${gateway.what}, ${CONCURRENCY} concurrent | ${number(gateway.requestsPerSecond)} req/s, p50 ${number(gateway.p50Ms, 1)} ms, p99 ${number(gateway.p99Ms, 1)} ms | ${direct.what}: ${number(direct.requestsPerSecond)} req/s, p99 ${number(direct.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, direct.requestsPerSecond)} |`
+      : "",
+    uncoalesced && direct
+      ? `| ${uncoalesced.what}, ${CONCURRENCY} concurrent | ${number(uncoalesced.requestsPerSecond)} req/s, p50 ${number(uncoalesced.p50Ms, 1)} ms, p99 ${number(uncoalesced.p99Ms, 1)} ms | ${direct.what}: ${number(direct.requestsPerSecond)} req/s | ${ratio(uncoalesced.requestsPerSecond, direct.requestsPerSecond)} |`
+      : "",
+    gateway && bare
+      ? `| ${gateway.what} | | ${bare.what}: ${number(bare.requestsPerSecond)} req/s, p99 ${number(bare.p99Ms, 1)} ms | ${ratio(gateway.requestsPerSecond, bare.requestsPerSecond)} |`
+      : "",
+    matcher
+      ? `| matcher, ${matcher.phrases} phrases, one core, ${number(matcher.tweets)} real tweets | ${number(matcher.overall)} tweets/s (slowest capture ${number(Math.min(...Object.values(matcher.perCapture)))}) | | |`
+      : "| matcher | skipped: no captures | | |",
     `| peak RSS per worker (throughput runs) | ${throughput.map((run) => `${Math.max(...Object.values(run.peakRssMb))} MB max (${run.layout})`).join("; ")} | | |`,
     `| RSS growth per worker from half-way to the end of a throughput run | ${throughput.map((run) => `${rssGrowth(run)} (${run.layout})`).join("; ")} | | |`,
     "",

@@ -66,8 +66,15 @@ async function main(): Promise<void> {
 }
 
 /** One row per node: what `builds` shows, from the build each node announces in its metadata. */
-export function buildsTable(broker: ServiceBroker): { node: string; version: string; commit: string; services: string }[] {
-  return versions(broker).nodes.map((node) => ({ node: node.node, version: node.version, commit: node.commit.slice(0, 12), services: node.services.join(", ") }));
+export function buildsTable(
+  broker: ServiceBroker,
+): { node: string; version: string; commit: string; services: string }[] {
+  return versions(broker).nodes.map((node) => ({
+    node: node.node,
+    version: node.version,
+    commit: node.commit.slice(0, 12),
+    services: node.services.join(", "),
+  }));
 }
 
 if (require.main === module) {

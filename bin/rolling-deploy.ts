@@ -4,7 +4,13 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { readBuildInfo } from "../config/build";
-import { alive, type ClusterWorker, formatClusterState, parseClusterState, replacementOrder } from "../mesh/cluster-state";
+import {
+  alive,
+  type ClusterWorker,
+  formatClusterState,
+  parseClusterState,
+  replacementOrder,
+} from "../mesh/cluster-state";
 
 /**
  * A rolling deploy of a local cluster (`scripts/cluster.sh`) to this build, one worker at a time:
@@ -36,7 +42,9 @@ function freePort(): Promise<number> {
     // Where the worker will listen: a port free on every address, not only on loopback.
     probe.listen(0, "0.0.0.0", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
+      );
     });
   });
 }
@@ -59,11 +67,19 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 }
 
 const knowsNode = (nodeId: string) => (body: unknown) =>
-  typeof body === "object" && body !== null && "nodes" in body && Array.isArray(body.nodes) && body.nodes.some((node: { node?: string }) => node.node === nodeId);
+  typeof body === "object" &&
+  body !== null &&
+  "nodes" in body &&
+  Array.isArray(body.nodes) &&
+  body.nodes.some((node: { node?: string }) => node.node === nodeId);
 
 function logTail(logDir: string, nodeId: string, lines = 20): string {
   try {
-    return readFileSync(path.join(logDir, `${nodeId}.log`), "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    return readFileSync(path.join(logDir, `${nodeId}.log`), "utf8")
+      .trimEnd()
+      .split("\n")
+      .slice(-lines)
+      .join("\n");
   } catch {
     return "(no log)";
   }
@@ -77,7 +93,14 @@ async function startWorker(old: ClusterWorker, logDir: string, gatewayPort: numb
   const log = openSync(path.join(logDir, `${nodeId}.log`), "a");
   const child = spawn(process.execPath, [SERVER], {
     // A new gateway shares the port with the old one until the old one leaves.
-    env: { ...process.env, SERVICES: old.service, NODE_ID: nodeId, HEALTH_PORT: String(probePort), PORT: String(gatewayPort), GATEWAY_SHARE_PORT: "true" },
+    env: {
+      ...process.env,
+      SERVICES: old.service,
+      NODE_ID: nodeId,
+      HEALTH_PORT: String(probePort),
+      PORT: String(gatewayPort),
+      GATEWAY_SHARE_PORT: "true",
+    },
     stdio: ["ignore", log, log],
     detached: true,
   });
@@ -100,7 +123,13 @@ class StartFailure extends Error {
  * A worker of this build for `old`'s service, ready and known to the mesh. A worker that exits while
  * starting is started once more; one that does not get ready in time stops the deploy.
  */
-async function startReady(old: ClusterWorker, step: string, logDir: string, gatewayPort: number, timeoutMs: number): Promise<ClusterWorker> {
+async function startReady(
+  old: ClusterWorker,
+  step: string,
+  logDir: string,
+  gatewayPort: number,
+  timeoutMs: number,
+): Promise<ClusterWorker> {
   for (let attempt = 1; ; attempt++) {
     const fresh = await startWorker(old, logDir, gatewayPort);
     say(`${step}: started ${fresh.nodeId} (pid ${fresh.pid}), waiting until it is ready`);
@@ -109,7 +138,9 @@ async function startReady(old: ClusterWorker, step: string, logDir: string, gate
         if (!alive(fresh.pid)) throw new StartFailure(`${fresh.nodeId} exited`, true);
         return answers(`http://127.0.0.1:${fresh.probePort}/ready`);
       });
-      await waitFor(`the mesh to know ${fresh.nodeId}`, timeoutMs, () => answers(`http://127.0.0.1:${gatewayPort}/version`, knowsNode(fresh.nodeId)));
+      await waitFor(`the mesh to know ${fresh.nodeId}`, timeoutMs, () =>
+        answers(`http://127.0.0.1:${gatewayPort}/version`, knowsNode(fresh.nodeId)),
+      );
       return fresh;
     } catch (error) {
       if (alive(fresh.pid)) process.kill(fresh.pid, "SIGTERM");
@@ -121,7 +152,9 @@ async function startReady(old: ClusterWorker, step: string, logDir: string, gate
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { state: { type: "string", default: ".cluster/workers" }, timeout: { type: "string", default: "90" } } });
+  const { values } = parseArgs({
+    options: { state: { type: "string", default: ".cluster/workers" }, timeout: { type: "string", default: "90" } },
+  });
   const stateFile = path.resolve(values.state);
   const timeoutMs = Number(values.timeout) * 1000;
   const gatewayPort = Number(process.env.PORT ?? 8004);
@@ -133,8 +166,14 @@ async function main(): Promise<void> {
   };
   const order = replacementOrder(workers);
   say(`replacing ${order.length} workers with build ${build.version} (${build.commit}), one at a time`);
-  if (order.some((worker) => worker.service === "api") && existsSync(MIGRATE_REQUESTS) && readFileSync(MIGRATE_REQUESTS, "utf8").trim() === "0") {
-    say("warning: net.ipv4.tcp_migrate_req is 0, so a connection queued on an old gateway at the moment it closes is reset; `sysctl -w net.ipv4.tcp_migrate_req=1` hands it to the new one");
+  if (
+    order.some((worker) => worker.service === "api") &&
+    existsSync(MIGRATE_REQUESTS) &&
+    readFileSync(MIGRATE_REQUESTS, "utf8").trim() === "0"
+  ) {
+    say(
+      "warning: net.ipv4.tcp_migrate_req is 0, so a connection queued on an old gateway at the moment it closes is reset; `sysctl -w net.ipv4.tcp_migrate_req=1` hands it to the new one",
+    );
   }
 
   for (const [index, old] of order.entries()) {

@@ -58,11 +58,19 @@ async function main(): Promise<void> {
   const broker = createNode(env);
   const logger = broker.logger;
   // A rejection nobody handles is a bug to fix, not a reason to take the worker and its work down.
-  process.on("unhandledRejection", (reason) => logger.error(`Bug: a promise rejected with nobody to handle it: ${errorText(reason)}`));
+  process.on("unhandledRejection", (reason) =>
+    logger.error(`Bug: a promise rejected with nobody to handle it: ${errorText(reason)}`),
+  );
   const watch = new DependencyWatch(env, broker);
   let draining = false;
   // The probes answer from the start: /health at once, /ready 503 until the node has started.
-  const probes = env.HEALTH_PORT === undefined ? null : await serveProbes(env.HEALTH_PORT, brokerProbe(broker, () => draining, watch));
+  const probes =
+    env.HEALTH_PORT === undefined
+      ? null
+      : await serveProbes(
+          env.HEALTH_PORT,
+          brokerProbe(broker, () => draining, watch),
+        );
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -71,10 +79,14 @@ async function main(): Promise<void> {
     }
     stopping = true;
     draining = true;
-    logger.info(`${signal}: draining and stopping, for at most ${env.STOP_TIMEOUT} s (STOP_TIMEOUT); a second signal exits at once`);
+    logger.info(
+      `${signal}: draining and stopping, for at most ${env.STOP_TIMEOUT} s (STOP_TIMEOUT); a second signal exits at once`,
+    );
     setTimeout(() => {
       const waiting = watch.waitingFor();
-      logger.warn(`Not stopped within ${env.STOP_TIMEOUT} s (STOP_TIMEOUT)${waiting.length ? `: ${waiting.join("; ")}` : ""}; exiting, messages in hand are left unacked and RabbitMQ redelivers them`);
+      logger.warn(
+        `Not stopped within ${env.STOP_TIMEOUT} s (STOP_TIMEOUT)${waiting.length ? `: ${waiting.join("; ")}` : ""}; exiting, messages in hand are left unacked and RabbitMQ redelivers them`,
+      );
       process.exit(1);
     }, env.STOP_TIMEOUT * 1000);
     drainAndStop(broker).then(
@@ -101,7 +113,8 @@ async function main(): Promise<void> {
  */
 async function startWithin(broker: ServiceBroker, watch: DependencyWatch, timeoutSeconds: number): Promise<void> {
   const report = () => {
-    for (const line of watch.waitingFor()) broker.logger.warn(`Starting: ${line}; waiting (the process exits after ${timeoutSeconds} s, STARTUP_TIMEOUT)`);
+    for (const line of watch.waitingFor())
+      broker.logger.warn(`Starting: ${line}; waiting (the process exits after ${timeoutSeconds} s, STARTUP_TIMEOUT)`);
   };
   const reporting = setInterval(report, WAITING_REPORT_MS);
   const deadline = setTimeout(() => {

@@ -12,6 +12,8 @@ export function readBuildInfo(): BuildInfo {
     const stamp = path.join(dir, "build.json");
     if (existsSync(stamp)) return BuildInfo.parse(JSON.parse(readFileSync(stamp, "utf8")));
   }
-  const pkg = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(path.resolve(__dirname, "../package.json"), "utf8")));
+  const pkg = z
+    .object({ version: z.string() })
+    .parse(JSON.parse(readFileSync(path.resolve(__dirname, "../package.json"), "utf8")));
   return { version: pkg.version, commit: process.env.GIT_COMMIT ?? "unknown" };
 }

@@ -21,13 +21,23 @@ const nonNegativeNumber = (name: string) =>
 const serviceUrl = (schemes: readonly string[], message: string) =>
   z.string().refine((value) => {
     const url = URL.parse(value);
-    return url !== null && schemes.includes(url.protocol) && url.hostname !== "" && (url.port === "" || Number(url.port) >= 1);
+    return (
+      url !== null &&
+      schemes.includes(url.protocol) &&
+      url.hostname !== "" &&
+      (url.port === "" || Number(url.port) >= 1)
+    );
   }, message);
 const amqpUrl = (name: string) => serviceUrl(["amqp:", "amqps:"], `${name} must be an amqp:// or amqps:// URL`);
 
 const serviceList = z
   .string()
-  .transform((list) => list.split(",").map((name) => name.trim()).filter((name) => name.length > 0))
+  .transform((list) =>
+    list
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0),
+  )
   .pipe(
     z
       .array(z.enum(SERVICE_NAMES, { error: `SERVICES names one of: ${SERVICE_NAMES.join(", ")}` }))
@@ -37,24 +47,39 @@ const serviceList = z
 /** `*`, or a comma-separated list of origins such as `https://dashboard.example.com`. */
 const originList = z
   .string()
-  .transform((list) => list.split(",").map((origin) => origin.trim()).filter((origin) => origin.length > 0))
+  .transform((list) =>
+    list
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+  )
   .pipe(
     z.array(
-      z.string().regex(/^(\*|https?:\/\/[^\s/,]+)$/, "CORS_ORIGINS must be * or comma-separated origins such as https://example.com (scheme and host, no path)"),
+      z
+        .string()
+        .regex(
+          /^(\*|https?:\/\/[^\s/,]+)$/,
+          "CORS_ORIGINS must be * or comma-separated origins such as https://example.com (scheme and host, no path)",
+        ),
     ),
   );
 
-const httpUrl = (name: string) => z.string().regex(/^https?:\/\/[^\s/]+\S*$/, `${name} must be an http:// or https:// URL`);
+const httpUrl = (name: string) =>
+  z.string().regex(/^https?:\/\/[^\s/]+\S*$/, `${name} must be an http:// or https:// URL`);
 
 /** `a, b or c`: the words of a message that lists choices. */
-const oneOf = (choices: readonly string[]): string => (choices.length < 2 ? choices.join("") : `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`);
+const oneOf = (choices: readonly string[]): string =>
+  choices.length < 2 ? choices.join("") : `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
 
 const EnvironmentVariables = z.object({
   /** Moleculer transporter for RPC; also the AMQP broker of the tweet pipeline unless PIPELINE_URL is set. */
   TRANSPORTER: amqpUrl("TRANSPORTER").default("amqp://guest:guest@127.0.0.1:5672"),
   /** AMQP URL of the durable tweet pipeline. */
   PIPELINE_URL: amqpUrl("PIPELINE_URL").optional(),
-  REDIS_URL: serviceUrl(["redis:", "rediss:"], "REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535").default("redis://127.0.0.1:6379"),
+  REDIS_URL: serviceUrl(
+    ["redis:", "rediss:"],
+    "REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535",
+  ).default("redis://127.0.0.1:6379"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8004),
   /** Comma-separated services this process runs. */
   SERVICES: serviceList.default([...SERVICE_NAMES]),
@@ -93,7 +118,12 @@ const EnvironmentVariables = z.object({
     .default("true")
     .transform((value) => value === "true"),
   /** Port of a node's own `/health` and `/ready` probes (nodes without a gateway); unset: none. */
-  HEALTH_PORT: z.coerce.number().int("HEALTH_PORT must be a whole number").min(1, "HEALTH_PORT must be 1 to 65535").max(65535, "HEALTH_PORT must be 1 to 65535").optional(),
+  HEALTH_PORT: z.coerce
+    .number()
+    .int("HEALTH_PORT must be a whole number")
+    .min(1, "HEALTH_PORT must be 1 to 65535")
+    .max(65535, "HEALTH_PORT must be 1 to 65535")
+    .optional(),
   /** Seconds a running run may go without any launcher streaming it (all down) before it ends as `orphaned` rather than resume. */
   ORPHAN_TIMEOUT: positiveInt("ORPHAN_TIMEOUT").default(60),
   /** Seconds a process waits for RabbitMQ and Redis at start-up before it exits non-zero, for its supervisor to restart it. */
@@ -114,19 +144,35 @@ const EnvironmentVariables = z.object({
   /** Bearer token that /launch and /stop require when set; never logged nor echoed. */
   API_TOKEN: z.string().min(16, "API_TOKEN must be at least 16 characters").optional(),
   /** Launches per minute one client may make (per gateway worker); 0 turns the limit off. */
-  LAUNCH_RATE_LIMIT: z.coerce.number().int("LAUNCH_RATE_LIMIT must be a whole number").min(0, "LAUNCH_RATE_LIMIT must be 0 or more").default(10),
+  LAUNCH_RATE_LIMIT: z.coerce
+    .number()
+    .int("LAUNCH_RATE_LIMIT must be a whole number")
+    .min(0, "LAUNCH_RATE_LIMIT must be 0 or more")
+    .default(10),
   /** Origins whose browser pages may call the gateway; unset: no cross-origin access. */
   CORS_ORIGINS: originList.default([]),
   /** Statistics updates per second that /stream sends a client at most, however fast tweets arrive. */
-  STREAM_MAX_RATE: z.coerce.number().int("STREAM_MAX_RATE must be a whole number").min(1, "STREAM_MAX_RATE must be at least 1").max(60, "STREAM_MAX_RATE must be at most 60").default(10),
+  STREAM_MAX_RATE: z.coerce
+    .number()
+    .int("STREAM_MAX_RATE must be a whole number")
+    .min(1, "STREAM_MAX_RATE must be at least 1")
+    .max(60, "STREAM_MAX_RATE must be at most 60")
+    .default(10),
   TWEET_TTL: positiveInt("TWEET_TTL").default(24 * 3600),
 });
 
 export const Environment = EnvironmentVariables.superRefine((env, context) => {
   if (env.STREAM_SOURCE === "x" && !env.X_BEARER_TOKEN) {
-    context.addIssue({ code: "custom", path: ["X_BEARER_TOKEN"], message: "X_BEARER_TOKEN must be set for STREAM_SOURCE x" });
+    context.addIssue({
+      code: "custom",
+      path: ["X_BEARER_TOKEN"],
+      message: "X_BEARER_TOKEN must be set for STREAM_SOURCE x",
+    });
   }
-}).transform((env) => ({ ...env, STREAM_SOURCE: env.STREAM_SOURCE ?? (env.X_BEARER_TOKEN ? ("x" as const) : ("generator" as const)) }));
+}).transform((env) => ({
+  ...env,
+  STREAM_SOURCE: env.STREAM_SOURCE ?? (env.X_BEARER_TOKEN ? ("x" as const) : ("generator" as const)),
+}));
 export type Environment = z.infer<typeof Environment>;
 /** The variables unrefined, for the configuration table's test: names in `.shape`, defaults by parsing `{}`. */
 export { EnvironmentVariables };

@@ -21,15 +21,25 @@ const TrackParam = z.preprocess(
 const LanguageList = z.preprocess(
   (value) => (typeof value === "string" ? value.split(",").map((code) => code.trim()) : value),
   z
-    .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, "each language must be a BCP 47 code such as en or pt-BR"))
+    .array(
+      z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, "each language must be a BCP 47 code such as en or pt-BR"),
+    )
     .max(50, "languages may name at most 50 codes"),
 );
 
 export const LaunchParams = z.object({
   track: TrackParam,
   languages: LanguageList.optional(),
-  max_tweets: z.coerce.number().int("max_tweets must be a whole number").positive("max_tweets must be at least 1").optional(),
-  duration: z.coerce.number().positive("duration must be more than 0 seconds").max(7 * 24 * 3600, "duration must be at most 604800 seconds").optional(),
+  max_tweets: z.coerce
+    .number()
+    .int("max_tweets must be a whole number")
+    .positive("max_tweets must be at least 1")
+    .optional(),
+  duration: z.coerce
+    .number()
+    .positive("duration must be more than 0 seconds")
+    .max(7 * 24 * 3600, "duration must be at most 604800 seconds")
+    .optional(),
 });
 export type LaunchParams = z.infer<typeof LaunchParams>;
 
@@ -99,13 +109,26 @@ export const RunHistory = z.object({
 export type RunHistory = z.infer<typeof RunHistory>;
 
 export const RunHistoryParams = z.object({
-  limit: z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(1000, "limit must be at most 1000").default(100),
+  limit: z.coerce
+    .number()
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(1000, "limit must be at most 1000")
+    .default(100),
 });
 
 /** Tweets per timeline page. */
-export const PageLimit = z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(200, "limit must be at most 200").default(20);
+export const PageLimit = z.coerce
+  .number()
+  .int("limit must be a whole number")
+  .min(1, "limit must be at least 1")
+  .max(200, "limit must be at most 200")
+  .default(20);
 /** The `next_cursor` of the previous page: the last tweet id it scanned. */
-export const PageCursor = z.string().regex(/^\d{1,20}$/, "cursor must be the next_cursor of a previous page").optional();
+export const PageCursor = z
+  .string()
+  .regex(/^\d{1,20}$/, "cursor must be the next_cursor of a previous page")
+  .optional();
 
 export const TimelineParams = z.object({
   track: z.string().min(1, "track must not be empty").max(60, "track must be at most 60 characters").optional(),

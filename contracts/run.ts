@@ -3,7 +3,15 @@ import { RunId } from "./messages";
 import { SourceName } from "./source";
 
 /** How a run ended. */
-export const EndReason = z.enum(["stopped", "replaced", "duration", "max_tweets", "source_exhausted", "source_failed", "orphaned"]);
+export const EndReason = z.enum([
+  "stopped",
+  "replaced",
+  "duration",
+  "max_tweets",
+  "source_exhausted",
+  "source_failed",
+  "orphaned",
+]);
 export type EndReason = z.infer<typeof EndReason>;
 
 /** A run as kept in Redis: its settings, set at launch, and its figures, updated by the pipeline. */

@@ -24,7 +24,14 @@ export const StreamParams = z.object({
   track: z
     .preprocess(
       (value) => (typeof value === "string" ? value.split(",").map((phrase) => phrase.trim()) : value),
-      z.array(z.string().min(1, "each track phrase must not be blank").max(60, "each track phrase must be at most 60 characters")).max(400, "track may name at most 400 phrases"),
+      z
+        .array(
+          z
+            .string()
+            .min(1, "each track phrase must not be blank")
+            .max(60, "each track phrase must be at most 60 characters"),
+        )
+        .max(400, "track may name at most 400 phrases"),
     )
     .optional(),
 });

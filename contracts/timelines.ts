@@ -13,9 +13,13 @@ import { Author, TweetId } from "./tweet";
  * The REPL reads `--id 123` as a number: a whole number within a double's exact range is taken as its
  * digits. Larger ones have lost digits already and fail their schema; give them as strings.
  */
-const digitsOf = (value: unknown): unknown => (typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value);
+const digitsOf = (value: unknown): unknown =>
+  typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
 
-export const SubscriberId = z.preprocess(digitsOf, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a subscriber id must be 1 to 64 letters, digits, '_' or '-'"));
+export const SubscriberId = z.preprocess(
+  digitsOf,
+  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a subscriber id must be 1 to 64 letters, digits, '_' or '-'"),
+);
 
 /**
  * An author as follows and author timelines name one: `123` by numeric user id, `@name` by screen
@@ -27,7 +31,10 @@ export const AuthorRef = z.preprocess(
   z
     .string()
     .trim()
-    .regex(/^(\d{1,20}|@?[A-Za-z0-9_]{1,50})$/, "an author must be a screen name (letters, digits and '_', optionally after '@') or a numeric user id")
+    .regex(
+      /^(\d{1,20}|@?[A-Za-z0-9_]{1,50})$/,
+      "an author must be a screen name (letters, digits and '_', optionally after '@') or a numeric user id",
+    )
     .transform(authorRef),
 );
 
@@ -46,8 +53,14 @@ const commaList = (value: unknown): unknown => {
   return typeof value === "string" ? value.split(",").map((item) => item.trim()) : value;
 };
 
-const FollowedAuthors = z.preprocess(commaList, z.array(AuthorRef).max(100, "authors may name at most 100 authors at once"));
-const FollowedPhrases = z.preprocess(commaList, z.array(TrackPhrase.transform(normalizePhrase)).max(400, "track may name at most 400 phrases at once"));
+const FollowedAuthors = z.preprocess(
+  commaList,
+  z.array(AuthorRef).max(100, "authors may name at most 100 authors at once"),
+);
+const FollowedPhrases = z.preprocess(
+  commaList,
+  z.array(TrackPhrase.transform(normalizePhrase)).max(400, "track may name at most 400 phrases at once"),
+);
 
 /** `id` is the subscriber; at least one author or track phrase. */
 export const FollowParams = z
@@ -86,10 +99,14 @@ const PageParams = z.object({
   cursor: PageCursor,
 });
 
-const exclusiveRuns = (params: { run_id?: string; all_runs: boolean }): boolean => !(params.all_runs && params.run_id !== undefined);
+const exclusiveRuns = (params: { run_id?: string; all_runs: boolean }): boolean =>
+  !(params.all_runs && params.run_id !== undefined);
 const EXCLUSIVE_RUNS = { path: ["all_runs"], message: "all_runs and run_id exclude each other" };
 
-export const TrackTimelineParams = PageParams.extend({ phrase: TrackPhrase.transform(normalizePhrase) }).refine(exclusiveRuns, EXCLUSIVE_RUNS);
+export const TrackTimelineParams = PageParams.extend({ phrase: TrackPhrase.transform(normalizePhrase) }).refine(
+  exclusiveRuns,
+  EXCLUSIVE_RUNS,
+);
 export type TrackTimelineParams = z.infer<typeof TrackTimelineParams>;
 
 export const AuthorTimelineParams = PageParams.extend({ author: AuthorRef }).refine(exclusiveRuns, EXCLUSIVE_RUNS);

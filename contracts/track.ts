@@ -34,4 +34,3 @@ export const Track: z.ZodType<string[]> = z
 export function normalizePhrase(phrase: string): string {
   return phrase.trim().toLowerCase().split(/\s+/).join(" ");
 }
-

@@ -19,13 +19,23 @@ export interface AdmissionOptions {
 }
 
 function badIdempotencyKey(): Errors.MoleculerClientError {
-  return new Errors.MoleculerClientError("Idempotency-Key must be 1 to 128 letters, digits, '_', '.', ':' or '-'", 400, "INVALID_IDEMPOTENCY_KEY", { field: "Idempotency-Key" });
+  return new Errors.MoleculerClientError(
+    "Idempotency-Key must be 1 to 128 letters, digits, '_', '.', ':' or '-'",
+    400,
+    "INVALID_IDEMPOTENCY_KEY",
+    { field: "Idempotency-Key" },
+  );
 }
 
 /** 503 at once when no worker answers a route's action, rather than a call that fails or waits for a timeout. */
 export function noWorker(action: string): Errors.MoleculerError {
   const service = action.split(".")[0] ?? action;
-  return new Errors.MoleculerError(`no ${service} worker is running (${action}): start one; the gateway answers as soon as it joins`, 503, "NO_WORKER", { action });
+  return new Errors.MoleculerError(
+    `no ${service} worker is running (${action}): start one; the gateway answers as soon as it joins`,
+    503,
+    "NO_WORKER",
+    { action },
+  );
 }
 
 /**
@@ -43,7 +53,10 @@ export class RequestAdmission {
     this.routes = new Map(routes.map((route) => [routeKey(route), route]));
     this.token = options.apiToken ? new BearerToken(options.apiToken) : null;
     this.hasWorker = options.hasWorker ?? (() => true);
-    this.launches = options.launchesPerMinute > 0 ? new RateLimiter({ perMinute: options.launchesPerMinute, maxClients: RATE_LIMITED_CLIENTS }) : null;
+    this.launches =
+      options.launchesPerMinute > 0
+        ? new RateLimiter({ perMinute: options.launchesPerMinute, maxClients: RATE_LIMITED_CLIENTS })
+        : null;
   }
 
   /** Whether some route requires a token (the OpenAPI document says so). */
@@ -52,7 +65,8 @@ export class RequestAdmission {
   }
 
   admit(req: GatewayRequest): void {
-    if (req.body !== undefined && (typeof req.body !== "object" || req.body === null || Array.isArray(req.body))) throw notAnObjectBody();
+    if (req.body !== undefined && (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)))
+      throw notAnObjectBody();
     if (req.body !== undefined && nestsDeeperThan(req.body, MAX_BODY_DEPTH)) throw tooDeepBody();
     const route = this.routes.get(matchedRoute(req));
     if (route?.requiresToken && this.token && !this.token.admits(req.headers.authorization)) throw unauthorized();

@@ -23,18 +23,30 @@ export type MoleculerAlias = { action: string; gatewayRoute: string } | { handle
  * `next`, which hands it to the gateway's error answer; on success a handler has answered and
  * `next` is not called.
  */
-export function moleculerAliases(routes: readonly GatewayRoute[], handlers: Record<GatewayHandlerName, GatewayHandler>): Record<string, MoleculerAlias> {
+export function moleculerAliases(
+  routes: readonly GatewayRoute[],
+  handlers: Record<GatewayHandlerName, GatewayHandler>,
+): Record<string, MoleculerAlias> {
   return Object.fromEntries(
     routes.flatMap((route): [string, MoleculerAlias][] => {
       const gatewayRoute = routeKey(route);
       const alias = aliasOf(route, gatewayRoute, handlers);
       // Every GET answers HEAD too, as HTTP asks: the same status and headers (Node sends no body).
-      return route.method === "GET" ? [[gatewayRoute, alias], [routeKey({ method: "HEAD", path: route.path }), alias]] : [[gatewayRoute, alias]];
+      return route.method === "GET"
+        ? [
+            [gatewayRoute, alias],
+            [routeKey({ method: "HEAD", path: route.path }), alias],
+          ]
+        : [[gatewayRoute, alias]];
     }),
   );
 }
 
-function aliasOf(route: GatewayRoute, gatewayRoute: string, handlers: Record<GatewayHandlerName, GatewayHandler>): MoleculerAlias {
+function aliasOf(
+  route: GatewayRoute,
+  gatewayRoute: string,
+  handlers: Record<GatewayHandlerName, GatewayHandler>,
+): MoleculerAlias {
   if ("action" in route.target) return { action: route.target.action, gatewayRoute };
   const handle = handlers[route.target.handler];
   const handler: AliasHandler = (req, res, next) => {

@@ -27,5 +27,10 @@ function sha256(text: string): Buffer {
 
 /** 401: the endpoint needs the bearer token. */
 export function unauthorized(): Errors.MoleculerClientError {
-  return new Errors.MoleculerClientError("this endpoint requires the API token: Authorization: Bearer <API_TOKEN>", 401, "UNAUTHORIZED", { field: "authorization" });
+  return new Errors.MoleculerClientError(
+    "this endpoint requires the API token: Authorization: Bearer <API_TOKEN>",
+    401,
+    "UNAUTHORIZED",
+    { field: "authorization" },
+  );
 }

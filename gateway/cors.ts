@@ -28,7 +28,12 @@ export class CorsPolicy {
       ? { "Access-Control-Allow-Origin": "*" }
       : { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
     if (!preflight) return { ...allowed, "Access-Control-Expose-Headers": EXPOSED_HEADERS };
-    return { ...allowed, "Access-Control-Allow-Methods": ALLOWED_METHODS, "Access-Control-Allow-Headers": ALLOWED_HEADERS, "Access-Control-Max-Age": String(PREFLIGHT_MAX_AGE) };
+    return {
+      ...allowed,
+      "Access-Control-Allow-Methods": ALLOWED_METHODS,
+      "Access-Control-Allow-Headers": ALLOWED_HEADERS,
+      "Access-Control-Max-Age": String(PREFLIGHT_MAX_AGE),
+    };
   }
 
   /**

@@ -29,7 +29,8 @@ export class DashboardFiles {
   constructor(private readonly dir = DASHBOARD_DIR) {}
 
   async send(res: ServerResponse, name: string): Promise<void> {
-    if (!isDashboardFile(name)) throw new Errors.MoleculerClientError("no such file", 404, "NOT_FOUND", { field: "file" });
+    if (!isDashboardFile(name))
+      throw new Errors.MoleculerClientError("no such file", 404, "NOT_FOUND", { field: "file" });
     const content = await this.read(name);
     res.writeHead(200, {
       "Content-Type": CONTENT_TYPES[path.extname(name)] ?? "application/octet-stream",
@@ -37,7 +38,8 @@ export class DashboardFiles {
       "Cache-Control": "no-cache",
       "X-Content-Type-Options": "nosniff",
       // The pages load only their own scripts and styles and talk only to this gateway.
-      "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'",
+      "Content-Security-Policy":
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'",
     });
     res.end(content);
   }
@@ -46,7 +48,9 @@ export class DashboardFiles {
     const cached = this.cache.get(name);
     if (cached) return cached;
     const content = await readFile(path.join(this.dir, name)).catch(() => {
-      throw new Errors.MoleculerError(`the dashboard file ${name} is missing from this build`, 404, "NOT_FOUND", { file: name });
+      throw new Errors.MoleculerError(`the dashboard file ${name} is missing from this build`, 404, "NOT_FOUND", {
+        file: name,
+      });
     });
     this.cache.set(name, content);
     return content;

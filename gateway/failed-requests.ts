@@ -38,7 +38,9 @@ export class FailedRequestLog {
     if (kind && now - kind.loggedAt < LOG_INTERVAL_MS) {
       kind.held += 1;
     } else {
-      const held = kind?.held ? ` (${kind.held} more like it in the last ${Math.round((now - kind.loggedAt) / 1000)} s)` : "";
+      const held = kind?.held
+        ? ` (${kind.held} more like it in the last ${Math.round((now - kind.loggedAt) / 1000)} s)`
+        : "";
       this.logger.warn(`${req.method ?? "?"} ${pathOf(req.url)} ${key} request ${requestId}${held}`);
       this.kinds.set(key, { loggedAt: now, held: 0 });
     }

@@ -25,9 +25,22 @@ export const Versions = BuildInfo.extend({ nodes: z.array(NodeBuild) });
 export type Versions = z.infer<typeof Versions>;
 
 /** Ready: not draining, RabbitMQ connected, Redis answering within a second, and a worker for each routed service. */
-export async function readiness(broker: ServiceBroker, redis: Redis, draining: boolean, stateLostAt: number | null = null): Promise<Readiness> {
-  const redisAnswers = await Promise.race([redis.ping().then(() => true, () => false), new Promise<boolean>((resolve) => setTimeout(resolve, 1000, false))]);
-  const available = new Set(broker.registry.getServiceList({ onlyAvailable: true }).map((service: { name: string }) => service.name));
+export async function readiness(
+  broker: ServiceBroker,
+  redis: Redis,
+  draining: boolean,
+  stateLostAt: number | null = null,
+): Promise<Readiness> {
+  const redisAnswers = await Promise.race([
+    redis.ping().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => setTimeout(resolve, 1000, false)),
+  ]);
+  const available = new Set(
+    broker.registry.getServiceList({ onlyAvailable: true }).map((service: { name: string }) => service.name),
+  );
   const services = Object.fromEntries(ROUTED_SERVICES.map((name) => [name, available.has(name)]));
   const state_lost_at = stateLostAt === null ? null : new Date(stateLostAt).toISOString();
   const checks = { broker: broker.transit?.connected === true, redis: redisAnswers, services, draining, state_lost_at };

@@ -32,7 +32,9 @@ export async function listenGateway(handler: RequestListener, options: ListenOpt
   const server = createServer(handler);
   server.on("clientError", answerClientError);
   return new Promise((resolve, reject) => {
-    server.once("error", (error: Error & { code?: string }) => reject(error.code === "EADDRINUSE" ? portTaken(options) : error));
+    server.once("error", (error: Error & { code?: string }) =>
+      reject(error.code === "EADDRINUSE" ? portTaken(options) : error),
+    );
     server.listen({ port: options.port, host: options.host, reusePort: sharing }, () => {
       server.removeAllListeners("error");
       resolve(server);
@@ -49,19 +51,25 @@ export async function checkGatewayPort(options: ListenOptions): Promise<void> {
   if (sharing) return refuseAnotherMesh(options);
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
-    probe.once("error", (error: Error & { code?: string }) => reject(error.code === "EADDRINUSE" ? portTaken(options) : error));
+    probe.once("error", (error: Error & { code?: string }) =>
+      reject(error.code === "EADDRINUSE" ? portTaken(options) : error),
+    );
     probe.listen({ port: options.port, host: options.host }, () => probe.close(() => resolve()));
   });
 }
 
 function portTaken(options: ListenOptions): GatewayPortError {
   const share = options.sharePort ? "" : " (GATEWAY_SHARE_PORT=true shares it with the other gateways of this mesh)";
-  return new GatewayPortError(`PORT ${options.port} is taken by another process: stop it, or set PORT to a free port${share}`);
+  return new GatewayPortError(
+    `PORT ${options.port} is taken by another process: stop it, or set PORT to a free port${share}`,
+  );
 }
 
 /** Throws when a gateway of another namespace answers on the port; nothing there, or a gateway of ours, is fine. */
 async function refuseAnotherMesh(options: ListenOptions): Promise<void> {
-  const answer = await fetch(`http://127.0.0.1:${options.port}/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+  const answer = await fetch(`http://127.0.0.1:${options.port}/health`, { signal: AbortSignal.timeout(2000) }).catch(
+    () => null,
+  );
   const other = answer?.headers.get(NAMESPACE_HEADER);
   await answer?.body?.cancel();
   if (other === null || other === undefined || other === options.namespace) return;
@@ -72,10 +80,25 @@ async function refuseAnotherMesh(options: ListenOptions): Promise<void> {
 
 /** What Node's HTTP parser refuses before any handler runs, as the status and JSON error the API answers. */
 const PARSER_ERRORS: Record<string, { status: number; reason: string; type: string; message: string }> = {
-  HPE_HEADER_OVERFLOW: { status: 431, reason: "Request Header Fields Too Large", type: "HEADERS_TOO_LARGE", message: "request headers must be at most 16 KiB together" },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: "Request Timeout", type: "REQUEST_TIMEOUT", message: "the request did not arrive in time" },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: "Request Header Fields Too Large",
+    type: "HEADERS_TOO_LARGE",
+    message: "request headers must be at most 16 KiB together",
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: "Request Timeout",
+    type: "REQUEST_TIMEOUT",
+    message: "the request did not arrive in time",
+  },
 };
-const MALFORMED = { status: 400, reason: "Bad Request", type: "MALFORMED_REQUEST", message: "the request is not valid HTTP/1.1" };
+const MALFORMED = {
+  status: 400,
+  reason: "Bad Request",
+  type: "MALFORMED_REQUEST",
+  message: "the request is not valid HTTP/1.1",
+};
 
 /**
  * Answers a request the HTTP parser refused with a JSON body like every other error (Node's own
@@ -85,7 +108,9 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
   if (error.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
   const { status, reason, type, message } = PARSER_ERRORS[error.code ?? ""] ?? MALFORMED;
   const body = JSON.stringify({ name: "ClientError", message, code: status, type });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**

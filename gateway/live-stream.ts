@@ -17,7 +17,11 @@ export interface LiveStreamOptions {
 
 /** The longest pause between reads of the figures while they fail (no statistics worker, say). */
 
-export const LIVE_STREAM_DEFAULTS: Omit<LiveStreamOptions, "maxRate"> = { heartbeatMs: 15_000, refreshMs: 1000, maxClients: 1000 };
+export const LIVE_STREAM_DEFAULTS: Omit<LiveStreamOptions, "maxRate"> = {
+  heartbeatMs: 15_000,
+  refreshMs: 1000,
+  maxClients: 1000,
+};
 
 /** Reads the current figures (the gateway calls `statistics.get`). */
 export type ReadFigures = () => Promise<RunStatistics>;
@@ -109,7 +113,10 @@ export class LiveStream {
   }
 
   start(): void {
-    this.timers = [setInterval(() => void this.tick(), Math.ceil(1000 / this.options.maxRate)), setInterval(() => this.heartbeat(), this.options.heartbeatMs)];
+    this.timers = [
+      setInterval(() => void this.tick(), Math.ceil(1000 / this.options.maxRate)),
+      setInterval(() => this.heartbeat(), this.options.heartbeatMs),
+    ];
     for (const timer of this.timers) timer.unref();
   }
 
@@ -124,7 +131,12 @@ export class LiveStream {
   /** Turns an HTTP request into a stream client, until it disconnects. */
   open(req: IncomingMessage, res: ServerResponse, params: StreamParams): void {
     if (this.clients.size >= this.options.maxClients) {
-      throw new Errors.MoleculerError("too many live streams on this gateway worker; retry later", 503, "STREAM_CAPACITY", { clients: this.clients.size });
+      throw new Errors.MoleculerError(
+        "too many live streams on this gateway worker; retry later",
+        503,
+        "STREAM_CAPACITY",
+        { clients: this.clients.size },
+      );
     }
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
@@ -175,8 +187,11 @@ export class LiveStream {
       // Retried later and later, rather than at every tick while no statistics worker answers.
       this.stale = true;
       this.failedReads += 1;
-      this.retryAt = now + delayFor({ ...RETRY_POLICIES.liveFigures, initialMs: this.options.refreshMs }, this.failedReads - 1);
-      this.logger.debug(`Live stream could not read the figures: ${error instanceof Error ? error.message : String(error)}`);
+      this.retryAt =
+        now + delayFor({ ...RETRY_POLICIES.liveFigures, initialMs: this.options.refreshMs }, this.failedReads - 1);
+      this.logger.debug(
+        `Live stream could not read the figures: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.reading = false;
     }

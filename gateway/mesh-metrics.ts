@@ -33,11 +33,17 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 
 /** Every reachable node's metrics; a node that does not answer in time is left out of this scrape. */
 export async function gatherNodeMetrics(broker: ServiceBroker, timeoutMs: number): Promise<NodeMetrics[]> {
-  const nodes = z.array(z.looseObject({ id: z.string() })).parse(broker.registry.getNodeList({ onlyAvailable: true, withServices: false }));
+  const nodes = z
+    .array(z.looseObject({ id: z.string() }))
+    .parse(broker.registry.getNodeList({ onlyAvailable: true, withServices: false }));
   const answers = await Promise.all(
     nodes.map(async ({ id }) => {
       try {
-        const metrics = await broker.call("$node.metrics", { includes: SCRAPED_METRICS }, { nodeID: id, timeout: timeoutMs, retries: 0 });
+        const metrics = await broker.call(
+          "$node.metrics",
+          { includes: SCRAPED_METRICS },
+          { nodeID: id, timeout: timeoutMs, retries: 0 },
+        );
         return { node: id, metrics: z.array(MetricSnapshot).parse(metrics) };
       } catch {
         return null;
@@ -69,8 +75,18 @@ export class QueueDepths {
   async snapshot(): Promise<MetricSnapshot[]> {
     const connection = this.connection;
     if (!connection) return [];
-    const depths: MetricSnapshot = { name: METRICS.queueMessages, type: "gauge", description: "Messages (batches) ready in a pipeline queue", values: [] };
-    const consumers: MetricSnapshot = { name: METRICS.queueConsumers, type: "gauge", description: "Consumers of a pipeline queue", values: [] };
+    const depths: MetricSnapshot = {
+      name: METRICS.queueMessages,
+      type: "gauge",
+      description: "Messages (batches) ready in a pipeline queue",
+      values: [],
+    };
+    const consumers: MetricSnapshot = {
+      name: METRICS.queueConsumers,
+      type: "gauge",
+      description: "Consumers of a pipeline queue",
+      values: [],
+    };
     for (const [role, queue] of Object.entries(this.topology.queues)) {
       const channel = await connection.createChannel().catch(() => null);
       if (!channel) break;
@@ -87,15 +103,31 @@ export class QueueDepths {
 
 /** Registers the gateway's request metrics. */
 export function registerHttpMetrics(metrics: MetricRegistry): void {
-  metrics.register({ name: METRICS.httpRequests, type: "counter", labelNames: ["method", "route", "status"], description: "HTTP requests answered by this gateway worker" });
-  metrics.register({ name: METRICS.httpDuration, type: "histogram", labelNames: ["method", "route"], buckets: DURATION_BUCKETS, description: "Seconds from an HTTP request's arrival to its answer sent" });
+  metrics.register({
+    name: METRICS.httpRequests,
+    type: "counter",
+    labelNames: ["method", "route", "status"],
+    description: "HTTP requests answered by this gateway worker",
+  });
+  metrics.register({
+    name: METRICS.httpDuration,
+    type: "histogram",
+    labelNames: ["method", "route"],
+    buckets: DURATION_BUCKETS,
+    description: "Seconds from an HTTP request's arrival to its answer sent",
+  });
 }
 
 /**
  * Counts a request once answered, labelled by the route it matched (`unmatched` otherwise: never the
  * raw path, whose values are unbounded). A `/stream` request counts when it ends.
  */
-export function observeHttpRequest(metrics: MetricRegistry, req: IncomingMessage, res: ServerResponse, routeOf: (req: IncomingMessage) => string): void {
+export function observeHttpRequest(
+  metrics: MetricRegistry,
+  req: IncomingMessage,
+  res: ServerResponse,
+  routeOf: (req: IncomingMessage) => string,
+): void {
   const started = process.hrtime.bigint();
   res.once("close", () => {
     const route = routeOf(req);
@@ -108,6 +140,11 @@ export function observeHttpRequest(metrics: MetricRegistry, req: IncomingMessage
 /** `/metrics`: Prometheus text of every node's metrics, of the pipeline queues, and of this worker's /stream clients. */
 export async function scrapeMesh(broker: ServiceBroker, queues: QueueDepths, streamClients: number): Promise<string> {
   const [nodes, depths] = await Promise.all([gatherNodeMetrics(broker, NODE_METRICS_TIMEOUT_MS), queues.snapshot()]);
-  const clients: MetricSnapshot = { name: METRICS.streamClients, type: "gauge", description: "Clients of /stream on this gateway worker", values: [{ labels: {}, value: streamClients }] };
+  const clients: MetricSnapshot = {
+    name: METRICS.streamClients,
+    type: "gauge",
+    description: "Clients of /stream on this gateway worker",
+    values: [{ labels: {}, value: streamClients }],
+  };
   return renderPrometheus([...nodes, { node: broker.nodeID, metrics: [...depths, clients] }]);
 }

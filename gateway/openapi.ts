@@ -14,7 +14,11 @@ const HttpErrorBody = z.object({
   name: z.string(),
   message: z.string().describe("`field: rule; …` for a validation error"),
   code: z.number().int(),
-  type: z.string().describe("machine-readable: INVALID_JSON, VALIDATION_ERROR, UNAUTHORIZED, RATE_LIMITED, BODY_TOO_LARGE, NOT_FOUND, …"),
+  type: z
+    .string()
+    .describe(
+      "machine-readable: INVALID_JSON, VALIDATION_ERROR, UNAUTHORIZED, RATE_LIMITED, BODY_TOO_LARGE, NOT_FOUND, …",
+    ),
   data: z.unknown().describe("for VALIDATION_ERROR, the list of {field, rule, message}"),
 });
 
@@ -55,8 +59,16 @@ function operation(route: GatewayRoute, policy: ApiPolicy): JsonSchema {
   const required = new Set((params?.required ?? []) as string[]);
   const parameters = Object.entries(properties)
     .filter(([name]) => inPath.has(name) || paramsLocation(route) === "query")
-    .map(([name, schema]) => ({ name, in: inPath.has(name) ? "path" : "query", required: inPath.has(name) || required.has(name), schema }));
-  const body = params && paramsLocation(route) === "body" ? { required: true, content: { "application/json": { schema: params } } } : undefined;
+    .map(([name, schema]) => ({
+      name,
+      in: inPath.has(name) ? "path" : "query",
+      required: inPath.has(name) || required.has(name),
+      schema,
+    }));
+  const body =
+    params && paramsLocation(route) === "body"
+      ? { required: true, content: { "application/json": { schema: params } } }
+      : undefined;
   return {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? "").toUpperCase()) || "Root"}`,
     summary: route.summary,
@@ -68,7 +80,10 @@ function operation(route: GatewayRoute, policy: ApiPolicy): JsonSchema {
 }
 
 function responses(route: GatewayRoute, hasParams: boolean, guarded: boolean): Record<string, JsonSchema> {
-  const error = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/HttpError" } } } });
+  const error = (description: string) => ({
+    description,
+    content: { "application/json": { schema: { $ref: "#/components/schemas/HttpError" } } },
+  });
   const answers: Record<string, JsonSchema> = { "200": success(route) };
   if (paramsLocation(route) === "body") {
     answers["400"] = error("INVALID_JSON: the body is not a JSON object");
@@ -76,25 +91,41 @@ function responses(route: GatewayRoute, hasParams: boolean, guarded: boolean): R
   }
   if (guarded) answers["401"] = error("UNAUTHORIZED: API_TOKEN is set and the request does not carry it");
   if (hasParams) answers["422"] = error("VALIDATION_ERROR: a param breaks its rule");
-  if (route.rateLimited) answers["429"] = { ...error("RATE_LIMITED: too many requests from this client"), headers: { "Retry-After": { description: "seconds to wait", schema: { type: "integer" } } } };
+  if (route.rateLimited)
+    answers["429"] = {
+      ...error("RATE_LIMITED: too many requests from this client"),
+      headers: { "Retry-After": { description: "seconds to wait", schema: { type: "integer" } } },
+    };
   if ("action" in route.target) answers["503"] = error("SERVICE_NOT_AVAILABLE: no worker of the service answers");
   return answers;
 }
 
 function success(route: GatewayRoute): JsonSchema {
-  if (route.response) return { description: "OK", content: { "application/json": { schema: jsonSchema(route.response, "output") } } };
+  if (route.response)
+    return { description: "OK", content: { "application/json": { schema: jsonSchema(route.response, "output") } } };
   switch (route.produces) {
     case "text/html":
       return { description: "OK", content: { "text/html": { schema: { type: "string" } } } };
     case "text/event-stream": {
       // OpenAPI has no words for the events of a stream: an extension lists each event's `data`.
-      const events = Object.fromEntries(Object.entries(route.events ?? {}).map(([name, schema]) => [name, jsonSchema(schema, "output")]));
-      return { description: "An endless event stream", content: { "text/event-stream": { schema: { type: "string" }, "x-events": events } } };
+      const events = Object.fromEntries(
+        Object.entries(route.events ?? {}).map(([name, schema]) => [name, jsonSchema(schema, "output")]),
+      );
+      return {
+        description: "An endless event stream",
+        content: { "text/event-stream": { schema: { type: "string" }, "x-events": events } },
+      };
     }
     case "text/plain":
       return { description: "OK", content: { "text/plain": { schema: { type: "string" } } } };
     case "asset":
-      return { description: "OK", content: { "application/javascript": { schema: { type: "string" } }, "text/css": { schema: { type: "string" } } } };
+      return {
+        description: "OK",
+        content: {
+          "application/javascript": { schema: { type: "string" } },
+          "text/css": { schema: { type: "string" } },
+        },
+      };
     default:
       return { description: "OK", content: { "application/json": { schema: { type: "object" } } } };
   }

@@ -45,11 +45,18 @@ export function renderPrometheus(nodes: readonly NodeMetrics[]): string {
       const family = families.get(name) ?? { name, type, help: metric.description ?? metric.name, lines: [] };
       if (family.type !== type) continue;
       families.set(name, family);
-      for (const value of metric.values) family.lines.push(...sampleLines(name, type, { ...value.labels, node }, value));
+      for (const value of metric.values)
+        family.lines.push(...sampleLines(name, type, { ...value.labels, node }, value));
     }
   }
   return [...families.values()]
-    .map((family) => [`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`, ...family.lines].join("\n"))
+    .map((family) =>
+      [
+        `# HELP ${family.name} ${escapeHelp(family.help)}`,
+        `# TYPE ${family.name} ${family.type}`,
+        ...family.lines,
+      ].join("\n"),
+    )
     .join("\n")
     .concat("\n");
 }
@@ -57,7 +64,9 @@ export function renderPrometheus(nodes: readonly NodeMetrics[]): string {
 function familyType(metric: MetricSnapshot): Family["type"] | null {
   if (metric.type === "counter" || metric.type === "gauge") return metric.type;
   if (metric.type !== "histogram") return null;
-  return metric.values.some((value) => value.buckets && Object.keys(value.buckets).length > 0) ? "histogram" : "summary";
+  return metric.values.some((value) => value.buckets && Object.keys(value.buckets).length > 0)
+    ? "histogram"
+    : "summary";
 }
 
 /** `tweetmesh.pipeline.messages` → `tweetmesh_pipeline_messages_total` (counters end in `_total`). */
@@ -66,14 +75,25 @@ export function metricName(name: string, type: Family["type"]): string {
   return type === "counter" && !base.endsWith("_total") ? `${base}_total` : base;
 }
 
-function sampleLines(name: string, type: Family["type"], labels: Record<string, unknown>, value: z.infer<typeof MetricValue>): string[] {
+function sampleLines(
+  name: string,
+  type: Family["type"],
+  labels: Record<string, unknown>,
+  value: z.infer<typeof MetricValue>,
+): string[] {
   if (type === "counter" || type === "gauge") {
     const number = Number(value.value);
     return Number.isFinite(number) ? [`${name}${labelSet(labels)} ${number}`] : [];
   }
-  const totals = [`${name}_sum${labelSet(labels)} ${value.sum ?? 0}`, `${name}_count${labelSet(labels)} ${value.count ?? 0}`];
+  const totals = [
+    `${name}_sum${labelSet(labels)} ${value.sum ?? 0}`,
+    `${name}_count${labelSet(labels)} ${value.count ?? 0}`,
+  ];
   if (type === "summary") {
-    const quantiles = Object.entries(value.quantiles ?? {}).map(([quantile, observed]) => `${name}${labelSet({ ...labels, quantile })} ${Number.isFinite(observed) ? observed : "NaN"}`);
+    const quantiles = Object.entries(value.quantiles ?? {}).map(
+      ([quantile, observed]) =>
+        `${name}${labelSet({ ...labels, quantile })} ${Number.isFinite(observed) ? observed : "NaN"}`,
+    );
     return [...quantiles, ...totals];
   }
   const bounds = Object.entries(value.buckets ?? {}).sort(([a], [b]) => Number(a) - Number(b));
@@ -82,7 +102,9 @@ function sampleLines(name: string, type: Family["type"], labels: Record<string, 
 }
 
 function labelSet(labels: Record<string, unknown>): string {
-  const pairs = Object.entries(labels).map(([label, value]) => `${label.replace(/[^A-Za-z0-9_]/g, "_")}="${escapeLabel(labelText(value))}"`);
+  const pairs = Object.entries(labels).map(
+    ([label, value]) => `${label.replace(/[^A-Za-z0-9_]/g, "_")}="${escapeLabel(labelText(value))}"`,
+  );
   return pairs.length > 0 ? `{${pairs.join(",")}}` : "";
 }
 

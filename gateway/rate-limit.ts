@@ -54,5 +54,10 @@ export class RateLimiter {
 
 /** 429, with the seconds to wait (the gateway sends them as `Retry-After`). */
 export function rateLimited(decision: { retryAfterSeconds: number }): Errors.MoleculerClientError {
-  return new Errors.MoleculerClientError(`too many launches: retry after ${decision.retryAfterSeconds} s`, 429, "RATE_LIMITED", { field: "client", retry_after: decision.retryAfterSeconds });
+  return new Errors.MoleculerClientError(
+    `too many launches: retry after ${decision.retryAfterSeconds} s`,
+    429,
+    "RATE_LIMITED",
+    { field: "client", retry_after: decision.retryAfterSeconds },
+  );
 }

@@ -199,7 +199,9 @@ function learnFold(code: number): number {
  */
 export function termFingerprint(source: string, start: number, end: number): number {
   return (
-    (((end - start) & 63) << 10) | ((foldOf(source.charCodeAt(start)) & 31) << 5) | (foldOf(source.charCodeAt(end - 1)) & 31)
+    (((end - start) & 63) << 10) |
+    ((foldOf(source.charCodeAt(start)) & 31) << 5) |
+    (foldOf(source.charCodeAt(end - 1)) & 31)
   );
 }
 
@@ -253,7 +255,14 @@ function visitWord(s: string, start: number, end: number, seen: number, visit: T
 }
 
 /** A word stripped of punctuation at its edges, then a name, a URL or a plain term. It is lowercase unless `upper`. */
-function visitCasedWord(s: string, start: number, end: number, mayBeUrl: boolean, upper: boolean, visit: TermVisitor): void {
+function visitCasedWord(
+  s: string,
+  start: number,
+  end: number,
+  mayBeUrl: boolean,
+  upper: boolean,
+  visit: TermVisitor,
+): void {
   let first = start;
   let sigil = false;
   while (first < end) {

@@ -17,7 +17,10 @@ export function trackWarnings(phrases: readonly string[]): string[] {
   return phrases.flatMap((phrase) =>
     phraseTerms(phrase)
       .filter((term) => /^[#@＃＠]./u.test(term))
-      .map((term) => `track phrase "${phrase}": the term "${term}" matches no #hashtag or @mention, as punctuation is never part of one; track "${term.slice(1)}" to match them`),
+      .map(
+        (term) =>
+          `track phrase "${phrase}": the term "${term}" matches no #hashtag or @mention, as punctuation is never part of one; track "${term.slice(1)}" to match them`,
+      ),
   );
 }
 

@@ -20,4 +20,7 @@ export function guardClosingChannel(send: Send): Send {
 }
 
 /** Moleculer's typings say a `transporterSend` hook returns a promise; at run time it returns the wrapped send, as here. */
-export const ClosingChannelGuard = { name: "ClosingChannelGuard", transporterSend: guardClosingChannel } as unknown as Middleware;
+export const ClosingChannelGuard = {
+  name: "ClosingChannelGuard",
+  transporterSend: guardClosingChannel,
+} as unknown as Middleware;

@@ -23,7 +23,8 @@ export function parseClusterState(text: string): ClusterWorker[] {
     .map((line, index) => {
       const [service, nodeId, pid, probePort] = line.split(/\s+/);
       const parsed = ClusterWorker.safeParse({ service, nodeId, pid, probePort });
-      if (!parsed.success) throw new Error(`cluster state line ${index + 1} ("${line}"): ${parsed.error.issues[0]?.message ?? "invalid"}`);
+      if (!parsed.success)
+        throw new Error(`cluster state line ${index + 1} ("${line}"): ${parsed.error.issues[0]?.message ?? "invalid"}`);
       return parsed.data;
     });
 }
@@ -38,7 +39,10 @@ export function formatClusterState(workers: readonly ClusterWorker[]): string {
  * gateway, the part users see, on the old build until every worker behind it has been replaced.
  */
 export function replacementOrder(workers: readonly ClusterWorker[]): ClusterWorker[] {
-  return [...workers.filter((worker) => worker.service !== "api"), ...workers.filter((worker) => worker.service === "api")];
+  return [
+    ...workers.filter((worker) => worker.service !== "api"),
+    ...workers.filter((worker) => worker.service === "api"),
+  ];
 }
 
 /** Whether a worker's process still runs: an exited child its parent has not reaped yet answers signal 0, but is a zombie. */

@@ -28,19 +28,39 @@ export class DependencyWatch {
     private readonly env: Environment,
     private readonly broker: ServiceBroker,
   ) {
-    this.redis = new Redis(env.REDIS_URL, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: null, retryStrategy: () => 1000 });
+    this.redis = new Redis(env.REDIS_URL, {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: null,
+      retryStrategy: () => 1000,
+    });
     this.redis.on("error", (error: unknown) => (this.redisError = errorText(error)));
     this.redis.on("ready", () => (this.redisError = null));
   }
 
   states(): DependencyState[] {
     const transporter = this.broker.transit?.tx;
-    const rabbitError = transporter instanceof DrainingAmqpTransporter && transporter.lastConnectError !== null ? errorText(transporter.lastConnectError) : "no answer yet";
+    const rabbitError =
+      transporter instanceof DrainingAmqpTransporter && transporter.lastConnectError !== null
+        ? errorText(transporter.lastConnectError)
+        : "no answer yet";
     const rabbitConnected = this.broker.transit?.connected === true;
     const redisConnected = this.redis.status === "ready";
     return [
-      { name: "RabbitMQ", url: redactUrl(this.env.TRANSPORTER), variable: "TRANSPORTER", connected: rabbitConnected, error: rabbitConnected ? null : rabbitError },
-      { name: "Redis", url: redactUrl(this.env.REDIS_URL), variable: "REDIS_URL", connected: redisConnected, error: redisConnected ? null : (this.redisError ?? "no answer yet") },
+      {
+        name: "RabbitMQ",
+        url: redactUrl(this.env.TRANSPORTER),
+        variable: "TRANSPORTER",
+        connected: rabbitConnected,
+        error: rabbitConnected ? null : rabbitError,
+      },
+      {
+        name: "Redis",
+        url: redactUrl(this.env.REDIS_URL),
+        variable: "REDIS_URL",
+        connected: redisConnected,
+        error: redisConnected ? null : (this.redisError ?? "no answer yet"),
+      },
     ];
   }
 
@@ -48,7 +68,10 @@ export class DependencyWatch {
   waitingFor(): string[] {
     return this.states()
       .filter((state) => !state.connected)
-      .map((state) => `${state.name} at ${state.url} (${state.variable}) does not answer: ${state.error ?? "no answer yet"}`);
+      .map(
+        (state) =>
+          `${state.name} at ${state.url} (${state.variable}) does not answer: ${state.error ?? "no answer yet"}`,
+      );
   }
 
   /** Resolves once Redis answers (as long as it takes: the caller bounds the wait). */

@@ -45,7 +45,11 @@ interface GatewayReadiness {
  * node running the gateway, when the gateway's own readiness (Redis, a worker of each routed
  * service) says so too.
  */
-export function brokerProbe(broker: ServiceBroker, draining: () => boolean, dependencies?: { waitingFor(): string[] }): NodeProbe {
+export function brokerProbe(
+  broker: ServiceBroker,
+  draining: () => boolean,
+  dependencies?: { waitingFor(): string[] },
+): NodeProbe {
   return {
     failing() {
       const states = [...(dependencies?.waitingFor() ?? [])];

@@ -72,6 +72,7 @@ export const ReadCoalescing = {
     if (action.coalesce !== true) return next;
     const coalescer = new ReadCoalescer<unknown>();
     // A promise of each caller's own: Moleculer hangs the caller's context on the promise it gets.
-    return (ctx: { params: unknown }) => coalescer.run(JSON.stringify(ctx.params ?? {}), () => next(ctx)).then((answer) => answer);
+    return (ctx: { params: unknown }) =>
+      coalescer.run(JSON.stringify(ctx.params ?? {}), () => next(ctx)).then((answer) => answer);
   },
 } as unknown as Middleware;

@@ -90,7 +90,9 @@ export class PipelineConnection {
         return;
       } catch (error) {
         const delay = backoff.next();
-        this.logger.warn(`Pipeline broker ${redactUrl(this.url)} unreachable (${errorText(error)}); retrying in ${delay} ms`);
+        this.logger.warn(
+          `Pipeline broker ${redactUrl(this.url)} unreachable (${errorText(error)}); retrying in ${delay} ms`,
+        );
         await sleep(delay, this.stopping.signal);
       }
     }

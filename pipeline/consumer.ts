@@ -62,7 +62,10 @@ export class Consumer<T> {
       await channel.prefetch(options.prefetch);
       const { consumerTag } = await channel.consume(options.queue, (message) => {
         // amqplib ignores this callback's result: a rejection (a throwing `observe`) is logged here.
-        if (message) this.receive(channel, message).catch((error) => this.logger.error(`Consumer of ${options.queue}: ${errorText(error)}`));
+        if (message)
+          this.receive(channel, message).catch((error) =>
+            this.logger.error(`Consumer of ${options.queue}: ${errorText(error)}`),
+          );
       });
       this.channel = channel;
       this.consumerTag = consumerTag;
@@ -96,7 +99,9 @@ export class Consumer<T> {
     } catch (error) {
       this.count("failed");
       const deliveries = Number(message.properties.headers?.["x-delivery-count"] ?? 0);
-      this.logger.warn(`Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} failed (delivery ${deliveries + 1}): ${errorText(error)}`);
+      this.logger.warn(
+        `Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} failed (delivery ${deliveries + 1}): ${errorText(error)}`,
+      );
       await sleep(retryDelay(deliveries));
       safely(() => channel.nack(message, false, true));
     } finally {
@@ -116,7 +121,9 @@ export class Consumer<T> {
         if (!this.options.isOutage?.(error)) throw error;
         this.outageBegan(message, error);
         if (!(await sleepUnlessAborted(delayFor(RETRY_POLICIES.outage, attempt), this.stopping.signal))) {
-          this.logger.warn(`${message.properties.messageId ?? "A message"} of ${this.options.queue} left unacked at stop, during an outage: RabbitMQ redelivers it`);
+          this.logger.warn(
+            `${message.properties.messageId ?? "A message"} of ${this.options.queue} left unacked at stop, during an outage: RabbitMQ redelivers it`,
+          );
           return false;
         }
       }
@@ -129,12 +136,16 @@ export class Consumer<T> {
       return;
     }
     this.outage = { since: Date.now(), retries: 0 };
-    this.logger.warn(`Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} waits out an outage (${errorText(error)}): messages are kept and retried, none dead-lettered`);
+    this.logger.warn(
+      `Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} waits out an outage (${errorText(error)}): messages are kept and retried, none dead-lettered`,
+    );
   }
 
   private outageEnded(): void {
     if (!this.outage) return;
-    this.logger.info(`${this.options.queue}: outage over after ${Math.round((Date.now() - this.outage.since) / 1000)} s (${this.outage.retries + 1} retries); handling again`);
+    this.logger.info(
+      `${this.options.queue}: outage over after ${Math.round((Date.now() - this.outage.since) / 1000)} s (${this.outage.retries + 1} retries); handling again`,
+    );
     this.outage = null;
   }
 
@@ -148,13 +159,17 @@ export class Consumer<T> {
     try {
       json = JSON.parse(message.content.toString("utf8"));
     } catch {
-      this.logger.warn(`Unreadable message ${message.properties.messageId ?? ""} on ${this.options.queue}: not JSON; dead-lettered`);
+      this.logger.warn(
+        `Unreadable message ${message.properties.messageId ?? ""} on ${this.options.queue}: not JSON; dead-lettered`,
+      );
       return undefined;
     }
     const result = this.options.schema.safeParse(json);
     if (result.success) return result.data;
     const issue = result.error.issues[0];
-    this.logger.warn(`Unreadable message ${message.properties.messageId ?? ""} on ${this.options.queue}: ${issue?.path.join(".")}: ${issue?.message}; dead-lettered`);
+    this.logger.warn(
+      `Unreadable message ${message.properties.messageId ?? ""} on ${this.options.queue}: ${issue?.path.join(".")}: ${issue?.message}; dead-lettered`,
+    );
     return undefined;
   }
 }

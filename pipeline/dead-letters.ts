@@ -59,10 +59,16 @@ export class DeadLetters {
         const letter = describeLetter(message);
         if (!letter.queue || !Object.values(this.topology.queues).includes(letter.queue)) {
           channel.nack(message, false, true);
-          throw new Error(`dead letter ${letter.messageId ?? "(no id)"} names no work queue of this mesh (${letter.queue ?? "none"}); left in place`);
+          throw new Error(
+            `dead letter ${letter.messageId ?? "(no id)"} names no work queue of this mesh (${letter.queue ?? "none"}); left in place`,
+          );
         }
         // Without its death record, the message starts afresh: a full delivery limit again.
-        const headers = Object.fromEntries(Object.entries(message.properties.headers ?? {}).filter(([name]) => !/^x-(death|first-death|last-death)/.test(name)));
+        const headers = Object.fromEntries(
+          Object.entries(message.properties.headers ?? {}).filter(
+            ([name]) => !/^x-(death|first-death|last-death)/.test(name),
+          ),
+        );
         // amqplib types these properties as `any`; AMQP carries both as short strings.
         const { contentType, messageId } = message.properties as { contentType?: string; messageId?: string };
         channel.sendToQueue(letter.queue, message.content, { persistent: true, contentType, messageId, headers });
@@ -84,7 +90,9 @@ export class DeadLetters {
 
 function describeLetter(message: GetMessage): DeadLetter {
   const headers = message.properties.headers ?? {};
-  const death = Array.isArray(headers["x-death"]) ? (headers["x-death"][0] as Record<string, unknown> | undefined) : undefined;
+  const death = Array.isArray(headers["x-death"])
+    ? (headers["x-death"][0] as Record<string, unknown> | undefined)
+    : undefined;
   return {
     messageId: stringOrNull(message.properties.messageId),
     queue: stringOrNull(headers["x-first-death-queue"] ?? death?.queue),
@@ -102,7 +110,9 @@ function stringOrNull(value: unknown): string | null {
 function runIdOf(content: Buffer): string | null {
   try {
     const body: unknown = JSON.parse(content.toString("utf8"));
-    return typeof body === "object" && body !== null && "run_id" in body && typeof body.run_id === "string" ? body.run_id : null;
+    return typeof body === "object" && body !== null && "run_id" in body && typeof body.run_id === "string"
+      ? body.run_id
+      : null;
   } catch {
     return null;
   }

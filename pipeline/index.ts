@@ -12,5 +12,8 @@ export interface Pipeline {
 export function openPipeline(env: Environment, logger: Logger): Pipeline {
   const topology = pipelineTopology(env.NAMESPACE);
   const limits = { deliveryLimit: env.DELIVERY_LIMIT, maxLength: env.QUEUE_MAX_LENGTH };
-  return { connection: new PipelineConnection(env.PIPELINE_URL ?? env.TRANSPORTER, topology, limits, logger), topology };
+  return {
+    connection: new PipelineConnection(env.PIPELINE_URL ?? env.TRANSPORTER, topology, limits, logger),
+    topology,
+  };
 }

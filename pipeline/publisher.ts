@@ -6,7 +6,6 @@ import { Backoff, RETRY_POLICIES } from "../core/retry";
 import { sleep } from "../core/sleep";
 import type { PipelineConnection } from "./connection";
 
-
 /**
  * Publishes pipeline messages durably: persistent, and done only once RabbitMQ confirmed them.
  * A full socket buffer (`publish()` answering false) is waited out on `drain`; a nack (a full queue
@@ -32,12 +31,17 @@ export class Publisher {
         await this.publishOnce(await this.connection.confirmChannel(), body, messageId);
         return;
       } catch (error) {
-        if (this.connection.closed.aborted) throw new Error(`pipeline closed before ${messageId} was confirmed`, { cause: error });
+        if (this.connection.closed.aborted)
+          throw new Error(`pipeline closed before ${messageId} was confirmed`, { cause: error });
         const nacked = errorText(error) === "message nacked";
         const delay = nacked ? full.next() : lost.next();
         // A full queue is backpressure doing its job, not news for an operator.
-        if (nacked) this.logger.debug(`Publish of ${messageId} to ${this.exchange} refused: queue full; retrying in ${delay} ms`);
-        else this.logger.warn(`Publish of ${messageId} to ${this.exchange} not confirmed (${errorText(error)}); retrying in ${delay} ms`);
+        if (nacked)
+          this.logger.debug(`Publish of ${messageId} to ${this.exchange} refused: queue full; retrying in ${delay} ms`);
+        else
+          this.logger.warn(
+            `Publish of ${messageId} to ${this.exchange} not confirmed (${errorText(error)}); retrying in ${delay} ms`,
+          );
         await sleep(delay, this.connection.closed);
       }
     }
@@ -48,7 +52,9 @@ export class Publisher {
     await new Promise<void>((resolve, reject) => {
       const options = { persistent: true, contentType: "application/json", messageId };
       // amqplib types the confirm callback's error as `any`: it is null (confirmed) or an Error (nacked, channel closed).
-      const accepted = channel.publish(this.exchange, "", body, options, (error: Error | null) => (error ? reject(error) : resolve()));
+      const accepted = channel.publish(this.exchange, "", body, options, (error: Error | null) =>
+        error ? reject(error) : resolve(),
+      );
       if (!accepted) this.drained = Promise.race([once(channel, "drain"), once(channel, "close")]);
     });
   }

@@ -34,7 +34,12 @@ const NO_RUN: RunStatistics = {
 };
 
 /** The figures `/statistics` answers for a run; zeros before any run. */
-export function runStatistics(run: Run | null, perPhrase: Record<string, number>, now: number, streaming = false): RunStatistics {
+export function runStatistics(
+  run: Run | null,
+  perPhrase: Record<string, number>,
+  now: number,
+  streaming = false,
+): RunStatistics {
   if (!run) return { ...NO_RUN, per_phrase: {} };
   const elapsed = elapsedSeconds(run, now);
   return {
@@ -63,7 +68,13 @@ export function runStatistics(run: Run | null, perPhrase: Record<string, number>
 export function historyTotals(runs: readonly RunStatistics[]): RunHistory["totals"] {
   const amount = sum(runs, (run) => run.amount);
   const elapsed = sum(runs, (run) => run.elapsed_time);
-  return { runs: runs.length, amount, examined: sum(runs, (run) => run.examined), elapsed_time: elapsed, speed: speed(amount, elapsed) };
+  return {
+    runs: runs.length,
+    amount,
+    examined: sum(runs, (run) => run.examined),
+    elapsed_time: elapsed,
+    speed: speed(amount, elapsed),
+  };
 }
 
 function sum<T>(items: readonly T[], value: (item: T) => number): number {

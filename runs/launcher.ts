@@ -27,13 +27,21 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 /** 409: a retry arrived while the first launch of its key still runs. */
 function launchInProgress(key: string): Errors.MoleculerClientError {
-  return new Errors.MoleculerClientError(`a launch with this Idempotency-Key is still in progress; retry in a moment`, 409, "LAUNCH_IN_PROGRESS", { field: "Idempotency-Key", key });
+  return new Errors.MoleculerClientError(
+    `a launch with this Idempotency-Key is still in progress; retry in a moment`,
+    409,
+    "LAUNCH_IN_PROGRESS",
+    { field: "Idempotency-Key", key },
+  );
 }
 
 /** Starting and stopping runs. Streaming them is the supervisor's work, on whichever worker holds the lease. */
 export class Launcher {
   constructor(
-    private readonly runs: Pick<RunStore, "launch" | "end" | "current" | "claimLaunchKey" | "recordLaunchAnswer" | "releaseLaunchKey">,
+    private readonly runs: Pick<
+      RunStore,
+      "launch" | "end" | "current" | "claimLaunchKey" | "recordLaunchAnswer" | "releaseLaunchKey"
+    >,
     private readonly defaults: LaunchDefaults,
     private readonly logger: Logger,
     private readonly preparation?: RunPreparation,
@@ -79,8 +87,17 @@ export class Launcher {
     });
     if (replacedRunId) this.logger.info(`Run ${replacedRunId} ended: replaced by ${run.id}`);
     await this.prepare(run);
-    this.logger.info(`Run ${run.id} started: track ${JSON.stringify(run.track)}, source ${run.source}${seed === null ? "" : ` (seed ${seed})`}`);
-    return { process_started: true, run_id: run.id, track: run.track, source: run.source, replaced_run_id: replacedRunId, warnings: trackWarnings(run.track) };
+    this.logger.info(
+      `Run ${run.id} started: track ${JSON.stringify(run.track)}, source ${run.source}${seed === null ? "" : ` (seed ${seed})`}`,
+    );
+    return {
+      process_started: true,
+      run_id: run.id,
+      track: run.track,
+      source: run.source,
+      replaced_run_id: replacedRunId,
+      warnings: trackWarnings(run.track),
+    };
   }
 
   private async prepare(run: Run): Promise<void> {
@@ -88,7 +105,9 @@ export class Launcher {
       await this.preparation?.apply(run.id, run.track);
     } catch (error) {
       await this.runs.end(run.id, "source_failed");
-      this.logger.error(`Run ${run.id} ended: its source could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `Run ${run.id} ended: its source could not be prepared: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
   }
@@ -98,7 +117,8 @@ export class Launcher {
     const run = await this.runs.current();
     if (!run || run.ended_at !== null) return { process_stopped: false, run_id: run?.id ?? null };
     const stopped = await this.runs.end(run.id, "stopped");
-    if (stopped) this.logger.info(`Run ${run.id} ended: stopped, ${run.amount} matched of ${run.examined} examined so far`);
+    if (stopped)
+      this.logger.info(`Run ${run.id} ended: stopped, ${run.amount} matched of ${run.examined} examined so far`);
     return { process_stopped: stopped, run_id: run.id };
   }
 }

@@ -10,7 +10,11 @@ export type RunFigures = Pick<RunStore, "current" | "phraseCounts" | "streaming"
  * was found to have lost the mesh's state (store/epoch.ts): the answer says so rather than show zeros
  * as if nothing had happened.
  */
-export async function currentStatistics(runs: RunFigures, now = Date.now(), stateLostAt: number | null = null): Promise<RunStatistics> {
+export async function currentStatistics(
+  runs: RunFigures,
+  now = Date.now(),
+  stateLostAt: number | null = null,
+): Promise<RunStatistics> {
   const state_lost_at = stateLostAt === null ? null : new Date(stateLostAt).toISOString();
   const run = await runs.current();
   if (!run) return { ...runStatistics(null, {}, now), state_lost_at };

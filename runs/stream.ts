@@ -49,7 +49,12 @@ export class DeliveryFailed extends Error {
  * grow with the load, and once a full batch waits for the broker the source is not pulled (the pull
  * is the backpressure).
  */
-export async function streamRun(run: Run, source: TweetSource, sinks: StreamSinks, options: StreamOptions): Promise<StreamEnd> {
+export async function streamRun(
+  run: Run,
+  source: TweetSource,
+  sinks: StreamSinks,
+  options: StreamOptions,
+): Promise<StreamEnd> {
   const batcher = new Batcher(run, sinks, options);
   try {
     for await (const item of source.items({ signal: options.signal, skip: run.position })) await batcher.add(item);
@@ -144,12 +149,24 @@ class Batcher {
  * A batch's id is its run and the source range it holds, `start-end`: stable across redeliveries,
  * and different for any other content (a worker that takes a run over may cut batches elsewhere).
  */
-export function tweetBatch(runId: string, start: number, items: readonly SourceItem[], firstPulledAt = Date.now()): TweetBatch {
+export function tweetBatch(
+  runId: string,
+  start: number,
+  items: readonly SourceItem[],
+  firstPulledAt = Date.now(),
+): TweetBatch {
   const tweets: Tweet[] = [];
   const deletes: DeleteNotice[] = [];
   for (const item of items) {
     if (item.kind === "tweet") tweets.push(item.tweet);
     else deletes.push(item.notice);
   }
-  return { v: 1, run_id: runId, batch_id: `${runId}:${start}-${start + items.length}`, sent_at: firstPulledAt, tweets, deletes };
+  return {
+    v: 1,
+    run_id: runId,
+    batch_id: `${runId}:${start}-${start + items.length}`,
+    sent_at: firstPulledAt,
+    tweets,
+    deletes,
+  };
 }

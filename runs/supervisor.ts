@@ -21,7 +21,10 @@ export interface SupervisorOptions extends Omit<StreamOptions, "signal"> {
 }
 
 /** What the supervisor needs of the run store. */
-export type StreamLedger = Pick<RunStore, "current" | "end" | "holdStreamLease" | "releaseStreamLease" | "recordSourceHealth" | "recordStreaming">;
+export type StreamLedger = Pick<
+  RunStore,
+  "current" | "end" | "holdStreamLease" | "releaseStreamLease" | "recordSourceHealth" | "recordStreaming"
+>;
 
 interface ActiveStream {
   runId: string;
@@ -73,7 +76,8 @@ export class StreamSupervisor {
   /** Logs a failed check once while it fails the same way (every second during an outage would flood the log), and its recovery. */
   private noteCheck(error: unknown): void {
     const failure = error === null ? null : errorText(error);
-    if (failure !== null && failure !== this.lastCheckFailure) this.logger.warn(`Stream check failed: ${failure}; checking again every ${this.options.checkIntervalMs} ms`);
+    if (failure !== null && failure !== this.lastCheckFailure)
+      this.logger.warn(`Stream check failed: ${failure}; checking again every ${this.options.checkIntervalMs} ms`);
     if (failure === null && this.lastCheckFailure !== null) this.logger.info("Stream checks succeed again");
     this.lastCheckFailure = failure;
   }
@@ -94,7 +98,9 @@ export class StreamSupervisor {
     if (this.stopped) return;
     const run = await this.runs.current();
     if (this.active && !run) {
-      this.logger.error(`Run ${this.active.runId}: streaming stopped, the current run is no longer in Redis: Redis lost this mesh's state (restarted without persistence, or flushed?)`);
+      this.logger.error(
+        `Run ${this.active.runId}: streaming stopped, the current run is no longer in Redis: Redis lost this mesh's state (restarted without persistence, or flushed?)`,
+      );
     }
     if (this.active && this.active.runId !== run?.id) await this.halt();
     if (!run || run.ended_at !== null) return this.halt();
@@ -114,7 +120,10 @@ export class StreamSupervisor {
   private async reportHealth(active: ActiveStream): Promise<void> {
     const health = active.source.health?.();
     if (!health) return;
-    const since = { reconnects: health.reconnects - active.reported.reconnects, dropped: health.dropped - active.reported.dropped };
+    const since = {
+      reconnects: health.reconnects - active.reported.reconnects,
+      dropped: health.dropped - active.reported.dropped,
+    };
     active.reported = health;
     await this.runs.recordSourceHealth(active.runId, since);
   }
@@ -128,8 +137,16 @@ export class StreamSupervisor {
     const lastStreamed = run.streamed_at ?? run.started_at;
     const idleMs = Date.now() - lastStreamed;
     if (idleMs <= this.options.orphanTimeoutMs) return false;
-    const ended = await this.runs.end(run.id, "orphaned", lastStreamed, `no launcher streamed it for ${Math.round(idleMs / 1000)} s (ORPHAN_TIMEOUT is ${this.options.orphanTimeoutMs / 1000} s)`);
-    if (ended) this.logger.warn(`Run ${run.id} ended: orphaned, no launcher streamed it for ${Math.round(idleMs / 1000)} s; launch it again to go on`);
+    const ended = await this.runs.end(
+      run.id,
+      "orphaned",
+      lastStreamed,
+      `no launcher streamed it for ${Math.round(idleMs / 1000)} s (ORPHAN_TIMEOUT is ${this.options.orphanTimeoutMs / 1000} s)`,
+    );
+    if (ended)
+      this.logger.warn(
+        `Run ${run.id} ended: orphaned, no launcher streamed it for ${Math.round(idleMs / 1000)} s; launch it again to go on`,
+      );
     return true;
   }
 
@@ -141,15 +158,17 @@ export class StreamSupervisor {
 
   private begin(run: Run): void {
     const abort = new AbortController();
-    this.logger.info(`Streaming run ${run.id} from ${run.source}${run.position > 0 ? `, resuming at item ${run.position}` : ""}`);
+    this.logger.info(
+      `Streaming run ${run.id} from ${run.source}${run.position > 0 ? `, resuming at item ${run.position}` : ""}`,
+    );
     const source = this.openSource(run);
     const done = this.stream(run, source, abort.signal).finally(async () => {
-        const finished = this.active;
-        if (finished?.done !== done) return;
-        await this.reportHealth(finished).catch(() => undefined);
-        this.active = null;
-        await this.runs.releaseStreamLease(this.options.holder).catch(() => undefined);
-      });
+      const finished = this.active;
+      if (finished?.done !== done) return;
+      await this.reportHealth(finished).catch(() => undefined);
+      this.active = null;
+      await this.runs.releaseStreamLease(this.options.holder).catch(() => undefined);
+    });
     this.active = { runId: run.id, source, reported: { reconnects: 0, dropped: 0 }, abort, done };
   }
 
@@ -164,18 +183,25 @@ export class StreamSupervisor {
       end = await streamRun(run, source, this.sinksFor(run), { ...this.options, signal });
     } catch (error) {
       if (signal.aborted) {
-        this.logger.warn(`Run ${run.id}: streaming stopped before the broker confirmed the last batch; the next holder resends it (${errorText(error)})`);
+        this.logger.warn(
+          `Run ${run.id}: streaming stopped before the broker confirmed the last batch; the next holder resends it (${errorText(error)})`,
+        );
       } else if (error instanceof RunGone) {
-        this.logger.error(`Run ${run.id}: streaming stopped, ${error.message}: Redis lost this mesh's state (restarted without persistence, or flushed?)`);
+        this.logger.error(
+          `Run ${run.id}: streaming stopped, ${error.message}: Redis lost this mesh's state (restarted without persistence, or flushed?)`,
+        );
       } else if (error instanceof DeliveryFailed) {
-        this.logger.warn(`Run ${run.id}: streaming paused, ${error.message}; it resumes from its last confirmed item at a next check`);
+        this.logger.warn(
+          `Run ${run.id}: streaming paused, ${error.message}; it resumes from its last confirmed item at a next check`,
+        );
       } else {
         this.logger.error(`Run ${run.id}: source failed: ${errorText(error)}`);
         await this.endRun(run.id, "source_failed", errorText(error));
       }
       return;
     }
-    if (end === "exhausted" && (await this.endRun(run.id, "source_exhausted"))) this.logger.info(`Run ${run.id}: source exhausted`);
+    if (end === "exhausted" && (await this.endRun(run.id, "source_exhausted")))
+      this.logger.info(`Run ${run.id}: source exhausted`);
   }
 
   /** Ends a run; when Redis cannot record it, says so and leaves it to a next check, which streams the run again. */
@@ -183,7 +209,9 @@ export class StreamSupervisor {
     try {
       return await this.runs.end(runId, reason, Date.now(), detail);
     } catch (error) {
-      this.logger.warn(`Run ${runId}: its end (${reason}) could not be recorded: ${errorText(error)}; a next check tries again`);
+      this.logger.warn(
+        `Run ${runId}: its end (${reason}) could not be recorded: ${errorText(error)}; a next check tries again`,
+      );
       return false;
     }
   }

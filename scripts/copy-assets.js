@@ -17,7 +17,9 @@ for (const [dir, extensions] of Object.entries(ASSETS)) {
 
 function gitCommit() {
   try {
-    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: root, stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return process.env.GIT_COMMIT || "unknown";
   }

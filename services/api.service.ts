@@ -30,10 +30,16 @@ const HTTP_DRAIN_MS = 10_000;
 
 type AliasHandler = (this: ServiceSchema, req: GatewayRequest, res: ServerResponse, alias: unknown) => Promise<unknown>;
 /** moleculer-web's own alias handler, which ours runs after admission; its typings leave methods out. */
-const MOLECULER_WEB_ALIAS_HANDLER = (ApiGateway as unknown as { methods: { aliasHandler: AliasHandler } }).methods.aliasHandler;
+const MOLECULER_WEB_ALIAS_HANDLER = (ApiGateway as unknown as { methods: { aliasHandler: AliasHandler } }).methods
+  .aliasHandler;
 
 type GatewaySettings = Omit<ApiSettingsSchema, "rootCallOptions"> & {
-  rootCallOptions: (this: { broker: { metrics: Parameters<typeof observeHttpRequest>[0] } }, options: CallingOptions, req: GatewayRequest, res: ServerResponse) => void;
+  rootCallOptions: (
+    this: { broker: { metrics: Parameters<typeof observeHttpRequest>[0] } },
+    options: CallingOptions,
+    req: GatewayRequest,
+    res: ServerResponse,
+  ) => void;
 };
 
 /**
@@ -52,7 +58,15 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
   const files = new DashboardFiles();
   const build = readBuildInfo();
   const openApi = JSON.stringify(
-    openApiDocument(GATEWAY_ROUTES, { title: "tweetmesh", version: build.version, description: "Launch a stream of tweets, filter it by track phrases, watch the statistics." }, { tokenRequired: admission.tokenRequired }),
+    openApiDocument(
+      GATEWAY_ROUTES,
+      {
+        title: "tweetmesh",
+        version: build.version,
+        description: "Launch a stream of tweets, filter it by track phrases, watch the statistics.",
+      },
+      { tokenRequired: admission.tokenRequired },
+    ),
   );
   let redis: Redis;
   let server: Server | undefined;
@@ -92,7 +106,8 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
         res.setHeader("X-Request-Id", req.$requestId);
         // A launch retried with the same key answers the first attempt's run (runs/launcher.ts).
         const key = req.headers["idempotency-key"];
-        if (typeof key === "string" && IDEMPOTENCY_KEY.test(key)) options.meta = { ...options.meta, idempotencyKey: key };
+        if (typeof key === "string" && IDEMPOTENCY_KEY.test(key))
+          options.meta = { ...options.meta, idempotencyKey: key };
         if (req.url?.startsWith("/stream")) options.tracking = false;
       },
       routes: [
@@ -109,7 +124,12 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
             asset: (req, res) => files.send(res, parseParams(AssetParams, req.$params).file),
             stream: (req, res) => stream.open(req, res, parseParams(StreamParams, req.$params)),
             openapi: (_req, res) => sendText(res, "application/json; charset=utf-8", openApi),
-            metrics: async (_req, res) => sendText(res, "text/plain; version=0.0.4; charset=utf-8", await scrapeMesh(broker, queueDepths, stream.clientCount)),
+            metrics: async (_req, res) =>
+              sendText(
+                res,
+                "text/plain; version=0.0.4; charset=utf-8",
+                await scrapeMesh(broker, queueDepths, stream.clientCount),
+              ),
           }),
         },
       ],
@@ -137,7 +157,11 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
         },
       },
       /** This node's build and every reachable node's. */
-      version: { handler() { return versions(this.broker); } },
+      version: {
+        handler() {
+          return versions(this.broker);
+        },
+      },
     },
 
     events: {
@@ -153,8 +177,12 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
         this.logger.info("API Gateway drained");
       },
       /** Figures changed (a statistics worker counted, a run started or ended): /stream sends them at its next tick. */
-      [LIVE_EVENTS.counted]() { stream?.counted(); },
-      "launcher.runChanged"() { stream?.counted(); },
+      [LIVE_EVENTS.counted]() {
+        stream?.counted();
+      },
+      "launcher.runChanged"() {
+        stream?.counted();
+      },
       /** Matched tweets stored by a timeline worker: pushed to the /stream clients they interest. */
       [LIVE_EVENTS.matched](ctx: Context<unknown>) {
         const notice = MatchedNotice.safeParse(ctx.params);
@@ -177,7 +205,12 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
        * server error whatever carries no HTTP status (a body that does not gunzip), which onError
        * answers as the 4xx it is.
        */
-      errorHandler(this: { sendError(req: GatewayRequest, res: ServerResponse, err: unknown): void }, req: GatewayRequest, res: ServerResponse, err: unknown) {
+      errorHandler(
+        this: { sendError(req: GatewayRequest, res: ServerResponse, err: unknown): void },
+        req: GatewayRequest,
+        res: ServerResponse,
+        err: unknown,
+      ) {
         this.sendError(req, res, err);
       },
     },
@@ -195,7 +228,11 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       queueDepths = new QueueDepths(pipeline.connection, pipeline.topology);
       // The queue depths wait for RabbitMQ; the gateway answers meanwhile.
       pipeline.connection.start().catch(() => undefined);
-      stream = new LiveStream(async () => RunStatistics.parse(await this.broker.call("statistics.get")), { maxRate: env.STREAM_MAX_RATE, ...LIVE_STREAM_DEFAULTS }, this.logger);
+      stream = new LiveStream(
+        async () => RunStatistics.parse(await this.broker.call("statistics.get")),
+        { maxRate: env.STREAM_MAX_RATE, ...LIVE_STREAM_DEFAULTS },
+        this.logger,
+      );
       stream.start();
       const handler = (this as unknown as { httpHandler: RequestListener }).httpHandler;
       server = await listenGateway(handler, gatewayListenOptions(env));

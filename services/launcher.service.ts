@@ -36,7 +36,10 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
       /** Starts a run with track phrases; the active run, if any, ends first. */
       launch: {
         async handler(ctx) {
-          const response = await launcher.launchOnce(parseParams(LaunchParams, ctx.params), LaunchMeta.parse(ctx.meta).idempotencyKey);
+          const response = await launcher.launchOnce(
+            parseParams(LaunchParams, ctx.params),
+            LaunchMeta.parse(ctx.meta).idempotencyKey,
+          );
           await ctx.broadcast("launcher.runChanged", { run_id: response.run_id });
           return response;
         },
@@ -64,7 +67,12 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
       const runs = worker.runs;
       const tweets = worker.publisher("tweetsExchange");
-      launcher = new Launcher(runs, { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED }, this.logger, sources.preparation);
+      launcher = new Launcher(
+        runs,
+        { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED },
+        this.logger,
+        sources.preparation,
+      );
       supervisor = new StreamSupervisor(
         runs,
         sources.stream,

@@ -30,14 +30,23 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
       /** The current run's figures, or the last run's; zeros before any run. */
       get: { ...READ_ACTION, handler: () => currentStatistics(worker.runs, Date.now(), worker.epoch.stateLostAt) },
       /** Every run, newest first, with totals across runs. */
-      runs: { ...READ_ACTION, handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit) },
+      runs: {
+        ...READ_ACTION,
+        handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit),
+      },
     },
 
     async started() {
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
       // Tells the gateways that figures changed, for /stream; coalesced, and never awaited here.
       feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
-      const ports: MatchCountPorts = { runs: worker.runs, metrics: worker.metrics, feed, logger: this.logger, now: Date.now };
+      const ports: MatchCountPorts = {
+        runs: worker.runs,
+        metrics: worker.metrics,
+        feed,
+        logger: this.logger,
+        now: Date.now,
+      };
       worker.consume("statistics", MatchBatch, this.settings.prefetch, (batch) => countMatchBatch(ports, batch));
       await worker.start();
     },

@@ -56,20 +56,41 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
 
     actions: {
       /** A page of a run's matched tweets (the current run unless `run_id`), optionally of one track phrase. */
-      get: { ...READ_ACTION, handler: (ctx): Promise<TimelinePage> => readRunTimeline(reads, parseParams(TimelineParams, ctx.params)) },
+      get: {
+        ...READ_ACTION,
+        handler: (ctx): Promise<TimelinePage> => readRunTimeline(reads, parseParams(TimelineParams, ctx.params)),
+      },
       /** A page of one track phrase's timeline. */
-      track: { ...READ_ACTION, handler: (ctx): Promise<TrackTimelinePage> => readTrackTimeline(reads, parseParams(TrackTimelineParams, ctx.params)) },
+      track: {
+        ...READ_ACTION,
+        handler: (ctx): Promise<TrackTimelinePage> =>
+          readTrackTimeline(reads, parseParams(TrackTimelineParams, ctx.params)),
+      },
       /** A page of one author's matched tweets; the author by screen name or user id. */
-      author: { ...READ_ACTION, handler: (ctx): Promise<AuthorTimelinePage> => readAuthorTimeline(reads, parseParams(AuthorTimelineParams, ctx.params)) },
+      author: {
+        ...READ_ACTION,
+        handler: (ctx): Promise<AuthorTimelinePage> =>
+          readAuthorTimeline(reads, parseParams(AuthorTimelineParams, ctx.params)),
+      },
       /** A page of a subscriber's home timeline: the matched tweets of the authors and phrases they follow. */
-      home: { ...READ_ACTION, handler: (ctx): Promise<HomeTimelinePage> => readHomeTimeline(reads, parseParams(HomeTimelineParams, ctx.params)) },
+      home: {
+        ...READ_ACTION,
+        handler: (ctx): Promise<HomeTimelinePage> =>
+          readHomeTimeline(reads, parseParams(HomeTimelineParams, ctx.params)),
+      },
       /** One tweet; 404 once its body expired or it was deleted. */
       tweet: {
         ...READ_ACTION,
         async handler(ctx): Promise<HydratedTweet> {
           const { id } = parseParams(TweetParams, ctx.params);
           const tweet = await readTweet(reads, id);
-          if (!tweet) throw new Errors.MoleculerClientError(`tweet ${id} is not kept: never matched, expired or deleted`, 404, "TWEET_NOT_FOUND", { id });
+          if (!tweet)
+            throw new Errors.MoleculerClientError(
+              `tweet ${id} is not kept: never matched, expired or deleted`,
+              404,
+              "TWEET_NOT_FOUND",
+              { id },
+            );
           return tweet;
         },
       },
@@ -91,17 +112,25 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
         },
       },
       /** What a subscriber follows. */
-      follows: { ...READ_ACTION, handler: (ctx): Promise<Follows> => follows.follows(parseParams(SubscriberParams, ctx.params).id) },
+      follows: {
+        ...READ_ACTION,
+        handler: (ctx): Promise<Follows> => follows.follows(parseParams(SubscriberParams, ctx.params).id),
+      },
     },
 
     async started() {
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
-      const timelines = new TimelineStore(worker.redis, worker.keys, { cap: env.TIMELINE_CAP, tweetTtl: env.TWEET_TTL });
+      const timelines = new TimelineStore(worker.redis, worker.keys, {
+        cap: env.TIMELINE_CAP,
+        tweetTtl: env.TWEET_TTL,
+      });
       reads = { runs: worker.runs, keys: worker.keys, timelines };
       follows = new FollowStore(worker.redis, worker.keys);
       // Shows the newest stored tweets on /stream; coalesced, and never awaited here.
       feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
-      worker.consume("timeline", MatchBatch, this.settings.prefetch, (batch) => storeMatchBatch({ timelines, feed }, batch));
+      worker.consume("timeline", MatchBatch, this.settings.prefetch, (batch) =>
+        storeMatchBatch({ timelines, feed }, batch),
+      );
       await worker.start();
     },
 

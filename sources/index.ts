@@ -35,24 +35,33 @@ export class SourceConfigError extends Error {
 export function createSource(config: SourceConfig): TweetSource {
   switch (config.source) {
     case "generator":
-      return new TweetGenerator({ rate: config.generatorRate, seed: config.generatorSeed, epoch: config.generatorEpoch });
+      return new TweetGenerator({
+        rate: config.generatorRate,
+        seed: config.generatorSeed,
+        epoch: config.generatorEpoch,
+      });
     case "replay":
       return new ReplaySource({ file: replayFile(config.replayFile), rate: config.replayRate });
     case "x":
       return new XStreamSource(xStream(config.xStream));
     default:
-      throw new SourceConfigError(`unknown source ${String(config.source)}: expected one of ${SourceName.options.join(", ")}`);
+      throw new SourceConfigError(
+        `unknown source ${String(config.source)}: expected one of ${SourceName.options.join(", ")}`,
+      );
   }
 }
 
 function xStream(options: XStreamOptions | undefined): XStreamOptions {
-  if (!options?.api.bearerToken) throw new SourceConfigError("the x source needs the X app's bearer token: set X_BEARER_TOKEN");
+  if (!options?.api.bearerToken)
+    throw new SourceConfigError("the x source needs the X app's bearer token: set X_BEARER_TOKEN");
   return options;
 }
 
 function replayFile(file: string | undefined): string {
   if (file === undefined || file.trim() === "") {
-    throw new SourceConfigError("the replay source needs a capture to replay: set REPLAY_FILE to a file of JSON lines (plain or gzip)");
+    throw new SourceConfigError(
+      "the replay source needs a capture to replay: set REPLAY_FILE to a file of JSON lines (plain or gzip)",
+    );
   }
   if (!existsSync(file)) throw new SourceConfigError(`REPLAY_FILE ${file} does not exist`);
   if (!statSync(file).isFile()) throw new SourceConfigError(`REPLAY_FILE ${file} is not a file`);

@@ -19,7 +19,9 @@ export interface RunSources {
 
 /** Throws a SourceConfigError when the configured source cannot be opened: at start-up, not at the first launch. */
 export function runSources(env: Environment, logger: Logger): RunSources {
-  const xApi: XApiConfig | undefined = env.X_BEARER_TOKEN ? { bearerToken: env.X_BEARER_TOKEN, baseUrl: env.X_API_BASE_URL } : undefined;
+  const xApi: XApiConfig | undefined = env.X_BEARER_TOKEN
+    ? { bearerToken: env.X_BEARER_TOKEN, baseUrl: env.X_API_BASE_URL }
+    : undefined;
   const open = (run: Pick<Run, "source" | "seed" | "started_at">): TweetSource =>
     createSource({
       source: run.source,
@@ -33,9 +35,15 @@ export function runSources(env: Environment, logger: Logger): RunSources {
   open({ source: env.STREAM_SOURCE, seed: 0, started_at: Date.now() });
   const rules =
     env.STREAM_SOURCE === "x" && xApi
-      ? new XRuleKeeper(new XRulesApi(xApi), { maxRules: env.X_MAX_RULES, maxRuleLength: env.X_MAX_RULE_LENGTH }, logger)
+      ? new XRuleKeeper(
+          new XRulesApi(xApi),
+          { maxRules: env.X_MAX_RULES, maxRuleLength: env.X_MAX_RULE_LENGTH },
+          logger,
+        )
       : undefined;
   const stream = (run: Run): TweetSource =>
-    rules && run.source === "x" ? streamWithRunRules(open(run), () => rules.apply(run.id, run.track), logger) : open(run);
+    rules && run.source === "x"
+      ? streamWithRunRules(open(run), () => rules.apply(run.id, run.track), logger)
+      : open(run);
   return { open, stream, preparation: rules };
 }

@@ -37,5 +37,6 @@ export function assertRate(rate: number, what: string): void {
 }
 
 export function assertSkip(skip: number): void {
-  if (!Number.isSafeInteger(skip) || skip < 0) throw new RangeError(`skip must be a whole number of 0 or more, got ${skip}`);
+  if (!Number.isSafeInteger(skip) || skip < 0)
+    throw new RangeError(`skip must be a whole number of 0 or more, got ${skip}`);
 }

@@ -33,12 +33,17 @@ export class MeshEpoch {
     const stored = await this.redis.get(this.keys.epoch);
     if (stored !== null) {
       const epoch = Epoch.parse(JSON.parse(stored));
-      if (this.known && epoch.id !== this.known.id && epoch.state_lost_at !== this.known.state_lost_at) this.reportLoss();
+      if (this.known && epoch.id !== this.known.id && epoch.state_lost_at !== this.known.state_lost_at)
+        this.reportLoss();
       this.known = epoch;
       return;
     }
     const lost = this.known !== null;
-    const created: Epoch = { id: randomUUID(), created_at: now, state_lost_at: lost ? now : (this.known?.state_lost_at ?? null) };
+    const created: Epoch = {
+      id: randomUUID(),
+      created_at: now,
+      state_lost_at: lost ? now : (this.known?.state_lost_at ?? null),
+    };
     if ((await this.redis.set(this.keys.epoch, JSON.stringify(created), "NX")) !== "OK") return this.check(now);
     if (lost) this.reportLoss();
     this.known = created;

@@ -100,10 +100,20 @@ export function batchWrites(
       ids.push(padId(tweet.id));
       members.set(timeline, ids);
     }
-    commands.push(["set", keys.tweet(tweet.id), JSON.stringify({ tweet, phrases: match.phrases }), "EX", limits.tweetTtl]);
+    commands.push([
+      "set",
+      keys.tweet(tweet.id),
+      JSON.stringify({ tweet, phrases: match.phrases }),
+      "EX",
+      limits.tweetTtl,
+    ]);
     commands.push(["set", keys.authorId(tweet.author.username.toLowerCase()), tweet.author.id, "EX", limits.tweetTtl]);
     for (let start = 0; start < timelines.length; start += RECORD_MEMBERS_PER_COMMAND) {
-      commands.push(["sadd", keys.tweetTimelines(tweet.id), ...timelines.slice(start, start + RECORD_MEMBERS_PER_COMMAND)]);
+      commands.push([
+        "sadd",
+        keys.tweetTimelines(tweet.id),
+        ...timelines.slice(start, start + RECORD_MEMBERS_PER_COMMAND),
+      ]);
     }
     commands.push(["expire", keys.tweetTimelines(tweet.id), limits.tweetTtl]);
   }
@@ -111,7 +121,8 @@ export function batchWrites(
     commands.push(["zadd", timeline, ...ids.flatMap((id) => [0, id])]);
     commands.push(["zremrangebyrank", timeline, 0, -(limits.cap + 1)]);
   }
-  for (const notice of deletes) commands.push(...deleteWrites(keys, limits, notice.tweet_id, reads.entered.get(notice.tweet_id) ?? []));
+  for (const notice of deletes)
+    commands.push(...deleteWrites(keys, limits, notice.tweet_id, reads.entered.get(notice.tweet_id) ?? []));
   return commands;
 }
 
@@ -120,7 +131,12 @@ export function batchWrites(
  * author's followers at the time included) and its body goes. The tombstone makes reads skip it and
  * a later fan-out leave it out, should its batch arrive after the notice.
  */
-export function deleteWrites(keys: RedisKeys, limits: TimelineLimits, tweetId: string, entered: readonly string[]): RedisCommand[] {
+export function deleteWrites(
+  keys: RedisKeys,
+  limits: TimelineLimits,
+  tweetId: string,
+  entered: readonly string[],
+): RedisCommand[] {
   return [
     ["set", keys.deletedTweet(tweetId), "1", "EX", limits.tweetTtl + TOMBSTONE_MARGIN_SECONDS],
     ["del", keys.tweet(tweetId)],

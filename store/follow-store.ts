@@ -36,7 +36,10 @@ export class FollowStore {
 
   /** What a subscriber follows, sorted; empty lists for a subscriber who follows nothing. */
   async follows(subscriber: string): Promise<Follows> {
-    const [authors, phrases] = await Promise.all([this.redis.smembers(this.keys.followedAuthors(subscriber)), this.redis.smembers(this.keys.followedPhrases(subscriber))]);
+    const [authors, phrases] = await Promise.all([
+      this.redis.smembers(this.keys.followedAuthors(subscriber)),
+      this.redis.smembers(this.keys.followedPhrases(subscriber)),
+    ]);
     return { subscriber, authors: authors.sort(), track: phrases.sort() };
   }
 }

@@ -17,7 +17,8 @@ const COMMAND_TIMEOUT_MS = 5000;
  */
 const REFUSALS_FOR_NOW = /^(OOM|READONLY|NOREPLICAS|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|MISCONF)\b/;
 /** ioredis's own errors while it has no usable connection, and the socket errors under them. */
-const CONNECTION_TROUBLE = /Stream isn't writeable|Connection is closed|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND/;
+const CONNECTION_TROUBLE =
+  /Stream isn't writeable|Connection is closed|Command timed out|Reached the max retries|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND/;
 
 /**
  * Whether an error is Redis being away or refusing writes for now, an outage to wait out, rather
@@ -51,7 +52,9 @@ export function connectRedis(url: string, logger: Logger): Redis {
     // The services of one process each have a client: the first to lose Redis says so for all.
     if (OUTAGES_REPORTED.has(url)) return;
     OUTAGES_REPORTED.add(url);
-    logger.warn(`Redis ${redactUrl(url)} (REDIS_URL) unreachable: ${errorText(error)}; requests that need it answer 503 and pipeline messages wait until it is back; reconnecting`);
+    logger.warn(
+      `Redis ${redactUrl(url)} (REDIS_URL) unreachable: ${errorText(error)}; requests that need it answer 503 and pipeline messages wait until it is back; reconnecting`,
+    );
   });
   redis.on("ready", () => {
     if (down && OUTAGES_REPORTED.delete(url)) logger.info(`Redis ${redactUrl(url)} reachable again`);

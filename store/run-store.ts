@@ -95,13 +95,28 @@ export class RunStore {
 
   /** Starts a run; the active run, if any, ends as "replaced" in the same step. */
   async launch(settings: RunSettings, now = Date.now()): Promise<LaunchResult> {
-    const run: Run = { ...settings, id: newRunId(now), started_at: now, ended_at: null, end_reason: null, end_detail: null, reconnects: 0, dropped: 0, streamed_at: null, position: 0, published: 0, examined: 0, amount: 0 };
+    const run: Run = {
+      ...settings,
+      id: newRunId(now),
+      started_at: now,
+      ended_at: null,
+      end_reason: null,
+      end_detail: null,
+      reconnects: 0,
+      dropped: 0,
+      streamed_at: null,
+      position: 0,
+      published: 0,
+      examined: 0,
+      amount: 0,
+    };
     for (;;) {
       const seen = (await this.redis.get(this.keys.currentRun)) ?? "";
       const previous = seen ? await this.get(seen) : null;
       const keys = [this.keys.currentRun, this.keys.runs, this.keys.run(run.id), this.keys.run(seen || run.id)];
       const started = await scripts.launchRun.run(this.redis, keys, [seen, run.id, now, ...encodeRun(run)]);
-      if (started === SCRIPT_CODES.DONE) return { run, replacedRunId: previous && previous.ended_at === null ? previous.id : null };
+      if (started === SCRIPT_CODES.DONE)
+        return { run, replacedRunId: previous && previous.ended_at === null ? previous.id : null };
     }
   }
 
@@ -155,7 +170,10 @@ export class RunStore {
    * redelivered batch gets the same answer. Returns the admitted matches, or null when the run does
    * not exist.
    */
-  async admitMatches(batch: Pick<MatchBatch, "run_id" | "batch_id" | "matches">, now = Date.now()): Promise<Match[] | null> {
+  async admitMatches(
+    batch: Pick<MatchBatch, "run_id" | "batch_id" | "matches">,
+    now = Date.now(),
+  ): Promise<Match[] | null> {
     const runId = batch.run_id;
     const keys = [this.keys.run(runId), this.keys.admittedTweets(runId), this.keys.admittedBatches(runId)];
     const ids = JSON.stringify(batch.matches.map((match) => match.tweet.id));
@@ -170,7 +188,14 @@ export class RunStore {
     const runId = batch.run_id;
     const keys = [this.keys.run(runId), this.keys.countedBatches(runId), this.keys.phraseCounts(runId)];
     const phrases = JSON.stringify(batch.matches.map((match) => match.phrases));
-    const amount = Number(await scripts.countMatches.run(this.redis, keys, [batch.batch_id, batch.examined, phrases, this.deduplicationTtl]));
+    const amount = Number(
+      await scripts.countMatches.run(this.redis, keys, [
+        batch.batch_id,
+        batch.examined,
+        phrases,
+        this.deduplicationTtl,
+      ]),
+    );
     return amount === SCRIPT_CODES.RUN_MISSING ? null : amount;
   }
 
@@ -179,9 +204,13 @@ export class RunStore {
    * launch that claimed it answered, or null while that launch still runs. A claim whose launch never
    * answers (its worker died) lapses after LAUNCH_PENDING_SECONDS.
    */
-  async claimLaunchKey(key: string, attempt: string): Promise<{ claimed: true } | { claimed: false; answer: string | null }> {
+  async claimLaunchKey(
+    key: string,
+    attempt: string,
+  ): Promise<{ claimed: true } | { claimed: false; answer: string | null }> {
     const redisKey = this.keys.launchByKey(key);
-    if ((await this.redis.set(redisKey, `${LAUNCH_PENDING}${attempt}`, "EX", LAUNCH_PENDING_SECONDS, "NX")) === "OK") return { claimed: true };
+    if ((await this.redis.set(redisKey, `${LAUNCH_PENDING}${attempt}`, "EX", LAUNCH_PENDING_SECONDS, "NX")) === "OK")
+      return { claimed: true };
     const answer = await this.redis.get(redisKey);
     return { claimed: false, answer: answer === null || answer.startsWith(LAUNCH_PENDING) ? null : answer };
   }

@@ -24,7 +24,11 @@ export class LuaScript {
   static load(fileName: string): LuaScript {
     const match = /^(.+)-(\d+)\.lua$/.exec(fileName);
     if (!match?.[1] || !match[2]) throw new Error(`Lua script file name must be <name>-<keys>.lua: ${fileName}`);
-    return new LuaScript(match[1], Number(match[2]), SCRIPT_CODES_PREAMBLE + readFileSync(path.join(__dirname, fileName), "utf8"));
+    return new LuaScript(
+      match[1],
+      Number(match[2]),
+      SCRIPT_CODES_PREAMBLE + readFileSync(path.join(__dirname, fileName), "utf8"),
+    );
   }
 
   async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {

@@ -5,7 +5,15 @@ import type { DeleteNotice } from "../contracts/tweet";
 import { TimelineEntry } from "../contracts/actions";
 import type { HydratedTweet } from "../contracts/timelines";
 import { normalizePhrase } from "../contracts/track";
-import { batchWrites, followerSets, inPipelines, padId, unpadId, type FanOutReads, type TimelineLimits } from "./fan-out";
+import {
+  batchWrites,
+  followerSets,
+  inPipelines,
+  padId,
+  unpadId,
+  type FanOutReads,
+  type TimelineLimits,
+} from "./fan-out";
 import type { RedisKeys } from "./keys";
 
 export { padId, unpadId, type TimelineLimits };
@@ -82,7 +90,14 @@ export class TimelineStore {
     let cursor = before;
     for (let round = 0; round < PAGE_ROUNDS && entries.length < limit; round++) {
       const wanted = limit - entries.length;
-      const members = await this.redis.zrevrangebylex(timeline, cursor ? `(${padId(cursor)}` : "+", "-", "LIMIT", 0, wanted);
+      const members = await this.redis.zrevrangebylex(
+        timeline,
+        cursor ? `(${padId(cursor)}` : "+",
+        "-",
+        "LIMIT",
+        0,
+        wanted,
+      );
       if (members.length === 0) return { entries, nextCursor: null };
       entries.push(...(await this.hydrate(members.map(unpadId))));
       cursor = unpadId(members[members.length - 1] ?? "0");
@@ -120,14 +135,25 @@ export class TimelineStore {
     const tombstones = matches.length > 0 ? MaybeStrings.parse(replies.shift()) : [];
     const followers = new Map(sets.map((set) => [set, StringList.parse(replies.shift())]));
     const entered = new Map(deletes.map((notice) => [notice.tweet_id, StringList.parse(replies.shift())]));
-    return { followers, deleted: new Set(matches.flatMap((match, index) => (tombstones[index] ? [match.tweet.id] : []))), entered };
+    return {
+      followers,
+      deleted: new Set(matches.flatMap((match, index) => (tombstones[index] ? [match.tweet.id] : []))),
+      entered,
+    };
   }
 }
 
 /** A stored entry as timelines show it. */
 export function hydratedTweet(entry: TimelineEntry): HydratedTweet {
   const { tweet, phrases } = entry;
-  return { id: tweet.id, text: tweet.text, author: tweet.author, created_at: tweet.created_at, lang: tweet.lang, phrases };
+  return {
+    id: tweet.id,
+    text: tweet.text,
+    author: tweet.author,
+    created_at: tweet.created_at,
+    lang: tweet.lang,
+    phrases,
+  };
 }
 
 /** Runs a pipeline; the first failed command fails it all, so that the message is delivered again. */

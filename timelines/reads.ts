@@ -63,20 +63,37 @@ export async function readRunTimeline(ports: TimelineReadPorts, params: Timeline
 }
 
 /** `timeline.track`: a page of one track phrase's timeline. */
-export async function readTrackTimeline(ports: TimelineReadPorts, params: TrackTimelineParams): Promise<TrackTimelinePage> {
-  return { track: params.phrase, ...(await readPage(ports, params, (runId) => ports.keys.timeline(runId, params.phrase))) };
+export async function readTrackTimeline(
+  ports: TimelineReadPorts,
+  params: TrackTimelineParams,
+): Promise<TrackTimelinePage> {
+  return {
+    track: params.phrase,
+    ...(await readPage(ports, params, (runId) => ports.keys.timeline(runId, params.phrase))),
+  };
 }
 
 /** `timeline.author`: a page of one author's matched tweets; the author by user id or `@screen_name`. */
-export async function readAuthorTimeline(ports: TimelineReadPorts, params: AuthorTimelineParams): Promise<AuthorTimelinePage> {
+export async function readAuthorTimeline(
+  ports: TimelineReadPorts,
+  params: AuthorTimelineParams,
+): Promise<AuthorTimelinePage> {
   const authorId = await ports.timelines.authorId(params.author);
-  const page = await readPage(ports, params, (runId) => (authorId === null ? null : ports.keys.authorTimeline(runId, authorId)));
+  const page = await readPage(ports, params, (runId) =>
+    authorId === null ? null : ports.keys.authorTimeline(runId, authorId),
+  );
   return { author: params.author, author_id: authorId, ...page };
 }
 
 /** `timeline.home`: a page of a subscriber's home timeline, the tweets of the authors and phrases they follow. */
-export async function readHomeTimeline(ports: TimelineReadPorts, params: HomeTimelineParams): Promise<HomeTimelinePage> {
-  return { subscriber: params.subscriber, ...(await readPage(ports, params, (runId) => ports.keys.homeTimeline(runId, params.subscriber))) };
+export async function readHomeTimeline(
+  ports: TimelineReadPorts,
+  params: HomeTimelineParams,
+): Promise<HomeTimelinePage> {
+  return {
+    subscriber: params.subscriber,
+    ...(await readPage(ports, params, (runId) => ports.keys.homeTimeline(runId, params.subscriber))),
+  };
 }
 
 /** `timeline.tweet`: one kept tweet; null once its body expired or it was deleted. */

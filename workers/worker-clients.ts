@@ -59,15 +59,32 @@ export class WorkerClients {
 
   /** Clients of the configured Redis and pipeline broker; Redis connects by itself, the pipeline in `start`. */
   static open(env: Environment, logger: Logger, registry: MetricRegistry): WorkerClients {
-    const parts = { redis: connectRedis(env.REDIS_URL, logger), keys: redisKeys(env.NAMESPACE), pipeline: openPipeline(env, logger), metrics: new WorkerMetrics(registry) };
+    const parts = {
+      redis: connectRedis(env.REDIS_URL, logger),
+      keys: redisKeys(env.NAMESPACE),
+      pipeline: openPipeline(env, logger),
+      metrics: new WorkerMetrics(registry),
+    };
     return new WorkerClients(parts, logger);
   }
 
   /** Handles each message of a work queue; acked once `handle` resolved. */
-  consume<T>(queue: QueueName, schema: z.ZodType<T>, prefetch: number, handle: (message: T) => Promise<void>): Consumer<T> {
+  consume<T>(
+    queue: QueueName,
+    schema: z.ZodType<T>,
+    prefetch: number,
+    handle: (message: T) => Promise<void>,
+  ): Consumer<T> {
     const observe = (outcome: string) => this.metrics.countMessage(queue, outcome);
     // A Redis outage is waited out in place: such a message is not the message's fault.
-    const options = { queue: this.pipeline.topology.queues[queue], schema, prefetch, handle, observe, isOutage: isRedisOutage };
+    const options = {
+      queue: this.pipeline.topology.queues[queue],
+      schema,
+      prefetch,
+      handle,
+      observe,
+      isOutage: isRedisOutage,
+    };
     const consumer = new Consumer(this.pipeline.connection, options, this.logger);
     this.consumers.push(consumer);
     return consumer;

@@ -37,6 +37,7 @@ export class WorkerMetrics implements TweetCounter {
   }
 
   private ensure(name: string, type: "counter", description: string, labelNames?: string[]): void {
-    if (!this.registry.hasMetric(name)) this.registry.register({ name, type, description, ...(labelNames ? { labelNames } : {}) });
+    if (!this.registry.hasMetric(name))
+      this.registry.register({ name, type, description, ...(labelNames ? { labelNames } : {}) });
   }
 }

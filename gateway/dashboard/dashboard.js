@@ -67,10 +67,17 @@ function showPhrases(perPhrase) {
   list.replaceChildren(
     ...entries.map(([phrase, count]) => {
       const item = document.createElement("li");
-      const name = Object.assign(document.createElement("span"), { className: "phrase", textContent: phrase, title: phrase });
+      const name = Object.assign(document.createElement("span"), {
+        className: "phrase",
+        textContent: phrase,
+        title: phrase,
+      });
       const bar = Object.assign(document.createElement("span"), { className: "bar" });
       bar.style.width = `${(count / top) * 100}%`;
-      const value = Object.assign(document.createElement("span"), { className: "count", textContent: number.format(count) });
+      const value = Object.assign(document.createElement("span"), {
+        className: "count",
+        textContent: number.format(count),
+      });
       item.append(name, bar, value);
       return item;
     }),
@@ -79,10 +86,14 @@ function showPhrases(perPhrase) {
 
 function showTweet(event) {
   const item = document.createElement("li");
-  const author = Object.assign(document.createElement("span"), { className: "author", textContent: `@${event.tweet.author.username}` });
+  const author = Object.assign(document.createElement("span"), {
+    className: "author",
+    textContent: `@${event.tweet.author.username}`,
+  });
   const text = document.createTextNode(event.tweet.text);
   item.append(author, text);
-  for (const phrase of event.phrases) item.append(Object.assign(document.createElement("span"), { className: "phrase-tag", textContent: phrase }));
+  for (const phrase of event.phrases)
+    item.append(Object.assign(document.createElement("span"), { className: "phrase-tag", textContent: phrase }));
   const list = $("tweets");
   list.prepend(item);
   while (list.children.length > TWEETS_SHOWN) list.lastElementChild.remove();
@@ -121,7 +132,12 @@ async function post(path, body) {
 }
 
 function launchParams() {
-  const params = { track: $("track").value.split(",").map((phrase) => phrase.trim()).filter(Boolean) };
+  const params = {
+    track: $("track")
+      .value.split(",")
+      .map((phrase) => phrase.trim())
+      .filter(Boolean),
+  };
   const maxTweets = $("max-tweets").value;
   const duration = $("duration").value;
   if (maxTweets) params.max_tweets = Number(maxTweets);

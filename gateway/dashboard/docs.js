@@ -21,13 +21,28 @@ function parametersTable(parameters) {
       element("td", {}, element("code", { textContent: describe(parameter.schema) })),
     ),
   );
-  return element("table", {}, element("tr", {}, ...["name", "in", "", "rule"].map((title) => element("th", { textContent: title }))), ...rows);
+  return element(
+    "table",
+    {},
+    element("tr", {}, ...["name", "in", "", "rule"].map((title) => element("th", { textContent: title }))),
+    ...rows,
+  );
 }
 
 /** A one-line rule for a parameter's schema: its type and bounds. */
 function describe(schema) {
   const parts = [schema.type || (schema.anyOf ? "one of several" : "any")];
-  for (const key of ["minimum", "exclusiveMinimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern", "default"]) {
+  for (const key of [
+    "minimum",
+    "exclusiveMinimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "pattern",
+    "default",
+  ]) {
     if (schema[key] !== undefined) parts.push(`${key} ${JSON.stringify(schema[key])}`);
   }
   return parts.join(", ");
@@ -35,17 +50,28 @@ function describe(schema) {
 
 function operationPanel(path, method, operation) {
   const panel = element("section", { className: "panel wide" });
-  panel.append(element("h2", {}, element("span", { className: "badge", textContent: method.toUpperCase() }), element("code", { textContent: path }), operation.security ? element("span", { className: "badge", textContent: "bearer token" }) : ""));
+  panel.append(
+    element(
+      "h2",
+      {},
+      element("span", { className: "badge", textContent: method.toUpperCase() }),
+      element("code", { textContent: path }),
+      operation.security ? element("span", { className: "badge", textContent: "bearer token" }) : "",
+    ),
+  );
   panel.append(element("p", { textContent: operation.summary }));
-  if (operation.parameters) panel.append(element("h3", { textContent: "Parameters" }), parametersTable(operation.parameters));
+  if (operation.parameters)
+    panel.append(element("h3", { textContent: "Parameters" }), parametersTable(operation.parameters));
   const body = operation.requestBody?.content?.["application/json"]?.schema;
-  if (body) panel.append(element("h3", { textContent: "JSON body" }), element("pre", { textContent: schemaText(body) }));
+  if (body)
+    panel.append(element("h3", { textContent: "JSON body" }), element("pre", { textContent: schemaText(body) }));
   panel.append(element("h3", { textContent: "Answers" }));
   for (const [status, answer] of Object.entries(operation.responses)) {
     const details = element("details", {}, element("summary", { textContent: `${status} — ${answer.description}` }));
     for (const [type, content] of Object.entries(answer.content || {})) {
       details.append(element("pre", { textContent: `${type}\n${schemaText(content.schema)}` }));
-      for (const [name, schema] of Object.entries(content["x-events"] || {})) details.append(element("pre", { textContent: `event: ${name}\ndata: ${schemaText(schema)}` }));
+      for (const [name, schema] of Object.entries(content["x-events"] || {}))
+        details.append(element("pre", { textContent: `event: ${name}\ndata: ${schemaText(schema)}` }));
     }
     panel.append(details);
   }
@@ -56,13 +82,23 @@ async function render() {
   const main = document.getElementById("endpoints");
   try {
     const document_ = await (await fetch("/openapi.json")).json();
-    const panels = [element("section", { className: "panel wide" }, element("h2", { textContent: `${document_.info.title} ${document_.info.version}` }), element("p", { textContent: document_.info.description }))];
+    const panels = [
+      element(
+        "section",
+        { className: "panel wide" },
+        element("h2", { textContent: `${document_.info.title} ${document_.info.version}` }),
+        element("p", { textContent: document_.info.description }),
+      ),
+    ];
     for (const [path, operations] of Object.entries(document_.paths)) {
-      for (const [method, operation] of Object.entries(operations)) panels.push(operationPanel(path, method, operation));
+      for (const [method, operation] of Object.entries(operations))
+        panels.push(operationPanel(path, method, operation));
     }
     main.replaceChildren(...panels);
   } catch (error) {
-    main.replaceChildren(element("p", { className: "error", textContent: `Could not read /openapi.json: ${error.message}` }));
+    main.replaceChildren(
+      element("p", { className: "error", textContent: `Could not read /openapi.json: ${error.message}` }),
+    );
   }
 }
 

@@ -152,7 +152,10 @@ async function isGzip(file: string): Promise<boolean> {
 }
 
 /** The file's bytes, decompressed when gzip; the streams are returned so that they can be closed. */
-async function openBytes(file: string, signal: AbortSignal): Promise<{ bytes: AsyncIterable<Buffer>; streams: Readable[] }> {
+async function openBytes(
+  file: string,
+  signal: AbortSignal,
+): Promise<{ bytes: AsyncIterable<Buffer>; streams: Readable[] }> {
   const gzip = await isGzip(file);
   const raw = createReadStream(file, { signal, highWaterMark: READ_CHUNK_BYTES });
   if (!gzip) return { bytes: raw, streams: [raw] };
@@ -213,7 +216,9 @@ export class ReplaySource implements TweetSource {
       }
     } catch (error) {
       if (signal.aborted) return;
-      throw new Error(`replay of ${this.file} failed after ${stats.lines} lines: ${errorText(error)}`, { cause: error });
+      throw new Error(`replay of ${this.file} failed after ${stats.lines} lines: ${errorText(error)}`, {
+        cause: error,
+      });
     } finally {
       for (const stream of streams) stream.destroy();
     }

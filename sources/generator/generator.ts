@@ -3,7 +3,14 @@ import { Pacer } from "../pacer";
 import { itemSeed, mixSeed, Random, Zipf } from "./random";
 import { snowflakeAt, SnowflakeIds } from "../payloads/snowflake";
 import { assertRate, assertSkip, type SourceOptions, type TweetSource } from "../source";
-import { LANGUAGE_WEIGHTS, LANGUAGES, POP_WORDS, vocabularyOf, type Language, type LanguageVocabulary } from "./vocabulary";
+import {
+  LANGUAGE_WEIGHTS,
+  LANGUAGES,
+  POP_WORDS,
+  vocabularyOf,
+  type Language,
+  type LanguageVocabulary,
+} from "./vocabulary";
 
 /**
  * The built-in source: realistic synthetic tweets, with no account and no network. The content of
@@ -47,7 +54,14 @@ const VIRAL_EPOCH_MS = Date.UTC(2024, 0, 1);
 const VIRAL_SPAN_MS = 30 * 24 * 3600 * 1000;
 const VIRAL_SALT = 0x7e77ee7;
 
-const LINK_DOMAINS = ["example.org", "example.com", "example.net", "news.example.org", "blog.example.com", "shop.example.net"];
+const LINK_DOMAINS = [
+  "example.org",
+  "example.com",
+  "example.net",
+  "news.example.org",
+  "blog.example.com",
+  "shop.example.net",
+];
 const EMOJI = ["😂", "❤️", "😍", "🔥", "🙏", "😭", "✨", "👍", "🎉", "😊", "💕", "🙌"];
 const SENTENCE_ENDS = [".", "!", "?", "...", "!!"];
 const UNSPACED_SENTENCE_ENDS = ["。", "！", "？", "w", "…"];
@@ -118,7 +132,8 @@ function makeAuthor(vocabulary: LanguageVocabulary, random: Random, handles: Set
   const last = random.pick(vocabulary.lastNames);
   const name = vocabulary.unspaced ? `${last}${first}` : random.chance(0.25) ? first : `${first} ${last}`;
   let username = makeHandle(vocabulary, random).slice(0, 15);
-  for (let suffix = number; handles.has(username); suffix += AUTHOR_COUNT) username = `${username.slice(0, 9)}${suffix}`.slice(0, 15);
+  for (let suffix = number; handles.has(username); suffix += AUTHOR_COUNT)
+    username = `${username.slice(0, 9)}${suffix}`.slice(0, 15);
   handles.add(username);
   // A bijection of the author number onto 9-digit ids: unique, but not in author order.
   const id = String(100_000_000 + ((number * 7919 + 12_345) % 900_000_000));
@@ -232,7 +247,8 @@ function writeOriginal(random: Random, language: Language, author: Author, room 
     tagTexts.push(random.chance(0.2) && !vocabulary.unspaced ? capitalize(tag) : tag);
   }
   const link = random.chance(LINK_SHARE) ? makeLink(random, vocabulary, words) : undefined;
-  const tail = tagTexts.reduce((sum, tag) => sum + tag.length + 2, 0) + (link === undefined ? 0 : link.short.length + 1);
+  const tail =
+    tagTexts.reduce((sum, tag) => sum + tag.length + 2, 0) + (link === undefined ? 0 : link.short.length + 1);
   const writer = new TextWriter(TWEET_LIMIT - room - tail);
 
   if (random.chance(REPLY_SHARE)) {
@@ -297,7 +313,15 @@ function writeUndetermined(random: Random): TweetDraft {
   } else {
     writer.add(random.pick(EMOJI).repeat(random.between(1, 3)));
   }
-  return { text: writer.text, author: all.pickAuthor(random, language), hashtags, mentions: [], urls, lang: "und", referenced: [] };
+  return {
+    text: writer.text,
+    author: all.pickAuthor(random, language),
+    hashtags,
+    mentions: [],
+    urls,
+    lang: "und",
+    referenced: [],
+  };
 }
 
 interface ViralTweet {
@@ -349,7 +373,8 @@ export class TweetGenerator implements TweetSource {
 
   constructor(options: GeneratorOptions) {
     assertRate(options.rate, "generator rate");
-    if (!Number.isSafeInteger(options.seed)) throw new RangeError(`generator seed must be a whole number, got ${options.seed}`);
+    if (!Number.isSafeInteger(options.seed))
+      throw new RangeError(`generator seed must be a whole number, got ${options.seed}`);
     this.rate = options.rate;
     this.seed = mixSeed(options.seed >>> 0, Math.floor(options.seed / 0x1_0000_0000));
     // Generators of different seeds use different worker bits, so their ids do not collide either.
@@ -394,7 +419,8 @@ export class TweetGenerator implements TweetSource {
     if (random.chance(UNDETERMINED_SHARE)) return writeUndetermined(random);
     if (random.chance(RETWEET_SHARE)) return writeRetweet(random, this.viralTweet(this.viralPopularity.sample(random)));
     const language = all.pickLanguage(random);
-    if (random.chance(QUOTE_SHARE)) return writeQuote(random, language, this.viralTweet(this.viralPopularity.sample(random)));
+    if (random.chance(QUOTE_SHARE))
+      return writeQuote(random, language, this.viralTweet(this.viralPopularity.sample(random)));
     return writeOriginal(random, language, all.pickAuthor(random, language));
   }
 

@@ -12,7 +12,14 @@ export const LANGUAGES = ["en", "ja", "es", "pt", "id", "fr"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Share of each language in the stream, roughly that of the public sample stream. */
-export const LANGUAGE_WEIGHTS: Readonly<Record<Language, number>> = { en: 0.4, ja: 0.2, es: 0.14, pt: 0.1, id: 0.09, fr: 0.07 };
+export const LANGUAGE_WEIGHTS: Readonly<Record<Language, number>> = {
+  en: 0.4,
+  ja: 0.2,
+  es: 0.14,
+  pt: 0.1,
+  id: 0.09,
+  fr: 0.07,
+};
 
 /** Words people track, shared by every language; their rank sets how often they show up. */
 export const POP_WORDS = (

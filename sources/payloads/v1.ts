@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { TweetId, type Author, type DeleteNotice, type SourceItem, type Tweet, type TweetContent } from "../../contracts/tweet";
+import {
+  TweetId,
+  type Author,
+  type DeleteNotice,
+  type SourceItem,
+  type Tweet,
+  type TweetContent,
+} from "../../contracts/tweet";
 import { snowflakeTime } from "./snowflake";
 import { linkForms, unescapeTweetText } from "./twitter-text";
 
@@ -36,7 +43,11 @@ export const V1Status = z.object({
   extended_entities: V1Entities.nullish(),
   /** Tweets longer than 140 characters carry their full text and entities here. */
   extended_tweet: z
-    .object({ full_text: z.string().nullish(), entities: V1Entities.nullish(), extended_entities: V1Entities.nullish() })
+    .object({
+      full_text: z.string().nullish(),
+      entities: V1Entities.nullish(),
+      extended_entities: V1Entities.nullish(),
+    })
     .nullish(),
 });
 export type V1Status = z.infer<typeof V1Status>;
@@ -59,15 +70,19 @@ export const V1DeleteMessage = z.object({
 export type V1DeleteMessage = z.infer<typeof V1DeleteMessage>;
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const isNullish = (value: unknown): value is null | undefined => value === null || value === undefined;
 const isNullishString = (value: unknown): boolean => isNullish(value) || typeof value === "string";
 
 const isNullishListOf = (value: unknown, field: string): boolean =>
-  isNullish(value) || (Array.isArray(value) && value.every((item) => isRecord(item) && typeof item[field] === "string"));
+  isNullish(value) ||
+  (Array.isArray(value) && value.every((item) => isRecord(item) && typeof item[field] === "string"));
 
 const isNullishLinks = (value: unknown): boolean =>
-  isNullish(value) || (Array.isArray(value) && value.every((link) => isRecord(link) && isNullishString(link.expanded_url) && isNullishString(link.display_url)));
+  isNullish(value) ||
+  (Array.isArray(value) &&
+    value.every((link) => isRecord(link) && isNullishString(link.expanded_url) && isNullishString(link.display_url)));
 
 const isNullishEntities = (value: unknown): boolean =>
   isNullish(value) ||
@@ -78,11 +93,18 @@ const isNullishEntities = (value: unknown): boolean =>
     isNullishLinks(value.media));
 
 const isUser = (value: unknown): boolean =>
-  isRecord(value) && typeof value.id_str === "string" && value.id_str.length > 0 && typeof value.screen_name === "string" && isNullishString(value.name);
+  isRecord(value) &&
+  typeof value.id_str === "string" &&
+  value.id_str.length > 0 &&
+  typeof value.screen_name === "string" &&
+  isNullishString(value.name);
 
 const isNullishExtendedTweet = (value: unknown): boolean =>
   isNullish(value) ||
-  (isRecord(value) && isNullishString(value.full_text) && isNullishEntities(value.entities) && isNullishEntities(value.extended_entities));
+  (isRecord(value) &&
+    isNullishString(value.full_text) &&
+    isNullishEntities(value.entities) &&
+    isNullishEntities(value.extended_entities));
 
 function isStatus(value: unknown): value is Json {
   return (
@@ -157,12 +179,16 @@ const MAX_DATE_MS = 8.64e15;
 /** Creation time: `timestamp_ms` (exact, streams only), else `created_at`, else the snowflake id's time. */
 function createdAt(tweet: V1Tweet): string | undefined {
   const stamp = tweet.timestamp_ms ? Number(tweet.timestamp_ms) : Number.NaN;
-  const ms = Number.isFinite(stamp) ? stamp : ((tweet.created_at ? parseV1Date(tweet.created_at) : undefined) ?? snowflakeTime(tweet.id_str));
+  const ms = Number.isFinite(stamp)
+    ? stamp
+    : ((tweet.created_at ? parseV1Date(tweet.created_at) : undefined) ?? snowflakeTime(tweet.id_str));
   return ms !== undefined && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : undefined;
 }
 
 function v1Author(user: V1User): Author {
-  return user.name ? { id: user.id_str, username: user.screen_name, name: user.name } : { id: user.id_str, username: user.screen_name };
+  return user.name
+    ? { id: user.id_str, username: user.screen_name, name: user.name }
+    : { id: user.id_str, username: user.screen_name };
 }
 
 /** The full text: `extended_tweet.full_text` for long tweets, else `full_text`, else `text`. */

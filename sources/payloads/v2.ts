@@ -51,7 +51,9 @@ const V2Errors = z.array(z.looseObject({ title: z.string().nullish(), detail: z.
 export const V2StreamMessage = z.looseObject({
   data: V2Tweet.optional(),
   includes: V2Includes.optional(),
-  matching_rules: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).nullish(), tag: z.string().nullish() })).optional(),
+  matching_rules: z
+    .array(z.looseObject({ id: z.union([z.string(), z.number()]).nullish(), tag: z.string().nullish() }))
+    .optional(),
   errors: V2Errors.optional(),
 });
 export type V2StreamMessage = z.infer<typeof V2StreamMessage>;
@@ -134,7 +136,12 @@ function createdAt(tweet: V2Tweet): string | undefined {
 export function v2TweetToTweet(tweet: V2Tweet, index: V2IncludesIndex = indexIncludes(undefined)): Tweet | undefined {
   const created = createdAt(tweet);
   if (created === undefined) return undefined;
-  return { ...v2TweetToContent(tweet, index), created_at: created, lang: tweet.lang ?? null, referenced: referencedContents(tweet, index) };
+  return {
+    ...v2TweetToContent(tweet, index),
+    created_at: created,
+    lang: tweet.lang ?? null,
+    referenced: referencedContents(tweet, index),
+  };
 }
 
 /** A filtered-stream message's tweet; undefined for messages without one (errors, disconnects). */

@@ -1,6 +1,12 @@
 import http from "node:http";
 import https from "node:https";
-import { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from "twitter-api-v2";
+import {
+  ApiPartialResponseError,
+  ApiRequestError,
+  ApiResponseError,
+  TwitterApi,
+  type ITwitterApiClientPlugin,
+} from "twitter-api-v2";
 import { z } from "zod";
 import { errorText } from "../../core/error-text";
 
@@ -67,13 +73,14 @@ export const XProblem = z.looseObject({
 /** What went wrong with a call, in the words the reconnect policy and the callers need. */
 export type XFailure =
   /** No HTTP answer: refused, reset, timed out, or cut before the answer was complete. */
-  | { kind: "network"; detail: string }
-  | { kind: "http"; status: number; detail: string };
+  { kind: "network"; detail: string } | { kind: "http"; status: number; detail: string };
 
 /** Classifies an error of the client; the detail is safe to log (it never holds the token). */
 export function xFailure(error: unknown, token: string): XFailure {
-  if (error instanceof ApiResponseError) return { kind: "http", status: error.code, detail: withoutSecret(problemText(error.code, error.data), token) };
-  if (error instanceof ApiRequestError) return { kind: "network", detail: withoutSecret(errorText(requestCause(error)), token) };
+  if (error instanceof ApiResponseError)
+    return { kind: "http", status: error.code, detail: withoutSecret(problemText(error.code, error.data), token) };
+  if (error instanceof ApiRequestError)
+    return { kind: "network", detail: withoutSecret(errorText(requestCause(error)), token) };
   if (error instanceof ApiPartialResponseError) return { kind: "network", detail: withoutSecret(error.message, token) };
   return { kind: "network", detail: withoutSecret(errorText(error), token) };
 }
@@ -98,4 +105,3 @@ function problemText(status: number, data: unknown): string {
 function withoutSecret(text: string, token: string): string {
   return token.length >= 4 ? text.split(token).join("***") : text;
 }
-

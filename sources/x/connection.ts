@@ -21,7 +21,11 @@ export interface StreamConnection {
  * Connects to the filtered stream. `stallTimeoutMs` is both the keep-alive timeout of the
  * connection and the wait for X to answer the connect: an unanswered connect is a network error.
  */
-export async function connectStream(api: XApiConfig, stallTimeoutMs: number, signal: AbortSignal): Promise<StreamConnection> {
+export async function connectStream(
+  api: XApiConfig,
+  stallTimeoutMs: number,
+  signal: AbortSignal,
+): Promise<StreamConnection> {
   // An agent per connection: destroying it closes the socket even while the request waits for X's answer.
   const agent = agentFor(api.baseUrl);
   const stream = xClient(api, agent).v2.searchStream({ ...STREAM_QUERY, autoConnect: false });

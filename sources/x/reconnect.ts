@@ -44,7 +44,8 @@ const POLICY_OF: Record<ReconnectCause, keyof ReconnectPolicies> = {
 };
 
 /** A connection that had been made and then ended: X asks to reconnect at once the first time. */
-const isDisconnect = (cause: ReconnectCause): boolean => cause === "dropped" || cause === "stalled" || cause === "operational-disconnect";
+const isDisconnect = (cause: ReconnectCause): boolean =>
+  cause === "dropped" || cause === "stalled" || cause === "operational-disconnect";
 
 /** The delay before retry `attempt` (0 = the first) of a failure of this kind, without the immediate first reconnect. */
 export function reconnectDelay(cause: ReconnectCause, attempt: number, policies: ReconnectPolicies): number {
@@ -60,7 +61,11 @@ export class ReconnectSchedule {
   private immediateUsed = false;
 
   constructor(policies: ReconnectPolicies) {
-    this.backoffs = { network: new Backoff(policies.network), http: new Backoff(policies.http), rateLimited: new Backoff(policies.rateLimited) };
+    this.backoffs = {
+      network: new Backoff(policies.network),
+      http: new Backoff(policies.http),
+      rateLimited: new Backoff(policies.rateLimited),
+    };
   }
 
   next(cause: ReconnectCause): number {

@@ -47,7 +47,9 @@ export class XRulesRejectedError extends Errors.MoleculerClientError {
 
   constructor(problems: readonly RuleProblem[]) {
     const list = problems.map((problem) => `"${problem.phrase}": ${problem.reason}`).join("; ");
-    super(`track phrases the X API cannot take as filtered-stream rules: ${list}`, 422, "INVALID_RULES", { rules: problems });
+    super(`track phrases the X API cannot take as filtered-stream rules: ${list}`, 422, "INVALID_RULES", {
+      rules: problems,
+    });
   }
 }
 
@@ -76,21 +78,31 @@ export function rulesDiff(active: readonly XActiveRule[], wanted: readonly XRule
   const key = (rule: { value: string; tag?: string }): string => JSON.stringify([rule.value, rule.tag ?? ""]);
   const wantedKeys = new Set(wanted.map(key));
   const activeKeys = new Set(active.map(key));
-  return { remove: active.filter((rule) => !wantedKeys.has(key(rule))), add: wanted.filter((rule) => !activeKeys.has(key(rule))) };
+  return {
+    remove: active.filter((rule) => !wantedKeys.has(key(rule))),
+    add: wanted.filter((rule) => !activeKeys.has(key(rule))),
+  };
 }
 
 /** The limits, checked before any call: X would refuse these anyway, with a less clear message. */
 export function ruleLimitProblems(rules: readonly XRule[], limits: XRuleLimits): RuleProblem[] {
   const tooLong = rules
     .filter((rule) => [...rule.value].length > limits.maxRuleLength)
-    .map((rule) => ({ phrase: rule.value, reason: `a rule is at most ${limits.maxRuleLength} characters (X_MAX_RULE_LENGTH)` }));
+    .map((rule) => ({
+      phrase: rule.value,
+      reason: `a rule is at most ${limits.maxRuleLength} characters (X_MAX_RULE_LENGTH)`,
+    }));
   if (rules.length <= limits.maxRules) return tooLong;
   const reason = `${rules.length} phrases, but the X API allows ${limits.maxRules} rules at once (X_MAX_RULES)`;
   return [...tooLong, { phrase: rules.map((rule) => rule.value).join(","), reason }];
 }
 
 /** An entry of a rules response's `errors`: X reports each refused rule with its value. */
-const RuleError = XProblem.extend({ value: z.string().nullish(), details: z.array(z.string()).nullish(), id: z.string().nullish() });
+const RuleError = XProblem.extend({
+  value: z.string().nullish(),
+  details: z.array(z.string()).nullish(),
+  id: z.string().nullish(),
+});
 type RuleError = z.infer<typeof RuleError>;
 
 const RulesPage = z.looseObject({
@@ -101,7 +113,8 @@ const RulesPage = z.looseObject({
 const RulesUpdate = z.looseObject({ errors: z.array(RuleError).nullish() });
 
 /** A rule X already holds is no problem for a dry run: the real add comes after the old rules are deleted. */
-const isDuplicate = (error: RuleError): boolean => error.title === "DuplicateRule" || (error.type ?? "").endsWith("duplicate-rules");
+const isDuplicate = (error: RuleError): boolean =>
+  error.title === "DuplicateRule" || (error.type ?? "").endsWith("duplicate-rules");
 
 function ruleProblem(error: RuleError): RuleProblem {
   const reason = error.details?.join("; ") || error.detail || error.title || "refused";
@@ -120,8 +133,14 @@ export class XRulesApi {
     const rules: XActiveRule[] = [];
     let token: string | undefined;
     do {
-      const page = RulesPage.parse(await this.call(() => this.client.v2.streamRules(token ? { pagination_token: token } : {})));
-      rules.push(...(page.data ?? []).map((rule) => (rule.tag ? { id: rule.id, value: rule.value, tag: rule.tag } : { id: rule.id, value: rule.value })));
+      const page = RulesPage.parse(
+        await this.call(() => this.client.v2.streamRules(token ? { pagination_token: token } : {})),
+      );
+      rules.push(
+        ...(page.data ?? []).map((rule) =>
+          rule.tag ? { id: rule.id, value: rule.value, tag: rule.tag } : { id: rule.id, value: rule.value },
+        ),
+      );
       token = page.meta?.next_token ?? undefined;
     } while (token);
     return rules;
@@ -150,12 +169,16 @@ export class XRulesApi {
 
 function unavailable(failure: XFailure): XApiUnavailableError {
   const { detail } = failure;
-  if (failure.kind === "network") return new XApiUnavailableError(`the X API cannot be reached: ${detail}`, 503, { status: null });
+  if (failure.kind === "network")
+    return new XApiUnavailableError(`the X API cannot be reached: ${detail}`, 503, { status: null });
   const { status } = failure;
   if (status === 401 || status === 403) {
-    return new XApiUnavailableError(`the X API refused the app's bearer token (${detail}): check X_BEARER_TOKEN`, 502, { status });
+    return new XApiUnavailableError(`the X API refused the app's bearer token (${detail}): check X_BEARER_TOKEN`, 502, {
+      status,
+    });
   }
-  if (status === 429 || status >= 500) return new XApiUnavailableError(`the X API cannot take rules now (${detail})`, 503, { status });
+  if (status === 429 || status >= 500)
+    return new XApiUnavailableError(`the X API cannot take rules now (${detail})`, 503, { status });
   return new XApiUnavailableError(`the X API refused the rules request (${detail})`, 502, { status });
 }
 
@@ -185,7 +208,9 @@ export class XRuleKeeper {
     if (diff.remove.length > 0) await this.api.remove(diff.remove.map((rule) => rule.id));
     const refused = diff.add.length > 0 ? await this.api.add(diff.add, false) : [];
     if (refused.length > 0) throw new XRulesRejectedError(refused.map(ruleProblem));
-    this.logger.info(`X filtered-stream rules of run ${runId}: ${diff.add.length} added, ${diff.remove.length} of earlier runs deleted`);
+    this.logger.info(
+      `X filtered-stream rules of run ${runId}: ${diff.add.length} added, ${diff.remove.length} of earlier runs deleted`,
+    );
   }
 }
 
@@ -195,7 +220,11 @@ export class XRuleKeeper {
  * them right. The check changes only what differs. If X cannot be reached for it, the stream goes on
  * with the rules as they are (set at launch) rather than failing the run.
  */
-export function streamWithRunRules(source: TweetSource, syncRules: () => Promise<void>, logger: Pick<Logger, "warn">): TweetSource {
+export function streamWithRunRules(
+  source: TweetSource,
+  syncRules: () => Promise<void>,
+  logger: Pick<Logger, "warn">,
+): TweetSource {
   return {
     name: source.name,
     health: source.health?.bind(source),
@@ -203,7 +232,9 @@ export function streamWithRunRules(source: TweetSource, syncRules: () => Promise
       try {
         await syncRules();
       } catch (error) {
-        logger.warn(`X rules could not be checked before streaming (${errorText(error)}); streaming with the rules as they are`);
+        logger.warn(
+          `X rules could not be checked before streaming (${errorText(error)}); streaming with the rules as they are`,
+        );
       }
       yield* source.items(options);
     },

@@ -66,7 +66,10 @@ const RECONNECT_HISTORY = 100;
 
 const ErrorMessage = z.looseObject({ errors: z.array(XProblem) });
 
-type Ending = { kind: "reconnect"; cause: ReconnectCause; detail: string } | { kind: "fatal"; message: string } | { kind: "aborted" };
+type Ending =
+  | { kind: "reconnect"; cause: ReconnectCause; detail: string }
+  | { kind: "fatal"; message: string }
+  | { kind: "aborted" };
 
 export class XStreamError extends Error {
   override name = "XStreamError";
@@ -129,7 +132,8 @@ export class XStreamSource implements TweetSource {
       (error: unknown) => buffer.close(new XStreamError(`X stream failed: ${errorText(error)}`)),
     );
     try {
-      for (let item = await buffer.take(stop.signal); item !== undefined; item = await buffer.take(stop.signal)) yield item;
+      for (let item = await buffer.take(stop.signal); item !== undefined; item = await buffer.take(stop.signal))
+        yield item;
     } finally {
       stop.abort();
       signal.removeEventListener("abort", onAbort);
@@ -160,7 +164,9 @@ export class XStreamSource implements TweetSource {
     this.counts.reconnects += 1;
     this.history.push(reconnect);
     if (this.history.length > RECONNECT_HISTORY) this.history.shift();
-    this.logger.warn(`X stream: reconnect #${this.counts.reconnects} in ${reconnect.delayMs} ms after ${reconnect.cause}: ${reconnect.detail}`);
+    this.logger.warn(
+      `X stream: reconnect #${this.counts.reconnects} in ${reconnect.delayMs} ms after ${reconnect.cause}: ${reconnect.detail}`,
+    );
   }
 
   /** One connection, from its request to its end. */
@@ -180,13 +186,21 @@ export class XStreamSource implements TweetSource {
     const failure = xFailure(error, this.api.bearerToken);
     if (failure.kind === "network") return { kind: "reconnect", cause: "network", detail: failure.detail };
     if (FATAL_STATUSES.has(failure.status)) {
-      return { kind: "fatal", message: `the X API refused the filtered stream (${failure.detail}): check X_BEARER_TOKEN and the app's access level` };
+      return {
+        kind: "fatal",
+        message: `the X API refused the filtered stream (${failure.detail}): check X_BEARER_TOKEN and the app's access level`,
+      };
     }
     return { kind: "reconnect", cause: failure.status === 429 ? "rate-limited" : "http", detail: failure.detail };
   }
 
   /** Reads one connection into the buffer until it ends; answers why it ended. */
-  private drain(connection: StreamConnection, buffer: TweetBuffer, schedule: ReconnectSchedule, signal: AbortSignal): Promise<Ending> {
+  private drain(
+    connection: StreamConnection,
+    buffer: TweetBuffer,
+    schedule: ReconnectSchedule,
+    signal: AbortSignal,
+  ): Promise<Ending> {
     const { stream } = connection;
     return new Promise((resolve) => {
       const end = (ending: Ending): void => {
@@ -213,7 +227,9 @@ export class XStreamSource implements TweetSource {
       stream.on(ETwitterStreamEvent.ConnectionError, (error: unknown) =>
         end({ kind: "reconnect", cause: "dropped", detail: errorText(error) }),
       );
-      stream.on(ETwitterStreamEvent.ConnectionClosed, () => end({ kind: "reconnect", cause: "dropped", detail: "connection closed" }));
+      stream.on(ETwitterStreamEvent.ConnectionClosed, () =>
+        end({ kind: "reconnect", cause: "dropped", detail: "connection closed" }),
+      );
     });
   }
 
@@ -232,10 +248,15 @@ export class XStreamSource implements TweetSource {
   private disconnectIn(payload: unknown): string | undefined {
     const message = ErrorMessage.safeParse(payload);
     const problems = message.success ? message.data.errors : [];
-    const disconnect = problems.find((problem) => problem.title === "operational-disconnect" || (problem.type ?? "").endsWith("/operational-disconnect"));
+    const disconnect = problems.find(
+      (problem) =>
+        problem.title === "operational-disconnect" || (problem.type ?? "").endsWith("/operational-disconnect"),
+    );
     if (disconnect) return disconnect.detail ?? "operational-disconnect";
     this.counts.unusable += 1;
-    this.logger.warn(`X stream: error message: ${problems.map((problem) => problem.detail ?? problem.title ?? "?").join("; ") || "unreadable"}`);
+    this.logger.warn(
+      `X stream: error message: ${problems.map((problem) => problem.detail ?? problem.title ?? "?").join("; ") || "unreadable"}`,
+    );
     return undefined;
   }
 }

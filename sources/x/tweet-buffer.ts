@@ -12,7 +12,8 @@ export class TweetBuffer {
   private ended: { error?: Error } | null = null;
 
   constructor(readonly capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`buffer capacity must be a whole number of 1 or more, got ${capacity}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError(`buffer capacity must be a whole number of 1 or more, got ${capacity}`);
   }
 
   get size(): number {

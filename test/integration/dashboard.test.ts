@@ -9,7 +9,9 @@ const TOKEN = "browser-token-0123456789";
 
 const withChromium = existsSync(CHROMIUM) ? describe : describe.skip;
 if (!existsSync(CHROMIUM)) {
-  process.stdout.write(`dashboard test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)\n`);
+  process.stdout.write(
+    `dashboard test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)\n`,
+  );
 }
 
 /** The dashboard in a real browser, as a person uses it: launch from the form, watch, stop. */
@@ -22,11 +24,16 @@ withChromium("the dashboard in headless Chromium", () => {
   const text = async (selector: string) => (await page.locator(selector).textContent()) ?? "";
   const number = async (selector: string) => Number((await text(selector)).replace(/[^\d.]/g, "") || "NaN");
   /** Polls the page until `selector`'s text passes `check`. */
-  const until = (selector: string, check: (value: string) => boolean, what: string) => eventually(() => text(selector), check, 30000, what);
-  const untilNumber = (selector: string, check: (value: number) => boolean, what: string) => eventually(() => number(selector), check, 30000, what);
+  const until = (selector: string, check: (value: string) => boolean, what: string) =>
+    eventually(() => text(selector), check, 30000, what);
+  const untilNumber = (selector: string, check: (value: number) => boolean, what: string) =>
+    eventually(() => number(selector), check, 30000, what);
 
   beforeAll(async () => {
-    mesh = await TestMesh.start([{ services: ["api"] }, { services: ["launcher", "filter", "statistics", "timeline"] }], { API_TOKEN: TOKEN, GENERATOR_RATE: "300" });
+    mesh = await TestMesh.start(
+      [{ services: ["api"] }, { services: ["launcher", "filter", "statistics", "timeline"] }],
+      { API_TOKEN: TOKEN, GENERATOR_RATE: "300" },
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     page = await browser.newPage();
     // Script errors and refused resources (the page's Content-Security-Policy) fail the test.
@@ -65,7 +72,10 @@ withChromium("the dashboard in headless Chromium", () => {
 
     // The chart plots tweets per second: its peak rises above zero and its line leaves the baseline.
     await untilNumber("#chart-peak", (peak) => peak > 0, "the chart to plot a rate");
-    const heights = (await page.locator("#chart-line").getAttribute("points"))?.split(" ").map((point) => Number(point.split(",")[1])) ?? [];
+    const heights =
+      (await page.locator("#chart-line").getAttribute("points"))
+        ?.split(" ")
+        .map((point) => Number(point.split(",")[1])) ?? [];
     expect(heights.length).toBeGreaterThan(100);
     expect(Math.min(...heights)).toBeLessThan(158);
 
@@ -85,7 +95,9 @@ withChromium("the dashboard in headless Chromium", () => {
   it("renders the API docs from /openapi.json", async () => {
     await page.goto(`${mesh.url}/docs`);
     await page.locator("section h2 code", { hasText: "/launch" }).waitFor({ timeout: 30000 });
-    expect(await page.locator("section h2 code").allTextContents()).toEqual(expect.arrayContaining(["/stream", "/metrics", "/statistics"]));
+    expect(await page.locator("section h2 code").allTextContents()).toEqual(
+      expect.arrayContaining(["/stream", "/metrics", "/statistics"]),
+    );
   });
 
   it("met no script error and no refused resource", () => {

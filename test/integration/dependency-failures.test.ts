@@ -9,16 +9,22 @@ import { OwnedRedis, redisServerInstalled } from "../support/owned-redis";
 
 const TRACK = ["love", "the", "que", "lol"];
 const CAPTURE = "sample-2013-08-10T1100Z.jsonl.gz";
-const drained = (figures: RunStatistics) => !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0;
+const drained = (figures: RunStatistics) =>
+  !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0;
 
 /** The server as one process with `env` (on top of PATH only), its output, and when it exited. */
 function runServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, [SERVER], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [SERVER], {
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const started = Date.now();
-  const exited = new Promise<{ code: number | null; afterMs: number }>((resolve) => child.once("exit", (code) => resolve({ code, afterMs: Date.now() - started })));
+  const exited = new Promise<{ code: number | null; afterMs: number }>((resolve) =>
+    child.once("exit", (code) => resolve({ code, afterMs: Date.now() - started })),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -30,24 +36,53 @@ const describeBuilt = serverBuilt() ? describe : describe.skip;
 describeBuilt("a process whose dependencies are missing", () => {
   it("says which dependency it waits for, where and the variable to fix; answers its probes meanwhile; exits 1 after STARTUP_TIMEOUT", async () => {
     const probePort = freePort();
-    const server = runServer({ TRANSPORTER: "amqp://guest:secret@127.0.0.1:5699", SERVICES: "filter", HEALTH_PORT: String(probePort), STARTUP_TIMEOUT: "4" });
-    const health = await eventually(() => fetch(`http://127.0.0.1:${probePort}/health`).then((answer) => answer.status, () => 0), (status) => status === 200, 10_000, "/health before RabbitMQ connects");
+    const server = runServer({
+      TRANSPORTER: "amqp://guest:secret@127.0.0.1:5699",
+      SERVICES: "filter",
+      HEALTH_PORT: String(probePort),
+      STARTUP_TIMEOUT: "4",
+    });
+    const health = await eventually(
+      () =>
+        fetch(`http://127.0.0.1:${probePort}/health`).then(
+          (answer) => answer.status,
+          () => 0,
+        ),
+      (status) => status === 200,
+      10_000,
+      "/health before RabbitMQ connects",
+    );
     expect(health).toBe(200);
     const ready = await fetch(`http://127.0.0.1:${probePort}/ready`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ ready: false, failing: expect.arrayContaining([expect.stringContaining("RabbitMQ at amqp://***:***@127.0.0.1:5699 (TRANSPORTER)")]) });
+    expect(await ready.json()).toMatchObject({
+      ready: false,
+      failing: expect.arrayContaining([
+        expect.stringContaining("RabbitMQ at amqp://***:***@127.0.0.1:5699 (TRANSPORTER)"),
+      ]),
+    });
     const { code, afterMs } = await server.exited;
     expect(code).toBe(1);
     expect(afterMs).toBeLessThan(15_000);
-    expect(server.output()).toMatch(/Not started within 4 s \(STARTUP_TIMEOUT\): RabbitMQ at amqp:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:5699 \(TRANSPORTER\) does not answer: .*ECONNREFUSED/);
+    expect(server.output()).toMatch(
+      /Not started within 4 s \(STARTUP_TIMEOUT\): RabbitMQ at amqp:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:5699 \(TRANSPORTER\) does not answer: .*ECONNREFUSED/,
+    );
     expect(server.output()).not.toContain("secret");
   });
 
   it("exits 1 after STARTUP_TIMEOUT naming REDIS_URL when Redis does not answer", async () => {
-    const server = runServer({ REDIS_URL: `redis://:secret@127.0.0.1:${freePort()}`, SERVICES: "statistics", STARTUP_TIMEOUT: "4", TRANSPORTER: AMQP_URL, NAMESPACE: `test-redisless-${freePort()}` });
+    const server = runServer({
+      REDIS_URL: `redis://:secret@127.0.0.1:${freePort()}`,
+      SERVICES: "statistics",
+      STARTUP_TIMEOUT: "4",
+      TRANSPORTER: AMQP_URL,
+      NAMESPACE: `test-redisless-${freePort()}`,
+    });
     const { code } = await server.exited;
     expect(code).toBe(1);
-    expect(server.output()).toMatch(/Not started within 4 s \(STARTUP_TIMEOUT\): Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(REDIS_URL\) does not answer/);
+    expect(server.output()).toMatch(
+      /Not started within 4 s \(STARTUP_TIMEOUT\): Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ \(REDIS_URL\) does not answer/,
+    );
     expect(server.output()).not.toContain("secret");
   });
 
@@ -55,7 +90,9 @@ describeBuilt("a process whose dependencies are missing", () => {
     const server = runServer({ REDIS_URL: "redis://:secret@127.0.0.1:99999" });
     const { code } = await server.exited;
     expect(code).toBe(2);
-    expect(server.output().trim().split("\n")).toEqual(["invalid configuration: REDIS_URL: REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535"]);
+    expect(server.output().trim().split("\n")).toEqual([
+      "invalid configuration: REDIS_URL: REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535",
+    ]);
   });
 });
 
@@ -68,16 +105,41 @@ describeOwnedRedis("stopping while Redis is gone", () => {
       const redis = new OwnedRedis();
       await redis.start();
       const port = freePort();
-      const server = runServer({ REDIS_URL: redis.url, TRANSPORTER: AMQP_URL, NAMESPACE: `test-stop-${port}`, PORT: String(port), STOP_TIMEOUT: "5" });
+      const server = runServer({
+        REDIS_URL: redis.url,
+        TRANSPORTER: AMQP_URL,
+        NAMESPACE: `test-stop-${port}`,
+        PORT: String(port),
+        STOP_TIMEOUT: "5",
+      });
       try {
-        await eventually(() => fetch(`http://127.0.0.1:${port}/ready`).then((answer) => answer.status, () => 0), (status) => status === 200, 30_000, "the one-process mesh to be ready");
+        await eventually(
+          () =>
+            fetch(`http://127.0.0.1:${port}/ready`).then(
+              (answer) => answer.status,
+              () => 0,
+            ),
+          (status) => status === 200,
+          30_000,
+          "the one-process mesh to be ready",
+        );
         await curlPost(`http://127.0.0.1:${port}/launch`, JSON.stringify({ track: ["love"] }));
         redis.kill();
-        await eventually(async () => server.output(), (text) => text.includes("(REDIS_URL) unreachable"), 10_000, "the node to see Redis gone");
+        await eventually(
+          async () => server.output(),
+          (text) => text.includes("(REDIS_URL) unreachable"),
+          10_000,
+          "the node to see Redis gone",
+        );
         const stopAsked = Date.now();
         server.child.kill("SIGTERM");
         if (signals === 2) {
-          await eventually(async () => server.output(), (text) => text.includes("SIGTERM: draining"), 5_000, "the drain to begin");
+          await eventually(
+            async () => server.output(),
+            (text) => text.includes("SIGTERM: draining"),
+            5_000,
+            "the drain to begin",
+          );
           server.child.kill("SIGTERM");
         }
         await server.exited;
@@ -103,7 +165,16 @@ describeOutages("Redis refusing writes mid-run", () => {
     const expected = expectReplay(CAPTURE, TRACK);
     const redis = new OwnedRedis();
     await redis.start();
-    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: expected.file, REPLAY_RATE: "200", BATCH_SIZE: "20", TIMELINE_CAP: "5000" }, redis.url);
+    const cluster = new ProcessCluster(
+      {
+        STREAM_SOURCE: "replay",
+        REPLAY_FILE: expected.file,
+        REPLAY_RATE: "200",
+        BATCH_SIZE: "20",
+        TIMELINE_CAP: "5000",
+      },
+      redis.url,
+    );
     const statistics = () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
     try {
       await cluster.up({ api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 });
@@ -112,12 +183,28 @@ describeOutages("Redis refusing writes mid-run", () => {
 
       const logs = () => cluster.workers.map((worker) => worker.log()).join("\n");
       // Each refusal is seen by whichever worker writes first: a consumer waits it out, or the launcher pauses the run.
-      for (const [name, value, restore, refusal] of [["maxmemory", "1", "0", "OOM command not allowed"], ["min-replicas-to-write", "1", "0", "NOREPLICAS"]] as const) {
+      for (const [name, value, restore, refusal] of [
+        ["maxmemory", "1", "0", "OOM command not allowed"],
+        ["min-replicas-to-write", "1", "0", "NOREPLICAS"],
+      ] as const) {
         expect((await statistics()).published).toBeLessThan(expected.tweets);
         await redis.config("maxmemory-policy", "noeviction");
         await redis.config(name, value);
-        await eventually(async () => logs(), (text) => text.includes(refusal), 30_000, `the mesh to meet ${refusal}`).catch((error: Error) => {
-          const tails = cluster.workers.map((worker) => `${worker.nodeId}:\n${worker.log().split("\n").filter((line) => !line.includes(" INFO ")).slice(-15).join("\n")}`);
+        await eventually(
+          async () => logs(),
+          (text) => text.includes(refusal),
+          30_000,
+          `the mesh to meet ${refusal}`,
+        ).catch((error: Error) => {
+          const tails = cluster.workers.map(
+            (worker) =>
+              `${worker.nodeId}:\n${worker
+                .log()
+                .split("\n")
+                .filter((line) => !line.includes(" INFO "))
+                .slice(-15)
+                .join("\n")}`,
+          );
           throw new Error(`${error.message}\n${tails.join("\n")}`);
         });
         const during = await statistics().catch(() => null);
@@ -125,10 +212,21 @@ describeOutages("Redis refusing writes mid-run", () => {
         await redis.config(name, restore);
       }
 
-      const final = await eventually(() => statistics().catch(() => ({}) as RunStatistics), drained, 120_000, "the replay to end and drain");
-      expect(final).toMatchObject({ end_reason: "source_exhausted", published: expected.tweets, amount: expected.matched.length });
+      const final = await eventually(
+        () => statistics().catch(() => ({}) as RunStatistics),
+        drained,
+        120_000,
+        "the replay to end and drain",
+      );
+      expect(final).toMatchObject({
+        end_reason: "source_exhausted",
+        published: expected.tweets,
+        amount: expected.matched.length,
+      });
       expect(final.per_phrase).toEqual(expected.perPhrase);
-      expect(cluster.workers.filter((worker) => worker.process.exitCode !== null).map((worker) => worker.nodeId)).toEqual([]);
+      expect(
+        cluster.workers.filter((worker) => worker.process.exitCode !== null).map((worker) => worker.nodeId),
+      ).toEqual([]);
       const connection = await amqp.connect(AMQP_URL);
       try {
         const channel = await connection.createChannel();
@@ -151,7 +249,12 @@ describeOwnedRedis("a launch while Redis stalls", () => {
     const redis = new OwnedRedis();
     await redis.start();
     const mesh = await TestMesh.start([{ services: ["api", "launcher", "statistics"] }], { REDIS_URL: redis.url });
-    const launch = () => request(`${mesh.url}/launch`, { method: "POST", headers: { "Idempotency-Key": "retry-me-1" }, body: JSON.stringify({ track: ["love"] }) });
+    const launch = () =>
+      request(`${mesh.url}/launch`, {
+        method: "POST",
+        headers: { "Idempotency-Key": "retry-me-1" },
+        body: JSON.stringify({ track: ["love"] }),
+      });
     try {
       redis.pause();
       const stalled = await launch();
@@ -159,13 +262,25 @@ describeOwnedRedis("a launch while Redis stalls", () => {
       expect(stalled.body).toMatchObject({ type: expect.stringMatching(/^(REDIS_UNAVAILABLE|LAUNCH_UNCONFIRMED)$/) });
       redis.resume();
       // A claim that reached Redis after its own timeout holds the key until it lapses (15 s).
-      const first = await eventually(launch, (answer) => answer.status === 200, 40_000, "a launch once Redis answers again");
+      const first = await eventually(
+        launch,
+        (answer) => answer.status === 200,
+        40_000,
+        "a launch once Redis answers again",
+      );
       const again = await launch();
       expect(again).toMatchObject({ status: 200, body: { run_id: first.body.run_id } });
       const history = await request<{ runs: unknown[] }>(`${mesh.url}/statistics/runs`);
       expect(history.body.runs).toHaveLength(1);
-      const bad = await request(`${mesh.url}/launch`, { method: "POST", headers: { "Idempotency-Key": "has spaces" }, body: JSON.stringify({ track: ["love"] }) });
-      expect(bad).toMatchObject({ status: 400, body: { type: "INVALID_IDEMPOTENCY_KEY", data: { field: "Idempotency-Key" } } });
+      const bad = await request(`${mesh.url}/launch`, {
+        method: "POST",
+        headers: { "Idempotency-Key": "has spaces" },
+        body: JSON.stringify({ track: ["love"] }),
+      });
+      expect(bad).toMatchObject({
+        status: 400,
+        body: { type: "INVALID_IDEMPOTENCY_KEY", data: { field: "Idempotency-Key" } },
+      });
     } finally {
       redis.resume();
       await mesh.stop();
@@ -179,24 +294,54 @@ describeBuilt("a run whose every launcher was down for longer than ORPHAN_TIMEOU
   it("ends as orphaned at the time it was last streamed when a launcher comes back", async () => {
     const port = freePort();
     const namespace = `test-orphan-${port}`;
-    const env = { TRANSPORTER: AMQP_URL, NAMESPACE: namespace, PORT: String(port), ORPHAN_TIMEOUT: "2", GENERATOR_RATE: "500" };
+    const env = {
+      TRANSPORTER: AMQP_URL,
+      NAMESPACE: namespace,
+      PORT: String(port),
+      ORPHAN_TIMEOUT: "2",
+      GENERATOR_RATE: "500",
+    };
     const url = `http://127.0.0.1:${port}`;
     const statistics = () => request<RunStatistics>(`${url}/statistics`).then((answer) => answer.body);
-    const ready = () => eventually(() => fetch(`${url}/ready`).then((answer) => answer.status, () => 0), (status) => status === 200, 30_000, "the one-process mesh to be ready");
+    const ready = () =>
+      eventually(
+        () =>
+          fetch(`${url}/ready`).then(
+            (answer) => answer.status,
+            () => 0,
+          ),
+        (status) => status === 200,
+        30_000,
+        "the one-process mesh to be ready",
+      );
     const first = runServer(env);
     let second: ReturnType<typeof runServer> | null = null;
     try {
       await ready();
       expect((await curlPost(`${url}/launch`, JSON.stringify({ track: ["love"] }))).status).toBe(200);
-      const before = await eventually(statistics, (figures) => figures.amount > 0 && figures.elapsed_time >= 1, 30_000, "a first match");
+      const before = await eventually(
+        statistics,
+        (figures) => figures.amount > 0 && figures.elapsed_time >= 1,
+        30_000,
+        "a first match",
+      );
       first.child.kill("SIGKILL");
       await first.exited;
       // The downtime is the scenario: longer than ORPHAN_TIMEOUT (2 s).
       await new Promise((resolve) => setTimeout(resolve, 4_000));
       second = runServer(env);
       await ready();
-      const after = await eventually(statistics, (figures) => figures.end_reason === "orphaned", 20_000, "the run to end as orphaned");
-      expect(after).toMatchObject({ running: false, end_reason: "orphaned", end_detail: expect.stringContaining("ORPHAN_TIMEOUT") });
+      const after = await eventually(
+        statistics,
+        (figures) => figures.end_reason === "orphaned",
+        20_000,
+        "the run to end as orphaned",
+      );
+      expect(after).toMatchObject({
+        running: false,
+        end_reason: "orphaned",
+        end_detail: expect.stringContaining("ORPHAN_TIMEOUT"),
+      });
       // Elapsed time stops at the last streamed moment (at most a check, 1 s, after the last figures seen), not after the downtime.
       expect(after.elapsed_time).toBeLessThanOrEqual(before.elapsed_time + 2);
     } finally {
@@ -214,7 +359,9 @@ describeOwnedRedis("Redis restarted without persistence mid-run", () => {
     const redis = new OwnedRedis();
     await redis.start();
     const errors: string[] = [];
-    const mesh = await TestMesh.start([{ services: ["api", "launcher", "filter", "statistics", "timeline"] }], { REDIS_URL: redis.url });
+    const mesh = await TestMesh.start([{ services: ["api", "launcher", "filter", "statistics", "timeline"] }], {
+      REDIS_URL: redis.url,
+    });
     const logger = mesh.brokers[0]?.getLocalService("statistics")?.logger;
     if (logger) {
       const error = logger.error.bind(logger);
@@ -228,13 +375,28 @@ describeOwnedRedis("Redis restarted without persistence mid-run", () => {
       expect((await curlPost(`${mesh.url}/launch`, JSON.stringify({ track: ["love"] }))).status).toBe(200);
       await eventually(statistics, (figures) => figures.amount > 0, 30_000, "matches counted");
       await redis.restart();
-      const after = await eventually(() => statistics().catch(() => ({}) as RunStatistics), (figures) => typeof figures.state_lost_at === "string", 30_000, "/statistics to say the state was lost");
+      const after = await eventually(
+        () => statistics().catch(() => ({}) as RunStatistics),
+        (figures) => typeof figures.state_lost_at === "string",
+        30_000,
+        "/statistics to say the state was lost",
+      );
       expect(after).toMatchObject({ run_id: null, amount: 0 });
       const ready = await request<{ checks: { state_lost_at: string | null } }>(`${mesh.url}/ready`);
       expect(ready.body.checks.state_lost_at).toEqual(expect.any(String));
-      await eventually(async () => errors.join("\n"), (text) => text.includes("Redis lost this mesh's state"), 10_000, "the loss logged at error");
+      await eventually(
+        async () => errors.join("\n"),
+        (text) => text.includes("Redis lost this mesh's state"),
+        10_000,
+        "the loss logged at error",
+      );
       // The launcher's holder checks every second: give it a few checks to (not) write the run again.
-      await eventually(async () => (await statistics()).streaming, (streaming) => streaming === false, 10_000, "streaming to stop");
+      await eventually(
+        async () => (await statistics()).streaming,
+        (streaming) => streaming === false,
+        10_000,
+        "streaming to stop",
+      );
       expect(await redis.keys(`${mesh.namespace}:run:*`)).toEqual([]);
     } finally {
       await mesh.stop();

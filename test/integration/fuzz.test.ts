@@ -40,11 +40,40 @@ function jsonValue(random: FuzzRandom, depth = 0): unknown {
     case 3:
       return random.chance(0.5);
     case 4:
-      return random.pick(["bieber", "love", "", " ", ",", "a,b", "#bieber", "x".repeat(61), "é".repeat(31), "1", "null"]);
+      return random.pick([
+        "bieber",
+        "love",
+        "",
+        " ",
+        ",",
+        "a,b",
+        "#bieber",
+        "x".repeat(61),
+        "é".repeat(31),
+        "1",
+        "null",
+      ]);
     case 5:
       return Array.from({ length: random.int(6) }, () => jsonValue(random, depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: random.int(5) }, () => [random.pick(["track", "languages", "max_tweets", "duration", "limit", "cursor", "run_id", "__proto__", "constructor", "file", random.text(6, ALPHABET)]), jsonValue(random, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: random.int(5) }, () => [
+          random.pick([
+            "track",
+            "languages",
+            "max_tweets",
+            "duration",
+            "limit",
+            "cursor",
+            "run_id",
+            "__proto__",
+            "constructor",
+            "file",
+            random.text(6, ALPHABET),
+          ]),
+          jsonValue(random, depth + 1),
+        ]),
+      );
   }
 }
 
@@ -54,7 +83,14 @@ function body(random: FuzzRandom): Buffer | undefined {
     case 0:
       return undefined;
     case 1:
-      return Buffer.from(JSON.stringify({ track: jsonValue(random), max_tweets: jsonValue(random), duration: jsonValue(random), languages: jsonValue(random) }));
+      return Buffer.from(
+        JSON.stringify({
+          track: jsonValue(random),
+          max_tweets: jsonValue(random),
+          duration: jsonValue(random),
+          languages: jsonValue(random),
+        }),
+      );
     case 2:
       return Buffer.from(JSON.stringify(jsonValue(random)));
     case 3:
@@ -68,7 +104,9 @@ function body(random: FuzzRandom): Buffer | undefined {
     case 7:
       return Buffer.from(JSON.stringify({ track: ["a"], padding: "x".repeat(60 * 1024 + random.int(20 * 1024)) }));
     case 8:
-      return Buffer.from('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "track": ["love"]}');
+      return Buffer.from(
+        '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "track": ["love"]}',
+      );
     case 9:
       return Buffer.from(`{"track": ${"[".repeat(2000)}"a"${"]".repeat(2000)}}`);
     default:
@@ -79,7 +117,18 @@ function body(random: FuzzRandom): Buffer | undefined {
 /** A path: every route (its params filled at random), near misses, and malformed URLs. */
 function path(random: FuzzRandom): string {
   const route = random.pick(GATEWAY_ROUTES);
-  const filled = route.path.replace(/:(\w+)/g, () => random.pick(["dashboard.js", "docs.js", "..%2F..%2Fetc%2Fpasswd", "%", "%zz", "%00", encodeURIComponent(random.text(12, ALPHABET)), "a".repeat(300)]));
+  const filled = route.path.replace(/:(\w+)/g, () =>
+    random.pick([
+      "dashboard.js",
+      "docs.js",
+      "..%2F..%2Fetc%2Fpasswd",
+      "%",
+      "%zz",
+      "%00",
+      encodeURIComponent(random.text(12, ALPHABET)),
+      "a".repeat(300),
+    ]),
+  );
   const query = random.chance(0.6)
     ? `?${Array.from({ length: 1 + random.int(4) }, () => `${random.pick(["track", "limit", "cursor", "run_id", "track[]", "track[a][b]", "limit[]", "__proto__[x]", "constructor[prototype][x]", "%", "a%zz"])}=${random.pick([encodeURIComponent(random.text(random.int(70), ALPHABET)), "%", "%E0%A4%A", "0", "-1", "999999999999999999999", "1e3", "love", "", "00000000000000000000001"])}`).join("&")}`
     : "";
@@ -99,9 +148,31 @@ function path(random: FuzzRandom): string {
 
 function headers(random: FuzzRandom): Record<string, string> {
   const result: Record<string, string> = {};
-  if (random.chance(0.8)) result["content-type"] = random.pick(["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x", "application/json; charset=latin1", "application/json; charset=utf-16", "application/json; charset=bogus", "*/*", ";;;", "a".repeat(500)]);
-  if (random.chance(0.15)) result["content-encoding"] = random.pick(["gzip", "deflate", "br", "identity", "bogus", "gzip, gzip"]);
-  if (random.chance(0.6)) result.authorization = random.pick([`Bearer ${TOKEN}`, `Bearer ${TOKEN}x`, "Bearer", "Bearer  ", `bearer ${TOKEN}`, "Basic Zm9vOmJhcg==", random.text(40, ALPHABET).replace(/[^\x21-\x7e]/g, "a")]);
+  if (random.chance(0.8))
+    result["content-type"] = random.pick([
+      "application/json",
+      "application/x-www-form-urlencoded",
+      "text/plain",
+      "multipart/form-data; boundary=x",
+      "application/json; charset=latin1",
+      "application/json; charset=utf-16",
+      "application/json; charset=bogus",
+      "*/*",
+      ";;;",
+      "a".repeat(500),
+    ]);
+  if (random.chance(0.15))
+    result["content-encoding"] = random.pick(["gzip", "deflate", "br", "identity", "bogus", "gzip, gzip"]);
+  if (random.chance(0.6))
+    result.authorization = random.pick([
+      `Bearer ${TOKEN}`,
+      `Bearer ${TOKEN}x`,
+      "Bearer",
+      "Bearer  ",
+      `bearer ${TOKEN}`,
+      "Basic Zm9vOmJhcg==",
+      random.text(40, ALPHABET).replace(/[^\x21-\x7e]/g, "a"),
+    ]);
   if (random.chance(0.2)) result.origin = random.pick(["https://allowed.example", "https://evil.example", "null", "x"]);
   if (random.chance(0.1)) result["access-control-request-method"] = random.pick(["POST", "DELETE", "GET", "BREW"]);
   if (random.chance(0.1)) result["x-request-id"] = random.text(20, "abc123-");
@@ -110,24 +181,42 @@ function headers(random: FuzzRandom): Record<string, string> {
 }
 
 function fuzzRequest(random: FuzzRandom): FuzzRequest {
-  const method = random.chance(0.85) ? random.pick(["GET", "POST"]) : random.pick(["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]);
-  return { method, path: path(random), headers: headers(random), body: method === "GET" && random.chance(0.8) ? undefined : body(random) };
+  const method = random.chance(0.85)
+    ? random.pick(["GET", "POST"])
+    : random.pick(["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]);
+  return {
+    method,
+    path: path(random),
+    headers: headers(random),
+    body: method === "GET" && random.chance(0.8) ? undefined : body(random),
+  };
 }
 
 function send(base: URL, agent: http.Agent, fuzz: FuzzRequest): Promise<FuzzAnswer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: base.hostname, port: base.port, method: fuzz.method, path: fuzz.path, headers: fuzz.headers, agent, timeout: 20000 }, (res) => {
-      // A stream that opened is an answer: it would never end by itself.
-      if (String(res.headers["content-type"]).startsWith("text/event-stream")) {
-        resolve({ status: res.statusCode ?? 0, body: "(event stream)" });
-        return res.destroy();
-      }
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk.length + text.length < 2000 ? chunk : ""));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        method: fuzz.method,
+        path: fuzz.path,
+        headers: fuzz.headers,
+        agent,
+        timeout: 20000,
+      },
+      (res) => {
+        // A stream that opened is an answer: it would never end by itself.
+        if (String(res.headers["content-type"]).startsWith("text/event-stream")) {
+          resolve({ status: res.statusCode ?? 0, body: "(event stream)" });
+          return res.destroy();
+        }
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk.length + text.length < 2000 ? chunk : ""));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("no answer within 20 s")));
     req.on("error", reject);
     req.end(fuzz.body);
@@ -146,7 +235,7 @@ const RAW_REQUESTS = [
   "GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n",
   `GET /${"a".repeat(20000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
   `GET / HTTP/1.1\r\nHost: x\r\nX-Long: ${"b".repeat(20000)}\r\n\r\n`,
-  "POST /launch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"track\":",
+  'POST /launch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"track":',
   "\r\n\r\n\r\n",
   "GET\r\n\r\n",
 ];
@@ -167,13 +256,16 @@ describe("the gateway under fuzzing", () => {
   let mesh: TestMesh;
 
   beforeAll(async () => {
-    mesh = await TestMesh.start([{ services: ["api"] }, { services: ["launcher", "filter", "statistics", "timeline"] }], {
-      API_TOKEN: TOKEN,
-      CORS_ORIGINS: "https://allowed.example",
-      // The limiter runs on every authorized launch, yet leaves room for the valid launch at the end.
-      LAUNCH_RATE_LIMIT: "100000",
-      GENERATOR_RATE: "100",
-    });
+    mesh = await TestMesh.start(
+      [{ services: ["api"] }, { services: ["launcher", "filter", "statistics", "timeline"] }],
+      {
+        API_TOKEN: TOKEN,
+        CORS_ORIGINS: "https://allowed.example",
+        // The limiter runs on every authorized launch, yet leaves room for the valid launch at the end.
+        LAUNCH_RATE_LIMIT: "100000",
+        GENERATOR_RATE: "100",
+      },
+    );
   });
 
   afterAll(() => mesh?.stop());
@@ -195,11 +287,17 @@ describe("the gateway under fuzzing", () => {
           try {
             const answer = await send(base, agent, fuzz);
             statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-            if (answer.status >= 500) failures.push(`#${index} ${fuzz.method} ${fuzz.path.slice(0, 200)} ${JSON.stringify(fuzz.headers)} body ${fuzz.body?.subarray(0, 120).toString("latin1")}: ${answer.status} ${answer.body.slice(0, 300)}`);
+            if (answer.status >= 500)
+              failures.push(
+                `#${index} ${fuzz.method} ${fuzz.path.slice(0, 200)} ${JSON.stringify(fuzz.headers)} body ${fuzz.body?.subarray(0, 120).toString("latin1")}: ${answer.status} ${answer.body.slice(0, 300)}`,
+              );
           } catch (error) {
             // The server may hang up on what Node's HTTP parser refuses; it must still answer the next request.
             const health = await request(`${mesh.url}/health`).catch(() => ({ status: 0 }));
-            if (health.status !== 200) failures.push(`#${index} ${fuzz.method} ${fuzz.path.slice(0, 200)}: ${String(error)}, and /health then answered ${health.status}`);
+            if (health.status !== 200)
+              failures.push(
+                `#${index} ${fuzz.method} ${fuzz.path.slice(0, 200)}: ${String(error)}, and /health then answered ${health.status}`,
+              );
           }
         }
       }),
@@ -207,10 +305,13 @@ describe("the gateway under fuzzing", () => {
     agent.destroy();
     for (const raw of RAW_REQUESTS) {
       const answer = await sendRaw(base, raw);
-      if (/^HTTP\/1\.[01] 5\d\d/.test(answer)) failures.push(`raw ${JSON.stringify(raw.slice(0, 80))}: ${answer.slice(0, 200)}`);
+      if (/^HTTP\/1\.[01] 5\d\d/.test(answer))
+        failures.push(`raw ${JSON.stringify(raw.slice(0, 80))}: ${answer.slice(0, 200)}`);
     }
     const seconds = (Date.now() - started) / 1000;
-    process.stdout.write(`fuzz: ${REQUESTS} requests + ${RAW_REQUESTS.length} raw in ${seconds.toFixed(1)} s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
+    process.stdout.write(
+      `fuzz: ${REQUESTS} requests + ${RAW_REQUESTS.length} raw in ${seconds.toFixed(1)} s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`,
+    );
     expect(failures).toEqual([]);
     // Most inputs must have reached past the HTTP layer: 4xx of each kind, and some successes.
     expect([...statuses.keys()]).toEqual(expect.arrayContaining([200, 400, 401, 404, 413, 422]));
@@ -219,10 +320,19 @@ describe("the gateway under fuzzing", () => {
   });
 
   it("still launches a valid run afterwards, and counts it", async () => {
-    const launch = await request(`${mesh.url}/launch`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: '{"track": ["love"], "max_tweets": 3}' });
+    const launch = await request(`${mesh.url}/launch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: '{"track": ["love"], "max_tweets": 3}',
+    });
     expect(launch.status).toBe(200);
     const runId = (launch.body as { run_id: string }).run_id;
-    const figures = await eventually(() => request<{ run_id: string; amount: number }>(`${mesh.url}/statistics`).then((answer) => answer.body), (body) => body.run_id === runId && body.amount === 3, 30000, "the valid run to count 3 tweets");
+    const figures = await eventually(
+      () => request<{ run_id: string; amount: number }>(`${mesh.url}/statistics`).then((answer) => answer.body),
+      (body) => body.run_id === runId && body.amount === 3,
+      30000,
+      "the valid run to count 3 tweets",
+    );
     expect(figures.amount).toBe(3);
   });
 });

@@ -14,13 +14,27 @@ describe("the gateway", () => {
   let first: string;
   let second: string;
   const authorized = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
-  const launch = (url: string, body: unknown, headers: Record<string, string> = authorized) => request(`${url}/launch`, { method: "POST", headers, body: JSON.stringify(body) });
+  const launch = (url: string, body: unknown, headers: Record<string, string> = authorized) =>
+    request(`${url}/launch`, { method: "POST", headers, body: JSON.stringify(body) });
   const statistics = () => request<RunStatistics>(`${first}/statistics`).then((answer) => answer.body);
 
   beforeAll(async () => {
     mesh = await TestMesh.start(
-      [{ services: ["api"] }, { services: ["api"] }, { services: ["launcher"] }, { services: ["filter"] }, { services: ["statistics"] }, { services: ["timeline"] }],
-      { API_TOKEN: TOKEN, LAUNCH_RATE_LIMIT: "3", CORS_ORIGINS: ALLOWED_ORIGIN, STREAM_MAX_RATE: "5", GENERATOR_RATE: "500" },
+      [
+        { services: ["api"] },
+        { services: ["api"] },
+        { services: ["launcher"] },
+        { services: ["filter"] },
+        { services: ["statistics"] },
+        { services: ["timeline"] },
+      ],
+      {
+        API_TOKEN: TOKEN,
+        LAUNCH_RATE_LIMIT: "3",
+        CORS_ORIGINS: ALLOWED_ORIGIN,
+        STREAM_MAX_RATE: "5",
+        GENERATOR_RATE: "500",
+      },
     );
     [first = "", second = ""] = mesh.urls;
   });
@@ -37,7 +51,10 @@ describe("the gateway", () => {
       ["another scheme", { authorization: `Basic ${TOKEN}`, "content-type": "application/json" }],
     ])("refuses /launch with %s: 401 JSON naming the header", async (_, headers) => {
       const answer = await launch(first, { track: ["love"] }, headers);
-      expect(answer).toMatchObject({ status: 401, body: { code: 401, type: "UNAUTHORIZED", data: { field: "authorization" } } });
+      expect(answer).toMatchObject({
+        status: 401,
+        body: { code: 401, type: "UNAUTHORIZED", data: { field: "authorization" } },
+      });
       expect(answer.contentType).toMatch(/^application\/json/);
       expect(JSON.stringify(answer.body)).not.toContain(TOKEN);
     });
@@ -60,25 +77,52 @@ describe("the gateway", () => {
         expect(launched.status).toBe(200);
         const runId = (launched.body as { run_id: string }).run_id;
         const counted = (client: EventStreamClient) => () =>
-          Promise.resolve(client.named("statistics") as RunStatistics[]).then((updates) => updates.filter((update) => update.run_id === runId));
+          Promise.resolve(client.named("statistics") as RunStatistics[]).then((updates) =>
+            updates.filter((update) => update.run_id === runId),
+          );
         for (const client of [onFirst, onSecond]) {
-          await eventually(counted(client), (updates) => updates.some((update) => update.amount > 0), 30000, "a statistics update with matches");
-          await eventually(async () => client.named("tweet").length, (tweets) => tweets > 0, 30000, "a matched tweet");
+          await eventually(
+            counted(client),
+            (updates) => updates.some((update) => update.amount > 0),
+            30000,
+            "a statistics update with matches",
+          );
+          await eventually(
+            async () => client.named("tweet").length,
+            (tweets) => tweets > 0,
+            30000,
+            "a matched tweet",
+          );
         }
         const filtered = onSecond.named("tweet") as Array<{ phrases: string[] }>;
         expect(filtered.every((event) => event.phrases.includes("love"))).toBe(true);
         const all = onFirst.named("tweet") as Array<{ run_id: string; tweet: { id: string }; phrases: string[] }>;
         expect(all[0]).toMatchObject({ run_id: runId, tweet: { id: expect.stringMatching(/^\d+$/) } });
 
-        await eventually(statistics, (figures) => figures.run_id === runId && !figures.running && figures.examined === figures.published, 30000, "the run to end");
-        const last = await eventually(counted(onFirst), (updates) => updates.at(-1)?.amount === 200, 30000, "the final figures on the stream");
+        await eventually(
+          statistics,
+          (figures) => figures.run_id === runId && !figures.running && figures.examined === figures.published,
+          30000,
+          "the run to end",
+        );
+        const last = await eventually(
+          counted(onFirst),
+          (updates) => updates.at(-1)?.amount === 200,
+          30000,
+          "the final figures on the stream",
+        );
         expect(last.at(-1)).toMatchObject({ running: false, end_reason: "max_tweets" });
       } finally {
         await Promise.all([onFirst.close(), onSecond.close()]);
       }
       // Disconnected clients are forgotten.
       for (const url of [first, second]) {
-        await eventually(() => request<string>(`${url}/metrics`).then((answer) => answer.body), (text) => /^tweetmesh_stream_clients\{node="[^"]+"\} 0$/m.test(text), 10000, "the streams to be forgotten");
+        await eventually(
+          () => request<string>(`${url}/metrics`).then((answer) => answer.body),
+          (text) => /^tweetmesh_stream_clients\{node="[^"]+"\} 0$/m.test(text),
+          10000,
+          "the streams to be forgotten",
+        );
       }
     });
 
@@ -94,7 +138,11 @@ describe("the gateway", () => {
       for (let i = 0; i < 4; i++) answers.push(await launch(second, { track: ["love"], max_tweets: 1 }));
       expect(answers.slice(0, 3).map((answer) => answer.status)).toEqual([200, 200, 200]);
       expect(answers[3]).toMatchObject({ status: 429, body: { code: 429, type: "RATE_LIMITED" } });
-      const response = await fetch(`${second}/launch`, { method: "POST", headers: authorized, body: '{"track": ["love"]}' });
+      const response = await fetch(`${second}/launch`, {
+        method: "POST",
+        headers: authorized,
+        body: '{"track": ["love"]}',
+      });
       expect(response.status).toBe(429);
       expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       // Reads are not limited.
@@ -113,7 +161,14 @@ describe("the gateway", () => {
 
     it("answers a preflight itself: 204, and nothing is launched", async () => {
       const before = (await statistics()).run_id;
-      const preflight = await fetch(`${first}/launch`, { method: "OPTIONS", headers: { origin: ALLOWED_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" } });
+      const preflight = await fetch(`${first}/launch`, {
+        method: "OPTIONS",
+        headers: {
+          origin: ALLOWED_ORIGIN,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
       expect(preflight.headers.get("access-control-allow-methods")).toMatch(/POST/);
@@ -123,10 +178,27 @@ describe("the gateway", () => {
 
   describe("documentation and pages", () => {
     it("serves /openapi.json describing every endpoint", async () => {
-      const answer = await request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(`${first}/openapi.json`);
+      const answer = await request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+        `${first}/openapi.json`,
+      );
       expect(answer.status).toBe(200);
       expect(answer.body.openapi).toBe("3.1.0");
-      expect(Object.keys(answer.body.paths)).toEqual(expect.arrayContaining(["/", "/stream", "/launch", "/stop", "/statistics", "/statistics/runs", "/timeline", "/health", "/ready", "/metrics", "/openapi.json", "/docs"]));
+      expect(Object.keys(answer.body.paths)).toEqual(
+        expect.arrayContaining([
+          "/",
+          "/stream",
+          "/launch",
+          "/stop",
+          "/statistics",
+          "/statistics/runs",
+          "/timeline",
+          "/health",
+          "/ready",
+          "/metrics",
+          "/openapi.json",
+          "/docs",
+        ]),
+      );
       expect(answer.body.paths["/launch"]?.post).toMatchObject({ security: [{ apiToken: [] }] });
     });
 
@@ -154,15 +226,25 @@ describe("the gateway", () => {
       expect(answer.status).toBe(200);
       expect(answer.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = answer.body;
-      for (const family of ["tweetmesh_http_requests_total counter", "tweetmesh_http_request_duration histogram", "tweetmesh_tweets_total counter", "tweetmesh_queue_messages gauge", "tweetmesh_pipeline_messages_total counter", "moleculer_request_total counter"]) {
+      for (const family of [
+        "tweetmesh_http_requests_total counter",
+        "tweetmesh_http_request_duration histogram",
+        "tweetmesh_tweets_total counter",
+        "tweetmesh_queue_messages gauge",
+        "tweetmesh_pipeline_messages_total counter",
+        "moleculer_request_total counter",
+      ]) {
         expect(text).toContain(`# TYPE ${family}`);
       }
       expect(text).toMatch(/^tweetmesh_tweets_total\{stage="counted",node="[^"]*statistics[^"]*"\} [1-9]\d*$/m);
       expect(text).toMatch(/^tweetmesh_tweets_total\{stage="received",node="[^"]*filter[^"]*"\} [1-9]\d*$/m);
       expect(text).toMatch(/^tweetmesh_queue_messages\{queue="filter",node="[^"]+"\} \d+$/m);
-      expect(text).toMatch(/^tweetmesh_http_requests_total\{method="POST",route="POST \/launch",status="401",node="[^"]+"\} [1-9]/m);
+      expect(text).toMatch(
+        /^tweetmesh_http_requests_total\{method="POST",route="POST \/launch",status="401",node="[^"]+"\} [1-9]/m,
+      );
       // Every sample line is `name{labels} number`.
-      for (const line of text.split("\n").filter((line) => line && !line.startsWith("#"))) expect(line).toMatch(/^[a-zA-Z_:][\w:]*(\{.*\})? (-?[\d.e+-]+|NaN|\+Inf)$/);
+      for (const line of text.split("\n").filter((line) => line && !line.startsWith("#")))
+        expect(line).toMatch(/^[a-zA-Z_:][\w:]*(\{.*\})? (-?[\d.e+-]+|NaN|\+Inf)$/);
     });
   });
 });

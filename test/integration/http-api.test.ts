@@ -7,7 +7,8 @@ import { curlPost, eventually, request, TestMesh } from "../support/mesh";
  */
 describe("the HTTP API over a mesh of separate nodes", () => {
   let mesh: TestMesh;
-  const drained = (figures: RunStatistics) => !figures.running && !figures.streaming && figures.examined === figures.published;
+  const drained = (figures: RunStatistics) =>
+    !figures.running && !figures.streaming && figures.examined === figures.published;
   const statistics = () => request<RunStatistics>(`${mesh.url}/statistics`).then((answer) => answer.body);
 
   beforeAll(async () => {
@@ -33,11 +34,21 @@ describe("the HTTP API over a mesh of separate nodes", () => {
     const launch = await curlPost(`${mesh.url}/launch`, '{"track": ["bieber", "love"]}');
     expect(launch.status).toBe(200);
     expect(launch.contentType).toMatch(/^application\/json/);
-    expect(launch.body).toMatchObject({ process_started: true, track: ["bieber", "love"], source: "generator", warnings: [] });
+    expect(launch.body).toMatchObject({
+      process_started: true,
+      track: ["bieber", "love"],
+      source: "generator",
+      warnings: [],
+    });
     const runId = launch.body.run_id as string;
 
     const first = await eventually(statistics, (figures) => figures.amount > 0, 30000, "a first matched tweet");
-    const later = await eventually(statistics, (figures) => figures.amount > first.amount && figures.elapsed_time >= 1, 30000, "counts climbing");
+    const later = await eventually(
+      statistics,
+      (figures) => figures.amount > first.amount && figures.elapsed_time >= 1,
+      30000,
+      "counts climbing",
+    );
     expect(later).toMatchObject({ run_id: runId, running: true, track: ["bieber", "love"] });
     expect(later.speed).toBeCloseTo(later.amount / later.elapsed_time, 10);
     expect(later.examined).toBeGreaterThanOrEqual(later.amount);
@@ -52,7 +63,11 @@ describe("the HTTP API over a mesh of separate nodes", () => {
     const settled = await eventually(statistics, drained, 30000, "the pipeline to drain");
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const after = await statistics();
-    expect(after).toMatchObject({ amount: settled.amount, examined: settled.examined, elapsed_time: stopped.elapsed_time });
+    expect(after).toMatchObject({
+      amount: settled.amount,
+      examined: settled.examined,
+      elapsed_time: stopped.elapsed_time,
+    });
   });
 
   it("keeps every run in the history, newest first, with totals across runs", async () => {
@@ -108,15 +123,26 @@ describe("the HTTP API over a mesh of separate nodes", () => {
 
     it("is ready with RabbitMQ, Redis and a worker of each routed service", async () => {
       const answer = await request(`${mesh.url}/ready`);
-      expect(answer).toMatchObject({ status: 200, body: { ready: true, checks: { broker: true, redis: true, services: { launcher: true, statistics: true, timeline: true } } } });
+      expect(answer).toMatchObject({
+        status: 200,
+        body: {
+          ready: true,
+          checks: { broker: true, redis: true, services: { launcher: true, statistics: true, timeline: true } },
+        },
+      });
     });
 
     it("lists the build of every node", async () => {
-      const answer = await request<{ version: string; nodes: Array<{ node: string; version: string; services: string[] }> }>(`${mesh.url}/version`);
+      const answer = await request<{
+        version: string;
+        nodes: Array<{ node: string; version: string; services: string[] }>;
+      }>(`${mesh.url}/version`);
       expect(answer.status).toBe(200);
       expect(answer.body.version).toMatch(/^\d+\.\d+\.\d+/);
       const services = answer.body.nodes.flatMap((node) => node.services).sort();
-      expect(services).toEqual(expect.arrayContaining(["api", "filter", "filter", "launcher", "statistics", "timeline"]));
+      expect(services).toEqual(
+        expect.arrayContaining(["api", "filter", "filter", "launcher", "statistics", "timeline"]),
+      );
       expect(answer.body.nodes.every((node) => node.version === answer.body.version)).toBe(true);
     });
 
@@ -124,7 +150,10 @@ describe("the HTTP API over a mesh of separate nodes", () => {
       const lonely = await TestMesh.start([{ services: ["api"] }]);
       try {
         const answer = await request(`${lonely.url}/ready`);
-        expect(answer).toMatchObject({ status: 503, body: { ready: false, checks: { broker: true, redis: true, services: { launcher: false } } } });
+        expect(answer).toMatchObject({
+          status: 503,
+          body: { ready: false, checks: { broker: true, redis: true, services: { launcher: false } } },
+        });
       } finally {
         await lonely.stop();
       }
@@ -138,13 +167,28 @@ describe("the HTTP API over a mesh of separate nodes", () => {
       ["track missing", "{}", 422, "VALIDATION_ERROR", "track"],
       ["track not a list", '{"track": 42}', 422, "VALIDATION_ERROR", "track"],
       ["track empty", '{"track": []}', 422, "VALIDATION_ERROR", "track"],
-      ["too many phrases", JSON.stringify({ track: Array.from({ length: 401 }, (_, i) => `word${i}`) }), 422, "VALIDATION_ERROR", "track"],
+      [
+        "too many phrases",
+        JSON.stringify({ track: Array.from({ length: 401 }, (_, i) => `word${i}`) }),
+        422,
+        "VALIDATION_ERROR",
+        "track",
+      ],
       ["a phrase too long", JSON.stringify({ track: ["x".repeat(61)] }), 422, "VALIDATION_ERROR", "track"],
       ["a phrase of the wrong type", '{"track": [["nested"]]}', 422, "VALIDATION_ERROR", "track"],
       ["max_tweets of the wrong type", '{"track": ["a"], "max_tweets": "lots"}', 422, "VALIDATION_ERROR", "max_tweets"],
-      ["an oversized body", JSON.stringify({ track: ["a"], padding: "x".repeat(70 * 1024) }), 413, "BODY_TOO_LARGE", "body"],
+      [
+        "an oversized body",
+        JSON.stringify({ track: ["a"], padding: "x".repeat(70 * 1024) }),
+        413,
+        "BODY_TOO_LARGE",
+        "body",
+      ],
     ])("%s", async (_, body, status, type, field) => {
-      const answer = await curlPost<{ code: number; type: string; message: string; data: unknown }>(`${mesh.url}/launch`, body);
+      const answer = await curlPost<{ code: number; type: string; message: string; data: unknown }>(
+        `${mesh.url}/launch`,
+        body,
+      );
       expect(answer.status).toBe(status);
       expect(answer.body).toMatchObject({ code: status, type });
       expect(JSON.stringify(answer.body.data)).toContain(field);
@@ -166,7 +210,12 @@ describe("the HTTP API over a mesh of separate nodes", () => {
     it("the mesh keeps running and a valid launch still works afterwards", async () => {
       const launch = await curlPost(`${mesh.url}/launch`, '{"track": ["bieber"], "max_tweets": 3}');
       expect(launch.status).toBe(200);
-      const final = await eventually(statistics, (figures) => figures.run_id === launch.body.run_id && drained(figures), 30000, "3 matches");
+      const final = await eventually(
+        statistics,
+        (figures) => figures.run_id === launch.body.run_id && drained(figures),
+        30000,
+        "3 matches",
+      );
       expect(final.amount).toBe(3);
     });
   });

@@ -33,7 +33,11 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     const admin = await amqp.connect(AMQP_URL);
     const channel = await admin.createChannel();
     const bodies: unknown[] = [];
-    for (let message = await channel.get(topology.queues.deadLetter); message; message = await channel.get(topology.queues.deadLetter)) {
+    for (
+      let message = await channel.get(topology.queues.deadLetter);
+      message;
+      message = await channel.get(topology.queues.deadLetter)
+    ) {
       bodies.push(JSON.parse(message.content.toString()));
       channel.ack(message);
     }
@@ -53,7 +57,8 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     const admin = await amqp.connect(AMQP_URL);
     const channel = await admin.createChannel();
     for (const queue of Object.values(topology.queues)) await channel.deleteQueue(queue);
-    for (const exchange of [topology.tweetsExchange, topology.matchesExchange, topology.deadLetterExchange]) await channel.deleteExchange(exchange);
+    for (const exchange of [topology.tweetsExchange, topology.matchesExchange, topology.deadLetterExchange])
+      await channel.deleteExchange(exchange);
     await admin.close();
   });
 
@@ -62,11 +67,21 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     const publisher = new Publisher(connection, topology.tweetsExchange, quiet);
     const seen: number[] = [];
     const consumers = [0, 1].map(
-      () => new Consumer<Message>(connection, { queue: topology.queues.filter, schema: Message, prefetch: 10, handle: async (m) => void seen.push(m.n) }, quiet),
+      () =>
+        new Consumer<Message>(
+          connection,
+          { queue: topology.queues.filter, schema: Message, prefetch: 10, handle: async (m) => void seen.push(m.n) },
+          quiet,
+        ),
     );
     const padding = "x".repeat(64 * 1024);
     await Promise.all(Array.from({ length: 500 }, (_, n) => publisher.publish({ n, padding }, `m${n}`)));
-    await eventually(async () => seen.length, (count) => count >= 500, 30000, "500 deliveries");
+    await eventually(
+      async () => seen.length,
+      (count) => count >= 500,
+      30000,
+      "500 deliveries",
+    );
     expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, n) => n));
     expect(consumers.every((consumer) => consumer.counts.handled > 0)).toBe(true);
   });
@@ -74,12 +89,26 @@ describe("the durable pipeline (real RabbitMQ)", () => {
   it("retries a failing message, then dead-letters it at the delivery limit", async () => {
     const connection = await connect();
     let attempts = 0;
-    const consumer = new Consumer<Message>(connection, {
-      queue: topology.queues.statistics, schema: Message, prefetch: 1,
-      handle: async () => { attempts++; throw new Error("Redis is down"); },
-    }, quiet);
+    const consumer = new Consumer<Message>(
+      connection,
+      {
+        queue: topology.queues.statistics,
+        schema: Message,
+        prefetch: 1,
+        handle: async () => {
+          attempts++;
+          throw new Error("Redis is down");
+        },
+      },
+      quiet,
+    );
     await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 1 }, "poison");
-    const dead = await eventually(() => drainDeadLetters(), (bodies) => bodies.length > 0, 30000, "the dead-letter queue");
+    const dead = await eventually(
+      () => drainDeadLetters(),
+      (bodies) => bodies.length > 0,
+      30000,
+      "the dead-letter queue",
+    );
     expect(dead).toEqual([{ n: 1 }]);
     expect(attempts).toBe(limits.deliveryLimit + 1);
     expect(consumer.counts.failed).toBe(attempts);
@@ -91,25 +120,56 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     const publisher = new Publisher(connection, topology.tweetsExchange, quiet);
     let failing = true;
     const handled: number[] = [];
-    new Consumer<Message>(connection, {
-      queue: topology.queues.filter, schema: Message, prefetch: 1,
-      handle: async (m) => { if (failing) throw new Error("a bug, fixed later"); handled.push(m.n); },
-    }, quiet);
+    new Consumer<Message>(
+      connection,
+      {
+        queue: topology.queues.filter,
+        schema: Message,
+        prefetch: 1,
+        handle: async (m) => {
+          if (failing) throw new Error("a bug, fixed later");
+          handled.push(m.n);
+        },
+      },
+      quiet,
+    );
     await publisher.publish({ n: 41, run_id: "run-9" }, "b41");
     await publisher.publish({ n: 42, run_id: "run-9" }, "b42");
     const deadLetters = new DeadLetters(AMQP_URL, topology);
-    await eventually(() => deadLetters.list(10), (report) => report.total === 2, 30000, "two dead letters");
+    await eventually(
+      () => deadLetters.list(10),
+      (report) => report.total === 2,
+      30000,
+      "two dead letters",
+    );
 
     const report = await deadLetters.list(10);
     expect(report.letters).toEqual([
-      { messageId: "b41", queue: topology.queues.filter, reason: "delivery_limit", runId: "run-9", bytes: expect.any(Number) },
-      { messageId: "b42", queue: topology.queues.filter, reason: "delivery_limit", runId: "run-9", bytes: expect.any(Number) },
+      {
+        messageId: "b41",
+        queue: topology.queues.filter,
+        reason: "delivery_limit",
+        runId: "run-9",
+        bytes: expect.any(Number),
+      },
+      {
+        messageId: "b42",
+        queue: topology.queues.filter,
+        reason: "delivery_limit",
+        runId: "run-9",
+        bytes: expect.any(Number),
+      },
     ]);
     expect((await deadLetters.list(10)).total).toBe(2);
 
     failing = false;
     expect(await deadLetters.requeue(10)).toBe(2);
-    await eventually(async () => handled, (n) => n.length === 2, 10000, "the requeued messages");
+    await eventually(
+      async () => handled,
+      (n) => n.length === 2,
+      10000,
+      "the requeued messages",
+    );
     expect(handled.sort()).toEqual([41, 42]);
     expect((await deadLetters.list(10)).total).toBe(0);
   });
@@ -117,13 +177,31 @@ describe("the durable pipeline (real RabbitMQ)", () => {
   it("acks a message whose handler succeeds on a retry", async () => {
     const connection = await connect();
     let attempts = 0;
-    const consumer = new Consumer<Message>(connection, {
-      queue: topology.queues.timeline, schema: Message, prefetch: 1,
-      handle: async () => { if (++attempts === 1) throw new Error("transient"); },
-    }, quiet);
+    const consumer = new Consumer<Message>(
+      connection,
+      {
+        queue: topology.queues.timeline,
+        schema: Message,
+        prefetch: 1,
+        handle: async () => {
+          if (++attempts === 1) throw new Error("transient");
+        },
+      },
+      quiet,
+    );
     await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 2 }, "flaky");
-    await eventually(async () => attempts, (count) => count === 2, 10000, "the retry");
-    await eventually(async () => consumer.counts.handled, (handled) => handled === 1, 10000, "the retried message to be acked");
+    await eventually(
+      async () => attempts,
+      (count) => count === 2,
+      10000,
+      "the retry",
+    );
+    await eventually(
+      async () => consumer.counts.handled,
+      (handled) => handled === 1,
+      10000,
+      "the retried message to be acked",
+    );
     expect(await queueDepth(topology.queues.timeline)).toBe(0);
     expect(await drainDeadLetters()).toEqual([]);
   });
@@ -131,9 +209,18 @@ describe("the durable pipeline (real RabbitMQ)", () => {
   it("dead-letters a message that fails its schema at once, without calling the handler", async () => {
     const connection = await connect();
     const handle = jest.fn(async () => {});
-    const consumer = new Consumer<Message>(connection, { queue: topology.queues.filter, schema: Message, prefetch: 1, handle }, quiet);
+    const consumer = new Consumer<Message>(
+      connection,
+      { queue: topology.queues.filter, schema: Message, prefetch: 1, handle },
+      quiet,
+    );
     await new Publisher(connection, topology.tweetsExchange, quiet).publish({ n: "not a number" }, "unreadable");
-    const dead = await eventually(() => drainDeadLetters(), (bodies) => bodies.length > 0, 10000, "the dead-letter queue");
+    const dead = await eventually(
+      () => drainDeadLetters(),
+      (bodies) => bodies.length > 0,
+      10000,
+      "the dead-letter queue",
+    );
     expect(dead).toEqual([{ n: "not a number" }]);
     expect(handle).not.toHaveBeenCalled();
     expect(consumer.counts.rejected).toBe(1);
@@ -144,14 +231,35 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     const survivor = await connect();
     let startedOnDoomed: () => void = () => {};
     const heldByDoomed = new Promise<void>((resolve) => (startedOnDoomed = resolve));
-    new Consumer<Message>(doomed, { queue: topology.queues.filter, schema: Message, prefetch: 1, handle: () => { startedOnDoomed(); return new Promise(() => {}); } }, quiet);
+    new Consumer<Message>(
+      doomed,
+      {
+        queue: topology.queues.filter,
+        schema: Message,
+        prefetch: 1,
+        handle: () => {
+          startedOnDoomed();
+          return new Promise(() => {});
+        },
+      },
+      quiet,
+    );
     const publisher = new Publisher(survivor, topology.tweetsExchange, quiet);
     const handled: number[] = [];
     await publisher.publish({ n: 7 }, "held");
     await heldByDoomed;
-    new Consumer<Message>(survivor, { queue: topology.queues.filter, schema: Message, prefetch: 1, handle: async (m) => void handled.push(m.n) }, quiet);
+    new Consumer<Message>(
+      survivor,
+      { queue: topology.queues.filter, schema: Message, prefetch: 1, handle: async (m) => void handled.push(m.n) },
+      quiet,
+    );
     await doomed.close();
-    await eventually(async () => handled, (ids) => ids.includes(7), 10000, "the redelivery");
+    await eventually(
+      async () => handled,
+      (ids) => ids.includes(7),
+      10000,
+      "the redelivery",
+    );
     expect(handled).toEqual([7]);
   });
 
@@ -161,11 +269,22 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     const finished: number[] = [];
     let beginWork: () => void = () => {};
     const drainBegun = new Promise<void>((resolve) => (beginWork = resolve));
-    const consumer = new Consumer<Message>(connection, {
-      queue: topology.queues.filter, schema: Message, prefetch: 5,
-      // Work that takes a while and starts only once the drain has: the drain must wait for it.
-      handle: async (m) => { started.push(m.n); await drainBegun; await new Promise((resolve) => setTimeout(resolve, 200)); finished.push(m.n); },
-    }, quiet);
+    const consumer = new Consumer<Message>(
+      connection,
+      {
+        queue: topology.queues.filter,
+        schema: Message,
+        prefetch: 5,
+        // Work that takes a while and starts only once the drain has: the drain must wait for it.
+        handle: async (m) => {
+          started.push(m.n);
+          await drainBegun;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          finished.push(m.n);
+        },
+      },
+      quiet,
+    );
     const publisher = new Publisher(connection, topology.tweetsExchange, quiet);
     await Promise.all([1, 2, 3].map((n) => publisher.publish({ n }, `d${n}`)));
     // All three are in hand (prefetch 5) and none is finished when the drain begins.

@@ -20,7 +20,12 @@ describeBuilt("the server and REPL processes", () => {
 
   beforeAll(async () => {
     server = startNodeProcess(SERVER, { env });
-    await eventually(() => request(`http://127.0.0.1:${port}/statistics`).catch(() => ({ status: 0 })), (answer) => answer.status === 200, 30000, "the gateway");
+    await eventually(
+      () => request(`http://127.0.0.1:${port}/statistics`).catch(() => ({ status: 0 })),
+      (answer) => answer.status === 200,
+      30000,
+      "the gateway",
+    );
   });
 
   afterAll(async () => {

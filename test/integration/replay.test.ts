@@ -29,7 +29,13 @@ describeWithCaptures("a replay of a real capture", () => {
         { services: ["statistics"] },
         { services: ["timeline"] },
       ],
-      { STREAM_SOURCE: "replay", REPLAY_FILE: expected?.file ?? "", REPLAY_RATE: "0", BATCH_SIZE: "50", TIMELINE_CAP: "5000" },
+      {
+        STREAM_SOURCE: "replay",
+        REPLAY_FILE: expected?.file ?? "",
+        REPLAY_RATE: "0",
+        BATCH_SIZE: "50",
+        TIMELINE_CAP: "5000",
+      },
     );
   });
 
@@ -49,12 +55,22 @@ describeWithCaptures("a replay of a real capture", () => {
       60000,
       "the replay to end and drain",
     );
-    expect(final).toMatchObject({ end_reason: "source_exhausted", published: 2950, examined: 2950, amount: expected.matched.length });
+    expect(final).toMatchObject({
+      end_reason: "source_exhausted",
+      published: 2950,
+      examined: 2950,
+      amount: expected.matched.length,
+    });
     expect(final.per_phrase).toEqual(expected.perPhrase);
 
     // Tweets deleted later in the same capture leave the timeline; the run's figures keep them.
     expect(expected.shown.length).toBeLessThan(expected.matched.length);
-    const timeline = await eventually(() => wholeTimeline(mesh.url), (ids) => ids.length >= expected.shown.length, 30000, "the timeline to fill");
+    const timeline = await eventually(
+      () => wholeTimeline(mesh.url),
+      (ids) => ids.length >= expected.shown.length,
+      30000,
+      "the timeline to fill",
+    );
     expect(timeline).toHaveLength(expected.shown.length);
     expect(new Set(timeline)).toEqual(new Set(expected.shown.map((tweet) => tweet.id)));
   });

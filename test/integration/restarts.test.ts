@@ -24,12 +24,14 @@ function commandExists(command: string): boolean {
 }
 
 /** Whether every worker of the pipeline (the gateway has no pipeline connection) logged a line matching `pattern`. */
-const allPipelineWorkersLogged = (workers: readonly Worker[], pattern: RegExp): boolean => workers.filter((worker) => worker.service !== "api").every((worker) => pattern.test(worker.log()));
+const allPipelineWorkersLogged = (workers: readonly Worker[], pattern: RegExp): boolean =>
+  workers.filter((worker) => worker.service !== "api").every((worker) => pattern.test(worker.log()));
 
 /** How many times the broker refused a publish of the same batch because its queue was full (a debug line). */
 function refusalsOfOneBatch(worker: Worker | undefined): number {
   const counts = new Map<string, number>();
-  for (const [, batch = ""] of (worker?.log() ?? "").matchAll(/Publish of (\S+) to \S+ refused: queue full/g)) counts.set(batch, (counts.get(batch) ?? 0) + 1);
+  for (const [, batch = ""] of (worker?.log() ?? "").matchAll(/Publish of (\S+) to \S+ refused: queue full/g))
+    counts.set(batch, (counts.get(batch) ?? 0) + 1);
   return Math.max(0, ...counts.values());
 }
 
@@ -48,8 +50,30 @@ class DurableRedis {
   }
 
   async start(): Promise<void> {
-    this.server = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--appendonly", "yes", "--appendfsync", "always", "--save", ""], { stdio: "ignore" });
-    await eventually(async () => this.ping(), (ok) => ok, 10000, "the test's Redis");
+    this.server = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        this.dir,
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
+      ],
+      { stdio: "ignore" },
+    );
+    await eventually(
+      async () => this.ping(),
+      (ok) => ok,
+      10000,
+      "the test's Redis",
+    );
   }
 
   /** SHUTDOWN writes what it holds; the next start reads it back. */
@@ -66,7 +90,11 @@ class DurableRedis {
 
   private ping(): boolean {
     try {
-      return execFileSync("redis-cli", ["-p", String(this.port), "ping"]).toString().trim() === "PONG";
+      return (
+        execFileSync("redis-cli", ["-p", String(this.port), "ping"])
+          .toString()
+          .trim() === "PONG"
+      );
     } catch {
       return false;
     }
@@ -77,7 +105,13 @@ describeReady("the broker and the database restarting mid-run", () => {
   jest.setTimeout(180_000);
 
   const expectation = replayExpectation(CAPTURE, TRACK);
-  const env = { STREAM_SOURCE: "replay", REPLAY_FILE: captureFile(CAPTURE), REPLAY_RATE: "300", BATCH_SIZE: "20", TIMELINE_CAP: "5000" };
+  const env = {
+    STREAM_SOURCE: "replay",
+    REPLAY_FILE: captureFile(CAPTURE),
+    REPLAY_RATE: "300",
+    BATCH_SIZE: "20",
+    TIMELINE_CAP: "5000",
+  };
 
   async function replayWith(cluster: ProcessCluster, interrupt: () => Promise<void>): Promise<void> {
     const expected = expectation();
@@ -85,10 +119,24 @@ describeReady("the broker and the database restarting mid-run", () => {
     expect((await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }))).status).toBe(200);
     await eventually(statistics, (figures) => figures.published >= 500, 30000, "tweets flowing");
     await interrupt();
-    const final = await eventually(() => statistics().catch(() => ({}) as RunStatistics), drained, 120000, "the replay to end and drain");
-    expect(final).toMatchObject({ end_reason: "source_exhausted", published: expected.tweets, amount: expected.matched.length });
+    const final = await eventually(
+      () => statistics().catch(() => ({}) as RunStatistics),
+      drained,
+      120000,
+      "the replay to end and drain",
+    );
+    expect(final).toMatchObject({
+      end_reason: "source_exhausted",
+      published: expected.tweets,
+      amount: expected.matched.length,
+    });
     expect(final.per_phrase).toEqual(expected.perPhrase);
-    const timeline = await eventually(() => wholeTimeline(cluster.url).catch(() => []), (ids) => ids.length >= expected.shown.length, 60000, "the timeline to fill");
+    const timeline = await eventually(
+      () => wholeTimeline(cluster.url).catch(() => []),
+      (ids) => ids.length >= expected.shown.length,
+      60000,
+      "the timeline to fill",
+    );
     expect(new Set(timeline)).toEqual(new Set(expected.shown.map((tweet) => tweet.id)));
     expect(timeline).toHaveLength(expected.shown.length);
   }
@@ -101,13 +149,22 @@ describeReady("the broker and the database restarting mid-run", () => {
       await replayWith(cluster, async () => {
         execFileSync("rabbitmqctl", ["stop_app"], { stdio: "ignore" });
         // Down until every pipeline worker has lost its connection and failed to reconnect at least once.
-        const sawItGone = async () => allPipelineWorkersLogged(cluster.workers, /Pipeline connection lost; reconnecting[\s\S]*Pipeline broker \S+ unreachable/);
+        const sawItGone = async () =>
+          allPipelineWorkersLogged(
+            cluster.workers,
+            /Pipeline connection lost; reconnecting[\s\S]*Pipeline broker \S+ unreachable/,
+          );
         await eventually(sawItGone, (all) => all, 60000, "every pipeline worker to see RabbitMQ gone");
         execFileSync("rabbitmqctl", ["start_app"], { stdio: "ignore" });
-        const connects = () => amqp.connect(AMQP_URL).then((connection) => connection.close().then(() => true), () => false);
+        const connects = () =>
+          amqp.connect(AMQP_URL).then(
+            (connection) => connection.close().then(() => true),
+            () => false,
+          );
         await eventually(connects, (up) => up, 60000, "RabbitMQ to accept connections again");
       });
-      for (const worker of cluster.workers.filter((w) => w.service !== "api")) expect(worker.log()).toMatch(/Pipeline connection lost; reconnecting/);
+      for (const worker of cluster.workers.filter((w) => w.service !== "api"))
+        expect(worker.log()).toMatch(/Pipeline connection lost; reconnecting/);
     } finally {
       await cluster.stop();
     }
@@ -123,7 +180,8 @@ describeReady("the broker and the database restarting mid-run", () => {
       await replayWith(cluster, async () => {
         await redis.stop();
         // Down until a worker has seen it gone.
-        const sawItGone = async () => cluster.workers.some((w) => /Redis redis:\/\/127\.0\.0\.1:\d+ unreachable/.test(w.log()));
+        const sawItGone = async () =>
+          cluster.workers.some((w) => /Redis redis:\/\/127\.0\.0\.1:\d+ unreachable/.test(w.log()));
         await eventually(sawItGone, (some) => some, 60000, "a worker to see Redis gone");
         await redis.start();
       });
@@ -152,7 +210,12 @@ describeReady("the broker and the database restarting mid-run", () => {
       expect(depth).toBeLessThanOrEqual(5 + 2);
       expect(held.published).toBeLessThanOrEqual((5 + 2) * 20);
       expect(held.streaming).toBe(true);
-      await eventually(refusals, (count) => count >= 7, 60000, "the full queue to refuse the same batch several times more");
+      await eventually(
+        refusals,
+        (count) => count >= 7,
+        60000,
+        "the full queue to refuse the same batch several times more",
+      );
       expect((await statistics()).published).toBe(held.published);
 
       // Its last batch can never be confirmed while the queue is full: it gives up after the grace

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { errorText } from "../../core/error-text";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { RunStatistics } from "../../contracts/actions";
@@ -22,13 +23,14 @@ const ROLLING_DEPLOY = path.join(projectRoot(), "dist/bin/rolling-deploy.js");
 const MIGRATE_REQUESTS = "/proc/sys/net/ipv4/tcp_migrate_req";
 
 const previous = findPreviousRelease();
-const skipReason = "missing" in previous
-  ? `the rolling-deploy test is skipped: ${previous.missing}`
-  : !v1CapturesPresent()
-    ? `the rolling-deploy test is skipped: it replays a capture from ${v1CaptureDir}, which is absent`
-    : !serverBuilt()
-      ? "the rolling-deploy test is skipped: build first (make build)"
-      : null;
+const skipReason =
+  "missing" in previous
+    ? `the rolling-deploy test is skipped: ${previous.missing}`
+    : !v1CapturesPresent()
+      ? `the rolling-deploy test is skipped: it replays a capture from ${v1CaptureDir}, which is absent`
+      : !serverBuilt()
+        ? "the rolling-deploy test is skipped: build first (make build)"
+        : null;
 if (skipReason) console.warn(skipReason);
 const describeWithRelease = skipReason ? describe.skip : describe;
 
@@ -39,7 +41,11 @@ class SteadyClient {
   private running = true;
   private readonly loop: Promise<void>;
 
-  constructor(private readonly base: string, paths: readonly string[], intervalMs: number) {
+  constructor(
+    private readonly base: string,
+    paths: readonly string[],
+    intervalMs: number,
+  ) {
     this.loop = (async () => {
       for (let turn = 0; this.running; turn++) {
         await this.poll(paths[turn % paths.length] ?? "/statistics");
@@ -51,11 +57,16 @@ class SteadyClient {
   private async poll(route: string): Promise<void> {
     this.requests++;
     try {
-      const response = await fetch(`${this.base}${route}`, { headers: { Connection: "close" }, signal: AbortSignal.timeout(15000) });
+      const response = await fetch(`${this.base}${route}`, {
+        headers: { Connection: "close" },
+        signal: AbortSignal.timeout(15000),
+      });
       const body = await response.text();
       if (response.status !== 200) this.failures.push(`${route}: ${response.status} ${body.slice(0, 200)}`);
     } catch (error) {
-      this.failures.push(`${route}: ${error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error)}`);
+      this.failures.push(
+        `${route}: ${error instanceof Error ? `${error.message} ${errorText(error.cause ?? "")}` : String(error)}`,
+      );
     }
   }
 
@@ -90,10 +101,17 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
   afterAll(async () => {
     if (migrateRequestsBefore !== null) writeFileSync(MIGRATE_REQUESTS, migrateRequestsBefore);
     // The deploy's workers are not the cluster's children: stop what the state file names.
-    const pids = existsSync(stateFile) ? parseClusterState(readFileSync(stateFile, "utf8")).map((worker) => worker.pid) : [];
+    const pids = existsSync(stateFile)
+      ? parseClusterState(readFileSync(stateFile, "utf8")).map((worker) => worker.pid)
+      : [];
     for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGTERM");
     try {
-      await eventually(async () => pids.filter(alive).length, (left) => left === 0, 60000, "the deployed workers to stop");
+      await eventually(
+        async () => pids.filter(alive).length,
+        (left) => left === 0,
+        60000,
+        "the deployed workers to stop",
+      );
     } finally {
       await cluster?.stop();
       rmSync(stateDir, { recursive: true, force: true });
@@ -103,10 +121,26 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
   it("replaces every worker while a replay runs and clients poll, with no failed request and an exact count", async () => {
     const expected = expectReplay(CAPTURE, TRACK);
     // Slow enough that the replay outlasts the deploy: about 3,000 tweets at 60 a second.
-    const env = { STREAM_SOURCE: "replay", REPLAY_FILE: expected.file, REPLAY_RATE: "60", BATCH_SIZE: "20", TIMELINE_CAP: "5000" };
+    const env = {
+      STREAM_SOURCE: "replay",
+      REPLAY_FILE: expected.file,
+      REPLAY_RATE: "60",
+      BATCH_SIZE: "20",
+      TIMELINE_CAP: "5000",
+    };
     cluster = new ProcessCluster(env, undefined, release.server);
     await cluster.up({ api: 1, launcher: 2, filter: 2, statistics: 1, timeline: 1 });
-    writeFileSync(stateFile, formatClusterState(cluster.workers.map((worker) => ({ service: worker.service, nodeId: worker.nodeId, pid: worker.process.pid ?? 0, probePort: worker.probePort }))));
+    writeFileSync(
+      stateFile,
+      formatClusterState(
+        cluster.workers.map((worker) => ({
+          service: worker.service,
+          nodeId: worker.nodeId,
+          pid: worker.process.pid ?? 0,
+          probePort: worker.probePort,
+        })),
+      ),
+    );
     const before = await request<Versions>(`${cluster.url}/version`);
     expect(new Set(before.body.nodes.map((node) => node.version))).toEqual(new Set([release.version]));
 
@@ -121,7 +155,10 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
     await eventually(statistics, (figures) => figures.published >= 100, 30000, "tweets flowing");
 
     const client = new SteadyClient(cluster.url, ["/statistics", "/timeline?limit=20", "/statistics/runs?limit=5"], 25);
-    const deploy = startNodeProcess(ROLLING_DEPLOY, { args: ["--state", stateFile, "--timeout", "60"], env: cluster.workerEnvironment() });
+    const deploy = startNodeProcess(ROLLING_DEPLOY, {
+      args: ["--state", stateFile, "--timeout", "60"],
+      env: cluster.workerEnvironment(),
+    });
     const deployed = await deploy.exited;
     const during = await statistics();
     await client.stop();
@@ -133,14 +170,32 @@ describeWithRelease("a rolling deploy from the previous release to this tree", (
 
     // Every node runs this build: 6 workers and 2 gateways, as whichever gateway answers sees them (a
     // gateway started last may still be hearing from the others).
-    const current = JSON.parse(readFileSync(path.join(projectRoot(), "dist/build.json"), "utf8")) as { version: string };
-    const builds = () => request<Versions>(`${cluster.url}/version`).then((answer) => answer.body.nodes.filter((node) => !node.node.endsWith("test-client")).map((node) => node.version));
-    expect(await eventually(builds, (versions) => versions.length === 8, 20000, "every node to be known")).toEqual(Array(8).fill(current.version));
+    const current = JSON.parse(readFileSync(path.join(projectRoot(), "dist/build.json"), "utf8")) as {
+      version: string;
+    };
+    const builds = () =>
+      request<Versions>(`${cluster.url}/version`).then((answer) =>
+        answer.body.nodes.filter((node) => !node.node.endsWith("test-client")).map((node) => node.version),
+      );
+    expect(await eventually(builds, (versions) => versions.length === 8, 20000, "every node to be known")).toEqual(
+      Array(8).fill(current.version),
+    );
 
-    const final = await eventually(statistics, (figures) => !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0, 180000, "the replay to end and drain");
+    const final = await eventually(
+      statistics,
+      (figures) =>
+        !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0,
+      180000,
+      "the replay to end and drain",
+    );
     expect(client.failures).toEqual([]);
     expect(client.requests).toBeGreaterThan(200);
-    expect(final).toMatchObject({ end_reason: "source_exhausted", published: expected.tweets, amount: expected.matched.length, per_phrase: expected.perPhrase });
+    expect(final).toMatchObject({
+      end_reason: "source_exhausted",
+      published: expected.tweets,
+      amount: expected.matched.length,
+      per_phrase: expected.perPhrase,
+    });
     const timeline = await wholeTimeline(cluster.url);
     expect([...timeline].sort()).toEqual(expected.shown.map((tweet) => tweet.id).sort());
   });

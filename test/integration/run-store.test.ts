@@ -8,10 +8,27 @@ import { scripts } from "../../store/scripts";
 import { TimelineStore } from "../../store/timeline-store";
 import { REDIS_URL } from "../support/mesh";
 
-const settings: RunSettings = { track: ["bieber"], languages: [], max_tweets: null, duration: null, source: "generator", seed: 1 };
+const settings: RunSettings = {
+  track: ["bieber"],
+  languages: [],
+  max_tweets: null,
+  duration: null,
+  source: "generator",
+  seed: 1,
+};
 
 function tweet(id: string): Tweet {
-  return { id, text: `tweet ${id}`, author: { id: "1", username: "someone" }, hashtags: [], mentions: [], urls: [], created_at: new Date(0).toISOString(), lang: "en", referenced: [] };
+  return {
+    id,
+    text: `tweet ${id}`,
+    author: { id: "1", username: "someone" },
+    hashtags: [],
+    mentions: [],
+    urls: [],
+    created_at: new Date(0).toISOString(),
+    lang: "en",
+    referenced: [],
+  };
 }
 
 const match = (id: string, phrases = ["bieber"]): Match => ({ tweet: tweet(id), phrases });
@@ -60,7 +77,9 @@ describe("the Redis stores (real Redis)", () => {
 
     it("lists runs newest first", async () => {
       const listed = await runs.list(3);
-      expect(listed.map((run) => run.started_at)).toEqual([...listed.map((run) => run.started_at)].sort((a, b) => b - a));
+      expect(listed.map((run) => run.started_at)).toEqual(
+        [...listed.map((run) => run.started_at)].sort((a, b) => b - a),
+      );
     });
   });
 
@@ -69,7 +88,11 @@ describe("the Redis stores (real Redis)", () => {
       const { run } = await runs.launch(settings);
       const first = await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1"), match("2")] });
       const again = await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1"), match("2")] });
-      const overlapping = await runs.admitMatches({ run_id: run.id, batch_id: "b1", matches: [match("2"), match("3")] });
+      const overlapping = await runs.admitMatches({
+        run_id: run.id,
+        batch_id: "b1",
+        matches: [match("2"), match("3")],
+      });
       expect(first?.map((m) => m.tweet.id)).toEqual(["1", "2"]);
       expect(again?.map((m) => m.tweet.id)).toEqual(["1", "2"]);
       expect(overlapping?.map((m) => m.tweet.id)).toEqual(["3"]);
@@ -78,7 +101,10 @@ describe("the Redis stores (real Redis)", () => {
 
     it("stops admitting at max_tweets and ends the run", async () => {
       const { run } = await runs.launch({ ...settings, max_tweets: 3 });
-      const admitted = await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: ["1", "2", "3", "4", "5"].map((id) => match(id)) }, 7_000);
+      const admitted = await runs.admitMatches(
+        { run_id: run.id, batch_id: "b0", matches: ["1", "2", "3", "4", "5"].map((id) => match(id)) },
+        7_000,
+      );
       expect(admitted?.map((m) => m.tweet.id)).toEqual(["1", "2", "3"]);
       expect(await runs.admitMatches({ run_id: run.id, batch_id: "b1", matches: [match("6")] })).toEqual([]);
       expect(await runs.get(run.id)).toMatchObject({ ended_at: 7_000, end_reason: "max_tweets" });
@@ -86,7 +112,12 @@ describe("the Redis stores (real Redis)", () => {
 
     it("counts a batch once however often it is delivered", async () => {
       const { run } = await runs.launch(settings);
-      const batch = { run_id: run.id, batch_id: "b0", examined: 10, matches: [match("1", ["a", "b"]), match("2", ["a"])] };
+      const batch = {
+        run_id: run.id,
+        batch_id: "b0",
+        examined: 10,
+        matches: [match("1", ["a", "b"]), match("2", ["a"])],
+      };
       expect(await runs.countMatches(batch)).toBe(2);
       expect(await runs.countMatches(batch)).toBe(2);
       expect(await runs.countMatches({ ...batch, batch_id: "b1", examined: 5, matches: [match("3", ["b"])] })).toBe(3);
@@ -138,8 +169,16 @@ describe("the Redis stores (real Redis)", () => {
 
     it("holds each tweet once, newest first, capped, and pages without gaps", async () => {
       const ids = ["100", "105", "101", "104", "103", "102", "106"];
-      await timelines.add("run-a", ids.map((id) => match(id)), []);
-      await timelines.add("run-a", ids.map((id) => match(id)), []);
+      await timelines.add(
+        "run-a",
+        ids.map((id) => match(id)),
+        [],
+      );
+      await timelines.add(
+        "run-a",
+        ids.map((id) => match(id)),
+        [],
+      );
       const first = await timelines.page({ runId: "run-a", limit: 2 });
       const second = await timelines.page({ runId: "run-a", limit: 2, before: first.nextCursor ?? undefined });
       const third = await timelines.page({ runId: "run-a", limit: 2, before: second.nextCursor ?? undefined });

@@ -1,5 +1,11 @@
 import type { RunStatistics } from "../../contracts/actions";
-import { captureFile, replayExpectation, v1CaptureDir, v1CapturesPresent, type ReplayExpectation } from "../support/captures";
+import {
+  captureFile,
+  replayExpectation,
+  v1CaptureDir,
+  v1CapturesPresent,
+  type ReplayExpectation,
+} from "../support/captures";
 import { ProcessCluster, serverBuilt, type Worker } from "../support/cluster";
 import { curlPost, eventually, request, wholeTimeline } from "../support/mesh";
 import { drained } from "../support/statistics";
@@ -11,10 +17,16 @@ const TRACK = ["love", "the", "que", "lol", "follow me", "ff"];
  * across workers, and any of them can die without a tweet lost or counted twice.
  */
 const ready = v1CapturesPresent() && serverBuilt();
-if (!ready) console.warn(`scale-out tests skipped: they need the captures in ${v1CaptureDir} and a built server (make test builds it)`);
+if (!ready)
+  console.warn(
+    `scale-out tests skipped: they need the captures in ${v1CaptureDir} and a built server (make test builds it)`,
+  );
 const describeReady = ready ? describe : describe.skip;
 
-async function replayThrough(cluster: ProcessCluster, during?: (figures: () => Promise<RunStatistics>) => Promise<void>): Promise<RunStatistics> {
+async function replayThrough(
+  cluster: ProcessCluster,
+  during?: (figures: () => Promise<RunStatistics>) => Promise<void>,
+): Promise<RunStatistics> {
   const statistics = () => request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
   const launch = await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }));
   expect(launch.status).toBe(200);
@@ -23,9 +35,18 @@ async function replayThrough(cluster: ProcessCluster, during?: (figures: () => P
 }
 
 async function expectExact(cluster: ProcessCluster, final: RunStatistics, expected: ReplayExpectation): Promise<void> {
-  expect(final).toMatchObject({ end_reason: "source_exhausted", published: expected.tweets, amount: expected.matched.length });
+  expect(final).toMatchObject({
+    end_reason: "source_exhausted",
+    published: expected.tweets,
+    amount: expected.matched.length,
+  });
   expect(final.per_phrase).toEqual(expected.perPhrase);
-  const timeline = await eventually(() => wholeTimeline(cluster.url), (ids) => ids.length >= expected.shown.length, 60000, "the timeline to fill");
+  const timeline = await eventually(
+    () => wholeTimeline(cluster.url),
+    (ids) => ids.length >= expected.shown.length,
+    60000,
+    "the timeline to fill",
+  );
   expect(timeline).toHaveLength(expected.shown.length);
   expect(new Set(timeline)).toEqual(new Set(expected.shown.map((tweet) => tweet.id)));
 }
@@ -36,7 +57,13 @@ describeReady("scaling out over real processes", () => {
   describe("round-robin", () => {
     const capture = "sample-2013-08-10T1101Z.jsonl.gz";
     const expectation = replayExpectation(capture, TRACK);
-    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: captureFile(capture), REPLAY_RATE: "0", BATCH_SIZE: "10", TIMELINE_CAP: "5000" });
+    const cluster = new ProcessCluster({
+      STREAM_SOURCE: "replay",
+      REPLAY_FILE: captureFile(capture),
+      REPLAY_RATE: "0",
+      BATCH_SIZE: "10",
+      TIMELINE_CAP: "5000",
+    });
 
     afterAll(() => cluster.stop());
 
@@ -47,7 +74,11 @@ describeReady("scaling out over real processes", () => {
       await expectExact(cluster, final, expected);
 
       const handled = async (service: string, queue: string) =>
-        Promise.all(cluster.workers.filter((w) => w.service === service).map(async (w) => (await cluster.pipelineCounts(w))[`${queue}.handled`] ?? 0));
+        Promise.all(
+          cluster.workers
+            .filter((w) => w.service === service)
+            .map(async (w) => (await cluster.pipelineCounts(w))[`${queue}.handled`] ?? 0),
+        );
       const filters = await handled("filter", "filter");
       const statistics = await handled("statistics", "statistics");
       const batches = Math.ceil((expected.tweets + 320) / 10);
@@ -59,7 +90,13 @@ describeReady("scaling out over real processes", () => {
   describe("a worker of each service killed while tweets flow", () => {
     const capture = "sample-2013-08-10T1100Z.jsonl.gz";
     const expectation = replayExpectation(capture, TRACK);
-    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: captureFile(capture), REPLAY_RATE: "400", BATCH_SIZE: "20", TIMELINE_CAP: "5000" });
+    const cluster = new ProcessCluster({
+      STREAM_SOURCE: "replay",
+      REPLAY_FILE: captureFile(capture),
+      REPLAY_RATE: "400",
+      BATCH_SIZE: "20",
+      TIMELINE_CAP: "5000",
+    });
 
     afterAll(() => cluster.stop());
 
@@ -88,7 +125,13 @@ describeReady("scaling out over real processes", () => {
   describe("a worker drained with SIGTERM", () => {
     const capture = "sample-2013-08-10T1102Z.jsonl.gz";
     const expectation = replayExpectation(capture, TRACK);
-    const cluster = new ProcessCluster({ STREAM_SOURCE: "replay", REPLAY_FILE: captureFile(capture), REPLAY_RATE: "500", BATCH_SIZE: "20", TIMELINE_CAP: "5000" });
+    const cluster = new ProcessCluster({
+      STREAM_SOURCE: "replay",
+      REPLAY_FILE: captureFile(capture),
+      REPLAY_RATE: "500",
+      BATCH_SIZE: "20",
+      TIMELINE_CAP: "5000",
+    });
 
     afterAll(() => cluster.stop());
 

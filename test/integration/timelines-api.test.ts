@@ -1,5 +1,11 @@
 import type { RunStatistics } from "../../contracts/actions";
-import type { AuthorTimelinePage, Follows, HomeTimelinePage, HydratedTweet, TrackTimelinePage } from "../../contracts/timelines";
+import type {
+  AuthorTimelinePage,
+  Follows,
+  HomeTimelinePage,
+  HydratedTweet,
+  TrackTimelinePage,
+} from "../../contracts/timelines";
 import type { Tweet } from "../../contracts/tweet";
 import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captures";
 import { curlPost, eventually, request, TestMesh, type HttpAnswer } from "../support/mesh";
@@ -30,7 +36,9 @@ describeWithCaptures("timelines and follows over HTTP", () => {
   /** The author with the most shown matched tweets that "love" does not bring in: following them adds to the home timeline. */
   const author = (() => {
     const counts = new Map<string, number>();
-    for (const tweet of shown) if (referenceMatch(["love"], tweet).length === 0) counts.set(tweet.author.username, (counts.get(tweet.author.username) ?? 0) + 1);
+    for (const tweet of shown)
+      if (referenceMatch(["love"], tweet).length === 0)
+        counts.set(tweet.author.username, (counts.get(tweet.author.username) ?? 0) + 1);
     return [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b))[0]?.[0] ?? "";
   })();
 
@@ -40,8 +48,11 @@ describeWithCaptures("timelines and follows over HTTP", () => {
     let cursor: string | null = null;
     do {
       const separator = path.includes("?") ? "&" : "?";
-      const answer: HttpAnswer<Page> = await request<Page>(`${mesh.url}${path}${separator}limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
-      if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      const answer: HttpAnswer<Page> = await request<Page>(
+        `${mesh.url}${path}${separator}limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      if (answer.status !== 200)
+        throw new Error(`GET ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       ids.push(...answer.body.tweets.map((tweet) => tweet.id));
       cursor = answer.body.next_cursor;
     } while (cursor);
@@ -50,20 +61,43 @@ describeWithCaptures("timelines and follows over HTTP", () => {
 
   beforeAll(async () => {
     mesh = await TestMesh.start(
-      [{ services: ["api", "launcher"] }, { services: ["filter"] }, { services: ["statistics"] }, { services: ["timeline"] }],
-      { STREAM_SOURCE: "replay", REPLAY_FILE: expected?.file ?? "", REPLAY_RATE: "0", BATCH_SIZE: "50", TIMELINE_CAP: "5000" },
+      [
+        { services: ["api", "launcher"] },
+        { services: ["filter"] },
+        { services: ["statistics"] },
+        { services: ["timeline"] },
+      ],
+      {
+        STREAM_SOURCE: "replay",
+        REPLAY_FILE: expected?.file ?? "",
+        REPLAY_RATE: "0",
+        BATCH_SIZE: "50",
+        TIMELINE_CAP: "5000",
+      },
     );
   });
 
   afterAll(() => mesh?.stop());
 
   it("follows, lists and unfollows authors and phrases", async () => {
-    const follow = await curlPost<Follows>(`${mesh.url}/subscribers/reader/follows`, JSON.stringify({ authors: [author.toUpperCase(), "12345"], track: ["Love", "the"] }));
-    expect(follow).toMatchObject({ status: 200, body: { subscriber: "reader", authors: ["12345", `@${author.toLowerCase()}`].sort(), track: ["love", "the"] } });
+    const follow = await curlPost<Follows>(
+      `${mesh.url}/subscribers/reader/follows`,
+      JSON.stringify({ authors: [author.toUpperCase(), "12345"], track: ["Love", "the"] }),
+    );
+    expect(follow).toMatchObject({
+      status: 200,
+      body: { subscriber: "reader", authors: ["12345", `@${author.toLowerCase()}`].sort(), track: ["love", "the"] },
+    });
 
-    const byBody = await request<Follows>(`${mesh.url}/subscribers/reader/follows`, { method: "DELETE", body: JSON.stringify({ track: ["the"] }), headers: { "content-type": "application/json" } });
+    const byBody = await request<Follows>(`${mesh.url}/subscribers/reader/follows`, {
+      method: "DELETE",
+      body: JSON.stringify({ track: ["the"] }),
+      headers: { "content-type": "application/json" },
+    });
     expect(byBody).toMatchObject({ status: 200, body: { track: ["love"] } });
-    const byQuery = await request<Follows>(`${mesh.url}/subscribers/reader/follows?authors=12345`, { method: "DELETE" });
+    const byQuery = await request<Follows>(`${mesh.url}/subscribers/reader/follows?authors=12345`, {
+      method: "DELETE",
+    });
     expect(byQuery).toMatchObject({ status: 200, body: { authors: [`@${author.toLowerCase()}`] } });
 
     expect(await request<Follows>(`${mesh.url}/subscribers/reader/follows`)).toMatchObject({
@@ -86,9 +120,19 @@ describeWithCaptures("timelines and follows over HTTP", () => {
     expect(final).toMatchObject({ end_reason: "source_exhausted", amount: expected.matched.length });
     expect(deleted.length).toBeGreaterThan(0);
 
-    const home = newestFirst(shown.filter((tweet) => referenceMatch(["love"], tweet).length > 0 || tweet.author.username.toLowerCase() === author.toLowerCase()));
+    const home = newestFirst(
+      shown.filter(
+        (tweet) =>
+          referenceMatch(["love"], tweet).length > 0 || tweet.author.username.toLowerCase() === author.toLowerCase(),
+      ),
+    );
     expect(home.length).toBeGreaterThan(10);
-    const seen = await eventually(() => wholePages("/timeline/home/reader", 7), (ids) => ids.length >= home.length, 30000, "the home timeline to fill");
+    const seen = await eventually(
+      () => wholePages("/timeline/home/reader", 7),
+      (ids) => ids.length >= home.length,
+      30000,
+      "the home timeline to fill",
+    );
     expect(seen).toEqual(home);
     expect(await wholePages("/timeline/home/reader?all_runs=true", 50)).toEqual(home);
 
@@ -116,16 +160,27 @@ describeWithCaptures("timelines and follows over HTTP", () => {
     const authorId = shown.find((tweet) => tweet.author.username === author)?.author.id ?? "";
     expect(await wholePages(`/timeline/author/${authorId}`, 2)).toEqual(byAuthor);
     const unknown = await request<AuthorTimelinePage>(`${mesh.url}/timeline/author/nobody_here`);
-    expect(unknown).toMatchObject({ status: 200, body: { author: "@nobody_here", author_id: null, tweets: [], next_cursor: null } });
+    expect(unknown).toMatchObject({
+      status: 200,
+      body: { author: "@nobody_here", author_id: null, tweets: [], next_cursor: null },
+    });
 
     const tweet = shown[0] as Tweet;
-    expect(await request<HydratedTweet>(`${mesh.url}/tweets/${tweet.id}`)).toMatchObject({ status: 200, body: { id: tweet.id, text: tweet.text, author: { id: tweet.author.id } } });
+    expect(await request<HydratedTweet>(`${mesh.url}/tweets/${tweet.id}`)).toMatchObject({
+      status: 200,
+      body: { id: tweet.id, text: tweet.text, author: { id: tweet.author.id } },
+    });
     const gone = await request<ErrorBody>(`${mesh.url}/tweets/${(deleted[0] as Tweet).id}`);
     expect(gone).toMatchObject({ status: 404, body: { type: "TWEET_NOT_FOUND" } });
   });
 
   it("keeps GET /timeline as it was", async () => {
-    const answer = await request<{ run_id: string; track: string | null; tweets: Array<{ tweet: Tweet; phrases: string[] }>; next_cursor: string | null }>(`${mesh.url}/timeline?track=love&limit=2`);
+    const answer = await request<{
+      run_id: string;
+      track: string | null;
+      tweets: Array<{ tweet: Tweet; phrases: string[] }>;
+      next_cursor: string | null;
+    }>(`${mesh.url}/timeline?track=love&limit=2`);
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.body).sort()).toEqual(["next_cursor", "run_id", "track", "tweets"]);
     expect(Object.keys(answer.body.tweets[0] ?? {}).sort()).toEqual(["phrases", "tweet"]);
@@ -146,7 +201,10 @@ describeWithCaptures("timelines and follows over HTTP", () => {
       ["GET", "/timeline/author/bad!name", undefined, 422, "author"],
       ["GET", "/tweets/12ab", undefined, 422, "id"],
     ])("%s %s", async (method, path, body, status, field) => {
-      const init: RequestInit = { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }) };
+      const init: RequestInit = {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      };
       const answer = await request<ErrorBody>(`${mesh.url}${path}`, init);
       expect(answer.status).toBe(status);
       expect(answer.body.type).toBe("VALIDATION_ERROR");

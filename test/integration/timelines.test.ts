@@ -13,17 +13,22 @@ import { referenceMatch } from "../unit/matching/reference-track";
 /** The timeline and follow stores against the real Redis, in a namespace of this file's own. */
 const namespace = `test-${randomBytes(4).toString("hex")}`;
 const keys = redisKeys(namespace);
-const RUN = "run-1";
 let redis: Redis;
 let follows: FollowStore;
 
-const store = (limits: Partial<TimelineLimits> = {}): TimelineStore => new TimelineStore(redis, keys, { cap: 800, tweetTtl: 3600, ...limits });
+const store = (limits: Partial<TimelineLimits> = {}): TimelineStore =>
+  new TimelineStore(redis, keys, { cap: 800, tweetTtl: 3600, ...limits });
 
 let nextId = 10n ** 18n;
 /** A match with a fresh id above every earlier one (ids grow with time, as snowflakes do). */
 function aMatch(phrases: string[], author = { id: "42", username: "Bieber" }): Match {
   nextId += 1000n;
-  const tweet = Tweet.parse({ id: String(nextId), text: `tweet ${nextId} ${phrases.join(" ")}`, author, created_at: new Date().toISOString() });
+  const tweet = Tweet.parse({
+    id: String(nextId),
+    text: `tweet ${nextId} ${phrases.join(" ")}`,
+    author,
+    created_at: new Date().toISOString(),
+  });
   return { tweet, phrases };
 }
 
@@ -39,7 +44,8 @@ async function wholeTimeline(timelines: TimelineStore, key: string, limit = 7): 
   return ids;
 }
 
-const newestFirst = (ids: string[]): string[] => [...ids].sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : BigInt(b) < BigInt(a) ? -1 : 0));
+const newestFirst = (ids: string[]): string[] =>
+  [...ids].sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : BigInt(b) < BigInt(a) ? -1 : 0));
 
 beforeAll(() => {
   redis = new Redis(REDIS_URL);
@@ -53,9 +59,17 @@ afterAll(async () => {
 
 describe("follows", () => {
   it("are kept both ways, and unfollowing undoes them", async () => {
-    expect(await follows.follow("alice", ["@bieber", "12345"], ["love"])).toEqual({ subscriber: "alice", authors: ["12345", "@bieber"], track: ["love"] });
+    expect(await follows.follow("alice", ["@bieber", "12345"], ["love"])).toEqual({
+      subscriber: "alice",
+      authors: ["12345", "@bieber"],
+      track: ["love"],
+    });
     expect(await redis.smembers(keys.authorFollowers("@bieber"))).toEqual(["alice"]);
-    expect(await follows.unfollow("alice", ["12345"], ["love"])).toEqual({ subscriber: "alice", authors: ["@bieber"], track: [] });
+    expect(await follows.unfollow("alice", ["12345"], ["love"])).toEqual({
+      subscriber: "alice",
+      authors: ["@bieber"],
+      track: [],
+    });
     expect(await redis.smembers(keys.phraseFollowers("love"))).toEqual([]);
     expect(await follows.follows("nobody")).toEqual({ subscriber: "nobody", authors: [], track: [] });
   });
@@ -82,7 +96,9 @@ describe("fan-out on write", () => {
     // Across runs too, and the phrase's and the author's own timelines.
     expect(await wholeTimeline(timelines, keys.homeTimeline(ALL_RUNS, "f-name"))).toEqual([byJustin.tweet.id]);
     expect(await wholeTimeline(timelines, keys.timeline("fan-run", "pop music"))).toEqual([aboutPop.tweet.id]);
-    expect(await wholeTimeline(timelines, keys.authorTimeline("fan-run", "42"))).toEqual(newestFirst([aboutPop.tweet.id, neither.tweet.id]));
+    expect(await wholeTimeline(timelines, keys.authorTimeline("fan-run", "42"))).toEqual(
+      newestFirst([aboutPop.tweet.id, neither.tweet.id]),
+    );
     expect(await timelines.authorId("@justin")).toBe("777");
   });
 
@@ -95,7 +111,9 @@ describe("fan-out on write", () => {
     await timelines.add("redelivery-run", batch, []);
     await timelines.add("redelivery-run", batch.slice(1), []);
     expect(await redis.zrange(keys.homeTimeline("redelivery-run", "redelivered"), 0, -1)).toEqual(before);
-    expect(await wholeTimeline(timelines, keys.timeline("redelivery-run", "again"))).toEqual(newestFirst(batch.map((match) => match.tweet.id)));
+    expect(await wholeTimeline(timelines, keys.timeline("redelivery-run", "again"))).toEqual(
+      newestFirst(batch.map((match) => match.tweet.id)),
+    );
   });
 
   it("keeps each timeline to its cap, the newest ids", async () => {
@@ -105,7 +123,12 @@ describe("fan-out on write", () => {
     await timelines.add("cap-run", matches.slice(0, 7), []);
     await timelines.add("cap-run", matches.slice(7), []);
     const newest = newestFirst(matches.map((match) => match.tweet.id)).slice(0, 5);
-    for (const key of [keys.timeline("cap-run"), keys.timeline("cap-run", "capped"), keys.homeTimeline("cap-run", "capped"), keys.homeTimeline(ALL_RUNS, "capped")]) {
+    for (const key of [
+      keys.timeline("cap-run"),
+      keys.timeline("cap-run", "capped"),
+      keys.homeTimeline("cap-run", "capped"),
+      keys.homeTimeline(ALL_RUNS, "capped"),
+    ]) {
       expect(await redis.zcard(key)).toBe(5);
       expect(await wholeTimeline(timelines, key)).toEqual(newest);
     }
@@ -129,7 +152,8 @@ describe("fan-out on write", () => {
       expect(count.roundTrips).toBeLessThanOrEqual(6);
 
       const check = counted.pipeline();
-      for (const subscriber of followers) check.zscore(keys.homeTimeline("celebrity-run", subscriber), tweet.tweet.id.padStart(20, "0"));
+      for (const subscriber of followers)
+        check.zscore(keys.homeTimeline("celebrity-run", subscriber), tweet.tweet.id.padStart(20, "0"));
       const scores = ((await check.exec()) ?? []).map(([, score]) => score);
       expect(scores.filter((score) => score === "0")).toHaveLength(10_000);
     } finally {
@@ -149,8 +173,15 @@ describe("reading", () => {
     const key = keys.timeline("expiry-run", "expiry");
     expect(await wholeTimeline(lasting, key)).toHaveLength(10);
 
-    const afterExpiry = await eventually(() => lasting.read(key, 3), (page) => page.entries.length === 3 && page.entries[0]?.tweet.id === old[3]?.tweet.id, 10000, "the short-lived bodies to expire");
-    expect(afterExpiry.entries.map((entry) => entry.tweet.id)).toEqual(newestFirst(old.map((match) => match.tweet.id)).slice(0, 3));
+    const afterExpiry = await eventually(
+      () => lasting.read(key, 3),
+      (page) => page.entries.length === 3 && page.entries[0]?.tweet.id === old[3]?.tweet.id,
+      10000,
+      "the short-lived bodies to expire",
+    );
+    expect(afterExpiry.entries.map((entry) => entry.tweet.id)).toEqual(
+      newestFirst(old.map((match) => match.tweet.id)).slice(0, 3),
+    );
     expect(await wholeTimeline(lasting, key, 2)).toEqual(newestFirst(old.map((match) => match.tweet.id)));
     expect(await lasting.tweet(fleeting[0]?.tweet.id ?? "")).toBeNull();
   });
@@ -192,7 +223,9 @@ describe("deletes", () => {
       const items = readCaptureInOrder(CAPTURE);
       const expected = expectReplay(CAPTURE, TRACK);
       const deleted = new Set(items.flatMap((item) => (item.kind === "delete" ? [item.tweetId] : [])));
-      const authorsOfDeleted = expected.matched.filter((tweet) => deleted.has(tweet.id)).map((tweet) => tweet.author.id);
+      const authorsOfDeleted = expected.matched
+        .filter((tweet) => deleted.has(tweet.id))
+        .map((tweet) => tweet.author.id);
       expect(authorsOfDeleted.length).toBeGreaterThan(0);
       await follows.follow("capture-reader", authorsOfDeleted, ["love", "the"]);
 
@@ -204,7 +237,11 @@ describe("deletes", () => {
           const phrases = referenceMatch(TRACK, item.tweet);
           return phrases.length > 0 ? [{ tweet: item.tweet, phrases }] : [];
         });
-        await timelines.add("capture-run", matches, batch.flatMap((item) => (item.kind === "delete" ? [{ tweet_id: item.tweetId }] : [])));
+        await timelines.add(
+          "capture-run",
+          matches,
+          batch.flatMap((item) => (item.kind === "delete" ? [{ tweet_id: item.tweetId }] : [])),
+        );
       }
 
       const shown = expected.shown.map((tweet) => tweet.id);
@@ -222,7 +259,13 @@ describe("deletes", () => {
       expect(await redis.exists(...gone.map((id) => keys.tweetTimelines(id.replace(/^0+/, ""))))).toBe(0);
       const home = await wholeTimeline(timelines, keys.homeTimeline("capture-run", "capture-reader"), 50);
       const followed = new Set(authorsOfDeleted);
-      expect(home).toEqual(newestFirst(expected.shown.filter((tweet) => followed.has(tweet.author.id) || referenceMatch(["love", "the"], tweet).length > 0).map((tweet) => tweet.id)));
+      expect(home).toEqual(
+        newestFirst(
+          expected.shown
+            .filter((tweet) => followed.has(tweet.author.id) || referenceMatch(["love", "the"], tweet).length > 0)
+            .map((tweet) => tweet.id),
+        ),
+      );
     });
   });
 });

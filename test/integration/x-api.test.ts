@@ -16,7 +16,8 @@ const TOKEN = "AAAAAAAAAAAAAAAAAAAAAintegration-secret-token-987654321";
  * reference matcher counts them on the test's own reading of the capture.
  */
 const describeWithCaptures = v1CapturesPresent() ? describe : describe.skip;
-if (!v1CapturesPresent()) console.warn(`X API integration test skipped: no captures in ${v1CaptureDir} (set SHARED_DATA)`);
+if (!v1CapturesPresent())
+  console.warn(`X API integration test skipped: no captures in ${v1CaptureDir} (set SHARED_DATA)`);
 
 describeWithCaptures("the X API source in the mesh", () => {
   let fake: FakeXApi;
@@ -33,7 +34,9 @@ describeWithCaptures("the X API source in the mesh", () => {
   beforeAll(async () => {
     // Every log line of the mesh, to check that the token never appears in one.
     for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
-      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(" ")));
+      jest
+        .spyOn(console, method)
+        .mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(" ")));
     }
     fake = await FakeXApi.start({ token: TOKEN, keepAliveMs: 1000 });
     fake.seedRules([{ value: "rule of an earlier deployment", tag: "old" }]);
@@ -63,21 +66,45 @@ describeWithCaptures("the X API source in the mesh", () => {
     const runId = String(launched.body.run_id);
     expect(fake.rules.map(({ value, tag }) => [value, tag])).toEqual(TRACK.map((phrase) => [phrase, runId]));
 
-    await eventually(async () => fake.streaming, (streaming) => streaming, 20000, "the launcher to connect to the stream");
+    await eventually(
+      async () => fake.streaming,
+      (streaming) => streaming,
+      20000,
+      "the launcher to connect to the stream",
+    );
     fake.feed(messages);
-    const counted = await eventually(statistics, (figures) => figures.examined === tweets.length, 60000, "every served tweet to be examined");
-    expect(counted).toMatchObject({ run_id: runId, source: "x", running: true, published: tweets.length, amount: matched.length });
+    const counted = await eventually(
+      statistics,
+      (figures) => figures.examined === tweets.length,
+      60000,
+      "every served tweet to be examined",
+    );
+    expect(counted).toMatchObject({
+      run_id: runId,
+      source: "x",
+      running: true,
+      published: tweets.length,
+      amount: matched.length,
+    });
 
     const stopped = await curlPost(`${mesh.url}/stop`, "{}");
     expect(stopped.body).toMatchObject({ process_stopped: true, run_id: runId });
-    await eventually(async () => fake.streaming, (streaming) => !streaming, 20000, "the launcher to close its stream connection");
+    await eventually(
+      async () => fake.streaming,
+      (streaming) => !streaming,
+      20000,
+      "the launcher to close its stream connection",
+    );
   });
 
   it("refuses an invalid phrase with a 422 naming it, and keeps the rules as they were", async () => {
     const before = fake.rules;
     const refused = await launch(["bieber", "(bieber"]);
     expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({ type: "INVALID_RULES", message: expect.stringContaining('"(bieber": There are mismatched parentheses') });
+    expect(refused.body).toMatchObject({
+      type: "INVALID_RULES",
+      message: expect.stringContaining('"(bieber": There are mismatched parentheses'),
+    });
     expect(fake.rules).toEqual(before);
   });
 
@@ -94,16 +121,34 @@ describeWithCaptures("the X API source in the mesh", () => {
   it("shows reconnects in /statistics, and a refused token ends the run with the reason", async () => {
     const launched = await launch(["bieber"]);
     expect(launched.status).toBe(200);
-    await eventually(async () => fake.streaming, (streaming) => streaming, 20000, "the launcher to connect");
+    await eventually(
+      async () => fake.streaming,
+      (streaming) => streaming,
+      20000,
+      "the launcher to connect",
+    );
     fake.dropStream();
-    const reconnected = await eventually(statistics, (figures) => figures.reconnects >= 1, 20000, "a reconnect to be counted");
+    const reconnected = await eventually(
+      statistics,
+      (figures) => figures.reconnects >= 1,
+      20000,
+      "a reconnect to be counted",
+    );
     expect(reconnected).toMatchObject({ run_id: launched.body.run_id, running: true, dropped: 0 });
 
-    await eventually(async () => fake.streaming, (streaming) => streaming, 20000, "the launcher to reconnect");
+    await eventually(
+      async () => fake.streaming,
+      (streaming) => streaming,
+      20000,
+      "the launcher to reconnect",
+    );
     fake.failNextConnects(401, 10);
     fake.dropStream();
     const ended = await eventually(statistics, (figures) => !figures.running, 30000, "the 401 to end the run");
-    expect(ended).toMatchObject({ end_reason: "source_failed", end_detail: expect.stringMatching(/401.*X_BEARER_TOKEN/) });
+    expect(ended).toMatchObject({
+      end_reason: "source_failed",
+      end_detail: expect.stringMatching(/401.*X_BEARER_TOKEN/),
+    });
     answers.push(JSON.stringify(ended));
   });
 

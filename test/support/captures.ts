@@ -27,9 +27,16 @@ export function expectReplay(capture: string, track: readonly string[]): ReplayE
   const tweets = readV1Capture(capture).map(tweetFromV1);
   const matched = tweets.filter((tweet) => referenceMatch(track, tweet).length > 0);
   const perPhrase: Record<string, number> = {};
-  for (const tweet of matched) for (const phrase of referenceMatch(track, tweet)) perPhrase[phrase] = (perPhrase[phrase] ?? 0) + 1;
+  for (const tweet of matched)
+    for (const phrase of referenceMatch(track, tweet)) perPhrase[phrase] = (perPhrase[phrase] ?? 0) + 1;
   const deleted = deletedIds(captureFile(capture));
-  return { file: captureFile(capture), tweets: tweets.length, matched, perPhrase, shown: matched.filter((tweet) => !deleted.has(tweet.id)) };
+  return {
+    file: captureFile(capture),
+    tweets: tweets.length,
+    matched,
+    perPhrase,
+    shown: matched.filter((tweet) => !deleted.has(tweet.id)),
+  };
 }
 
 /**
@@ -42,7 +49,8 @@ export function replayExpectation(capture: string, track: readonly string[]): ()
     expectation = expectReplay(capture, track);
   });
   return () => {
-    if (!expectation) throw new Error(`no expectation for the replay of ${capture}: the suite's beforeAll did not work it out`);
+    if (!expectation)
+      throw new Error(`no expectation for the replay of ${capture}: the suite's beforeAll did not work it out`);
     return expectation;
   };
 }
@@ -52,7 +60,10 @@ export type CaptureItem = { kind: "tweet"; tweet: Tweet } | { kind: "delete"; tw
 /** A capture's tweets and delete notices, in file order. */
 export function readCaptureInOrder(capture: string): CaptureItem[] {
   const items: CaptureItem[] = [];
-  for (const line of zlib.gunzipSync(fs.readFileSync(captureFile(capture))).toString("utf8").split("\n")) {
+  for (const line of zlib
+    .gunzipSync(fs.readFileSync(captureFile(capture)))
+    .toString("utf8")
+    .split("\n")) {
     if (line.trim() === "") continue;
     const message = JSON.parse(line) as { delete?: { status?: { id_str?: string } } };
     if (message.delete?.status?.id_str) items.push({ kind: "delete", tweetId: message.delete.status.id_str });

@@ -52,7 +52,13 @@ export class ProcessCluster {
     const nodeId = `${this.namespace}-${service}-${this.workers.filter((w) => w.service === service).length + 1}`;
     const probePort = this.probePorts + this.workers.length;
     const started = startNodeProcess(server, {
-      env: { ...this.workerEnvironment(), ...extraEnv, SERVICES: service, NODE_ID: nodeId, HEALTH_PORT: String(probePort) },
+      env: {
+        ...this.workerEnvironment(),
+        ...extraEnv,
+        SERVICES: service,
+        NODE_ID: nodeId,
+        HEALTH_PORT: String(probePort),
+      },
     });
     const worker = { service, nodeId, probePort, process: started.child, log: started.output, exited: started.exited };
     this.workers.push(worker);
@@ -65,18 +71,39 @@ export class ProcessCluster {
       for (let i = 0; i < count; i++) this.start(service);
     }
     // Ready: the gateway itself sees a worker of each service it routes to (its own discovery).
-    await eventually(() => request(`${this.url}/ready`).catch(() => ({ status: 0 })), (answer) => answer.status === 200, 60000, "the gateway to be ready");
+    await eventually(
+      () => request(`${this.url}/ready`).catch(() => ({ status: 0 })),
+      (answer) => answer.status === 200,
+      60000,
+      "the gateway to be ready",
+    );
     const client = await this.connectClient();
-    await client.waitForServices(Object.keys(counts).filter((name) => name !== "api"), 30000);
-    await eventually(async () => client.registry.getNodeList({ onlyAvailable: true }).length, (nodes) => nodes > this.workers.length, 30000, "every node to be discovered").catch((error: Error) => {
+    await client.waitForServices(
+      Object.keys(counts).filter((name) => name !== "api"),
+      30000,
+    );
+    await eventually(
+      async () => client.registry.getNodeList({ onlyAvailable: true }).length,
+      (nodes) => nodes > this.workers.length,
+      30000,
+      "every node to be discovered",
+    ).catch((error: Error) => {
       const exited = this.workers.filter((worker) => worker.process.exitCode !== null);
-      throw exited.length === 0 ? error : new Error(`${error.message}; exited: ${exited.map((worker) => `${worker.nodeId}:\n${worker.log().slice(-2000)}`).join("\n")}`);
+      throw exited.length === 0
+        ? error
+        : new Error(
+            `${error.message}; exited: ${exited.map((worker) => `${worker.nodeId}:\n${worker.log().slice(-2000)}`).join("\n")}`,
+          );
     });
   }
 
   /** Waits until one worker's own `/ready` probe (HEALTH_PORT) answers 200. */
   async ready(worker: Worker, timeoutMs = 60000): Promise<void> {
-    const status = () => fetch(`http://127.0.0.1:${worker.probePort}/ready`).then((answer) => answer.status, () => 0);
+    const status = () =>
+      fetch(`http://127.0.0.1:${worker.probePort}/ready`).then(
+        (answer) => answer.status,
+        () => 0,
+      );
     await eventually(status, (code) => code === 200, timeoutMs, `${worker.nodeId} to be ready`);
   }
 
@@ -130,19 +157,24 @@ export class ProcessCluster {
 
   async stop(): Promise<void> {
     await this.client?.stop().catch(() => undefined);
-    await Promise.all(this.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).map((w) => this.kill(w, "SIGTERM")));
+    await Promise.all(
+      this.workers
+        .filter((w) => w.process.exitCode === null && w.process.signalCode === null)
+        .map((w) => this.kill(w, "SIGTERM")),
+    );
     await removeNamespace(this.namespace);
   }
 
   /** Counts of pipeline messages one node settled, by queue and outcome, from its `$node.metrics`. */
   async pipelineCounts(worker: Worker): Promise<Record<string, number>> {
     const client = await this.connectClient();
-    const metrics = (await client.call("$node.metrics", { includes: ["tweetmesh.pipeline.*"] }, { nodeID: worker.nodeId })) as Array<{
-      name: string;
-      values: Array<{ labels: { queue: string; outcome: string }; value: number }>;
-    }>;
+    const metrics = await client.call<
+      Array<{ name: string; values: Array<{ labels: { queue: string; outcome: string }; value: number }> }>,
+      { includes: string[] }
+    >("$node.metrics", { includes: ["tweetmesh.pipeline.*"] }, { nodeID: worker.nodeId });
     const counts: Record<string, number> = {};
-    for (const metric of metrics) for (const value of metric.values) counts[`${value.labels.queue}.${value.labels.outcome}`] = value.value;
+    for (const metric of metrics)
+      for (const value of metric.values) counts[`${value.labels.queue}.${value.labels.outcome}`] = value.value;
     return counts;
   }
 }

@@ -5,7 +5,13 @@
  */
 
 /** Polls until `check` accepts what `probe` answers, or fails after `timeoutMs` with the last value seen. */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs: number, what: string, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -18,5 +24,11 @@ export async function eventually<T>(probe: () => Promise<T>, check: (value: T) =
 
 /** Waits until `condition` holds, for state the test reads in its own process (checked every few milliseconds). */
 export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  await eventually(async () => condition(), (held) => held, timeoutMs, what, 5);
+  await eventually(
+    async () => condition(),
+    (held) => held,
+    timeoutMs,
+    what,
+    5,
+  );
 }

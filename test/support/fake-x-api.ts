@@ -49,7 +49,21 @@ const STREAM_PATH = "/2/tweets/search/stream";
 const CRLF = "\r\n";
 
 /** The operators the fake knows; any other `name:` in a rule is refused, as X refuses unknown operators. */
-const OPERATORS = new Set(["from", "to", "url", "lang", "is", "has", "place", "retweets_of", "context", "entity", "conversation_id", "bio", "sample"]);
+const OPERATORS = new Set([
+  "from",
+  "to",
+  "url",
+  "lang",
+  "is",
+  "has",
+  "place",
+  "retweets_of",
+  "context",
+  "entity",
+  "conversation_id",
+  "bio",
+  "sample",
+]);
 
 /** Why X would refuse a rule, as far as the fake knows its syntax; undefined for a valid rule. */
 export function invalidRuleReason(value: string): string | undefined {
@@ -61,7 +75,8 @@ export function invalidRuleReason(value: string): string | undefined {
   if (depth !== 0) return "There are mismatched parentheses in this rule";
   if ((value.match(/"/g) ?? []).length % 2 === 1) return "There are mismatched quotes in this rule";
   for (const [, name = "", operand] of value.matchAll(/(?:^|\s)-?([a-z_]+):(\S*)/g)) {
-    if (!OPERATORS.has(name)) return `Reference to invalid operator '${name}'. Operator is not available in current product or product packaging.`;
+    if (!OPERATORS.has(name))
+      return `Reference to invalid operator '${name}'. Operator is not available in current product or product packaging.`;
     if (operand === "") return `There is an incomplete or invalid operator '${name}:'`;
   }
   return undefined;
@@ -163,7 +178,14 @@ export class FakeXApi {
   private async route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://fake");
     const body = await readJson(request);
-    const record: RecordedRequest = { method: request.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorization: request.headers.authorization, status: 0 };
+    const record: RecordedRequest = {
+      method: request.method ?? "",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      authorization: request.headers.authorization,
+      status: 0,
+    };
     this.requests.push(record);
     const answer = (status: number, payload?: unknown): void => {
       record.status = status;
@@ -174,9 +196,15 @@ export class FakeXApi {
       return answer(401, { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" });
     }
     if (url.pathname === RULES_PATH && request.method === "GET") return answer(200, this.listRules());
-    if (url.pathname === RULES_PATH && request.method === "POST") return answer(200, this.updateRules(body, url.searchParams.get("dry_run") === "true"));
+    if (url.pathname === RULES_PATH && request.method === "POST")
+      return answer(200, this.updateRules(body, url.searchParams.get("dry_run") === "true"));
     if (url.pathname === STREAM_PATH && request.method === "GET") return this.connect(response, answer);
-    return answer(404, { title: "Not Found Error", type: "about:blank", status: 404, detail: `no route ${request.method} ${url.pathname}` });
+    return answer(404, {
+      title: "Not Found Error",
+      type: "about:blank",
+      status: 404,
+      detail: `no route ${request.method} ${url.pathname}`,
+    });
   }
 
   private listRules(): unknown {
@@ -195,13 +223,26 @@ export class FakeXApi {
   private addRules(rules: readonly { value: string; tag?: string }[], dryRun: boolean): unknown {
     const errors = rules.flatMap((rule) => this.ruleErrors(rule.value));
     if (errors.length === 0 && this.ruleSet.size + rules.length > this.options.maxRules) {
-      errors.push({ title: "RulesCapExceeded", type: `${PROBLEMS}/rule-cap`, detail: `Rule cap of ${this.options.maxRules} exceeded` });
+      errors.push({
+        title: "RulesCapExceeded",
+        type: `${PROBLEMS}/rule-cap`,
+        detail: `Rule cap of ${this.options.maxRules} exceeded`,
+      });
     }
     const valid = rules.length - errors.length;
     const created = errors.length === 0 && !dryRun ? rules.map((rule) => this.createRule(rule)) : [];
-    const summary = { created: created.length, not_created: rules.length - created.length, valid, invalid: rules.length - valid };
+    const summary = {
+      created: created.length,
+      not_created: rules.length - created.length,
+      valid,
+      invalid: rules.length - valid,
+    };
     const data = dryRun && errors.length === 0 ? rules.map((rule) => ({ ...rule, id: "0" })) : created;
-    return { ...(data.length > 0 ? { data } : {}), meta: { sent: new Date().toISOString(), summary }, ...(errors.length > 0 ? { errors } : {}) };
+    return {
+      ...(data.length > 0 ? { data } : {}),
+      meta: { sent: new Date().toISOString(), summary },
+      ...(errors.length > 0 ? { errors } : {}),
+    };
   }
 
   private ruleErrors(value: string): Record<string, unknown>[] {
@@ -221,17 +262,26 @@ export class FakeXApi {
   private deleteRules(ids: readonly string[], dryRun: boolean): unknown {
     const missing = ids.filter((id) => !this.ruleSet.has(id));
     if (!dryRun) for (const id of ids) this.ruleSet.delete(id);
-    const errors = missing.map((id) => ({ value: id, title: "Not Found Error", type: `${PROBLEMS}/resource-not-found`, detail: `rule ${id} not found` }));
+    const errors = missing.map((id) => ({
+      value: id,
+      title: "Not Found Error",
+      type: `${PROBLEMS}/resource-not-found`,
+      detail: `rule ${id} not found`,
+    }));
     const summary = { deleted: ids.length - missing.length, not_deleted: missing.length };
     return { meta: { sent: new Date().toISOString(), summary }, ...(errors.length > 0 ? { errors } : {}) };
   }
 
-  private async connect(response: http.ServerResponse, answer: (status: number, payload?: unknown) => void): Promise<void> {
+  private async connect(
+    response: http.ServerResponse,
+    answer: (status: number, payload?: unknown) => void,
+  ): Promise<void> {
     this.streamConnects += 1;
     const failure = this.failures.shift();
     if (failure !== undefined) return answer(failure, httpProblem(failure));
     // The client may reconnect before this end has seen the old connection close: give it a moment.
-    if (this.open) await Promise.race([this.open.closed, new Promise((resolve) => setTimeout(resolve, this.options.closeGraceMs))]);
+    if (this.open)
+      await Promise.race([this.open.closed, new Promise((resolve) => setTimeout(resolve, this.options.closeGraceMs))]);
     if (this.open) return answer(429, httpProblem(429));
     answer(200);
     response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
@@ -257,7 +307,11 @@ export class FakeXApi {
   /** Sends queued messages, one at a time, while a connection is open and not stalled. */
   private deliver(): void {
     this.delivering = this.delivering.then(async () => {
-      for (let open = this.open; open && !open.stalled && isWritable(open.response) && this.queue.length > 0; open = this.open) {
+      for (
+        let open = this.open;
+        open && !open.stalled && isWritable(open.response) && this.queue.length > 0;
+        open = this.open
+      ) {
         const message = this.queue.shift();
         this.served.push(message);
         open.writing = true;

@@ -59,14 +59,23 @@ export class TestMesh {
   }
 
   async addNode(node: MeshNode, env: Record<string, string> = {}, index = this.brokers.length): Promise<ServiceBroker> {
-    const broker = await startNode(this.environment({ ...env, ...node.env, SERVICES: node.services.join(","), NODE_ID: `${this.namespace}-${index}-${node.services.join("+")}` }));
+    const broker = await startNode(
+      this.environment({
+        ...env,
+        ...node.env,
+        SERVICES: node.services.join(","),
+        NODE_ID: `${this.namespace}-${index}-${node.services.join("+")}`,
+      }),
+    );
     this.brokers.push(broker);
     return broker;
   }
 
   /** Waits until every node sees every service of the mesh. */
   async discovered(): Promise<void> {
-    const names = [...new Set(this.brokers.flatMap((broker) => broker.services.map((service) => service.name)))].filter((name) => !name.startsWith("$"));
+    const names = [...new Set(this.brokers.flatMap((broker) => broker.services.map((service) => service.name)))].filter(
+      (name) => !name.startsWith("$"),
+    );
     await Promise.all(this.brokers.map((broker) => broker.waitForServices(names, 15000)));
   }
 
@@ -128,7 +137,9 @@ async function removeQueues(namespace: string, actions: string[]): Promise<void>
   const topology = pipelineTopology(namespace);
   const connection = await amqp.connect(AMQP_URL);
   try {
-    const moleculerQueues = [...actions.map((action) => `REQB.${action}`), ...EVENT_QUEUES].map((queue) => `MOL-${namespace}.${queue}`);
+    const moleculerQueues = [...actions.map((action) => `REQB.${action}`), ...EVENT_QUEUES].map(
+      (queue) => `MOL-${namespace}.${queue}`,
+    );
     for (const queue of [...Object.values(topology.queues), ...moleculerQueues]) {
       const channel = await connection.createChannel();
       channel.on("error", () => undefined);
@@ -161,7 +172,10 @@ export interface HttpAnswer<T = unknown> {
   contentType: string | null;
 }
 
-export async function request<T = Record<string, unknown>>(url: string, init: RequestInit = {}): Promise<HttpAnswer<T>> {
+export async function request<T = Record<string, unknown>>(
+  url: string,
+  init: RequestInit = {},
+): Promise<HttpAnswer<T>> {
   const response = await fetch(url, init);
   const text = await response.text();
   let body: unknown = text;
@@ -183,8 +197,11 @@ export async function wholeTimeline(url: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const answer: HttpAnswer<TimelinePage> = await request<TimelinePage>(`${url}/timeline?limit=200${cursor ? `&cursor=${cursor}` : ""}`);
-    if (answer.status !== 200) throw new Error(`GET /timeline answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer: HttpAnswer<TimelinePage> = await request<TimelinePage>(
+      `${url}/timeline?limit=200${cursor ? `&cursor=${cursor}` : ""}`,
+    );
+    if (answer.status !== 200)
+      throw new Error(`GET /timeline answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     const page: TimelinePage = answer.body;
     ids.push(...page.tweets.map((entry) => entry.tweet.id));
     cursor = page.next_cursor;

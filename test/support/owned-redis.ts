@@ -30,9 +30,22 @@ export class OwnedRedis {
   }
 
   async start(): Promise<void> {
-    this.server = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    this.server = spawn(
+      "redis-server",
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      { stdio: "ignore" },
+    );
     this.admin = new Redis(this.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200, lazyConnect: true });
-    await eventually(() => this.admin?.ping().then(() => true, () => false) ?? Promise.resolve(false), (up) => up, 10_000, "the test's own Redis to answer");
+    await eventually(
+      () =>
+        this.admin?.ping().then(
+          () => true,
+          () => false,
+        ) ?? Promise.resolve(false),
+      (up) => up,
+      10_000,
+      "the test's own Redis to answer",
+    );
   }
 
   /** CONFIG SET on the test's Redis, e.g. `maxmemory 1` to answer OOM to every write. */

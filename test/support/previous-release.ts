@@ -20,7 +20,11 @@ const ROOT = projectRoot();
 const RELEASED = /^\d+\.\d+\.\d+$/;
 
 function git(...args: string[]): string {
-  return execFileSync("git", args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 }).toString();
+  return execFileSync("git", args, {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  }).toString();
 }
 
 function versionAt(commit: string): string {
@@ -47,7 +51,11 @@ export function findPreviousRelease(): { version: string; commit: string } | { m
     newer = commit;
   }
   const shallow = git("rev-parse", "--is-shallow-repository").trim() === "true";
-  return { missing: shallow ? "this clone is shallow: git history holds no earlier release" : `git history holds no release before ${current}` };
+  return {
+    missing: shallow
+      ? "this clone is shallow: git history holds no earlier release"
+      : `git history holds no release before ${current}`,
+  };
 }
 
 /** Points a release's node_modules at this tree's, replacing a link that may point at another checkout. */
@@ -61,7 +69,10 @@ function linkModules(dir: string): void {
  * Builds a release from `git archive` into the temporary folder (once per commit). It uses this
  * tree's node_modules when the release's dependencies are the same, else installs its own.
  */
-export function buildRelease(found: { version: string; commit: string }, log: (line: string) => void = () => undefined): Release {
+export function buildRelease(
+  found: { version: string; commit: string },
+  log: (line: string) => void = () => undefined,
+): Release {
   const dir = path.join(tmpdir(), `tweetmesh-release-${found.version}-${found.commit.slice(0, 12)}`);
   const server = path.join(dir, "dist/bin/server.js");
   if (existsSync(server)) {
@@ -74,11 +85,22 @@ export function buildRelease(found: { version: string; commit: string }, log: (l
   mkdirSync(building, { recursive: true });
   log(`building release ${found.version} (${found.commit.slice(0, 12)}) in ${dir}`);
   execFileSync("sh", ["-c", `git archive ${found.commit} | tar -x -C "${building}"`], { cwd: ROOT, stdio: "inherit" });
-  const dependencies = (root: string) => JSON.stringify((JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: object }).dependencies);
+  const dependencies = (root: string) =>
+    JSON.stringify(
+      (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: object }).dependencies,
+    );
   const node = path.join(ROOT, "scripts/node.sh");
   if (dependencies(building) === dependencies(ROOT)) linkModules(building);
-  else execFileSync(node, ["npm", "install", "--no-fund", "--no-audit", "--loglevel=error"], { cwd: building, stdio: "inherit" });
-  execFileSync(node, ["npm", "run", "--silent", "build"], { cwd: building, stdio: "inherit", env: { ...process.env, GIT_COMMIT: found.commit.slice(0, 12) } });
+  else
+    execFileSync(node, ["npm", "install", "--no-fund", "--no-audit", "--loglevel=error"], {
+      cwd: building,
+      stdio: "inherit",
+    });
+  execFileSync(node, ["npm", "run", "--silent", "build"], {
+    cwd: building,
+    stdio: "inherit",
+    env: { ...process.env, GIT_COMMIT: found.commit.slice(0, 12) },
+  });
   rmSync(dir, { recursive: true, force: true });
   renameSync(building, dir);
   return { ...found, server };

@@ -34,7 +34,10 @@ function v2Entities(entities: V1Entities): Record<string, unknown> {
     hashtags: entities.hashtags.map((hashtag) => ({ tag: hashtag.text })),
     mentions: entities.user_mentions.map((mention) => ({ username: mention.screen_name })),
     // v2 lists media links among the URLs.
-    urls: [...entities.urls, ...entities.media].map((link) => ({ expanded_url: link.expanded_url, display_url: link.display_url })),
+    urls: [...entities.urls, ...entities.media].map((link) => ({
+      expanded_url: link.expanded_url,
+      display_url: link.display_url,
+    })),
   };
 }
 
@@ -54,7 +57,9 @@ function v2Tweet(status: V1Content, references: readonly Reference[]): Record<st
     author_id: status.user.id_str,
     entities: v2Entities(status.entities),
     ...(long ? { note_tweet: { text: long.full_text, entities: v2Entities(long.entities) } } : {}),
-    ...(references.length > 0 ? { referenced_tweets: references.map((reference) => ({ type: reference.type, id: reference.status.id_str })) } : {}),
+    ...(references.length > 0
+      ? { referenced_tweets: references.map((reference) => ({ type: reference.type, id: reference.status.id_str })) }
+      : {}),
   };
 }
 
@@ -65,13 +70,20 @@ const v2User = (content: V1Content): Record<string, unknown> => ({
 });
 
 /** What the v2 filtered stream sends for a v1.1 tweet: the tweet, its expansions, the rule it matched. */
-export function v2MessageFromV1(status: V1Status, rule: { id: string; tag: string } = { id: "1", tag: "fake" }): Record<string, unknown> {
+export function v2MessageFromV1(
+  status: V1Status,
+  rule: { id: string; tag: string } = { id: "1", tag: "fake" },
+): Record<string, unknown> {
   const retweeted = status.retweeted_status;
   // A retweet of a quote carries the quote on the retweeted tweet; v2 refers to it from there.
   const quoted = retweeted ? retweeted.quoted_status : status.quoted_status;
   const quoting: Reference[] = quoted ? [{ type: "quoted", status: quoted }] : [];
   const included = [...(retweeted ? [v2Tweet(retweeted, quoting)] : []), ...(quoted ? [v2Tweet(quoted, [])] : [])];
-  const users = new Map([status, retweeted, quoted].flatMap((content) => (content ? [[content.user.id_str, v2User(content)] as const] : [])));
+  const users = new Map(
+    [status, retweeted, quoted].flatMap((content) =>
+      content ? [[content.user.id_str, v2User(content)] as const] : [],
+    ),
+  );
   return {
     data: v2Tweet(status, retweeted ? [{ type: "retweeted", status: retweeted }] : quoting),
     includes: { users: [...users.values()], ...(included.length > 0 ? { tweets: included } : {}) },
@@ -80,7 +92,10 @@ export function v2MessageFromV1(status: V1Status, rule: { id: string; tag: strin
 }
 
 /** A v1.1 capture's tweets, each with its v2 message and the test's own reading of it (for the reference matcher). */
-export function v1CaptureAsV2(capture: string, limit = Number.POSITIVE_INFINITY): { messages: Record<string, unknown>[]; tweets: Tweet[] } {
+export function v1CaptureAsV2(
+  capture: string,
+  limit = Number.POSITIVE_INFINITY,
+): { messages: Record<string, unknown>[]; tweets: Tweet[] } {
   const statuses = readV1Capture(capture).slice(0, limit);
   return { messages: statuses.map((status) => v2MessageFromV1(status)), tweets: statuses.map(tweetFromV1) };
 }

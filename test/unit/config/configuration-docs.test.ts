@@ -52,7 +52,7 @@ function configurationTable(markdown: string): Row[] {
 /** A default as the table writes it: in backticks, or the em dash for none. */
 function written(value: unknown): string {
   if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) return "—";
-  return `\`${Array.isArray(value) ? value.join(",") : String(value)}\``;
+  return `\`${Array.isArray(value) ? value.join(",") : JSON.stringify(value).replace(/^"|"$/g, "")}\``;
 }
 
 const rows = configurationTable(readFileSync(README, "utf8"));
@@ -75,9 +75,12 @@ describe("the README's configuration table", () => {
     expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
   });
 
-  it.each(rows.filter((row) => variables.includes(row.variable)).map((row) => [row.variable, row.defaultCell]))("gives %s the schema's default", (variable, defaultCell) => {
-    const expected = written(defaults[variable]);
-    if (expected === "—") expect(NO_DEFAULT).toContain(defaultCell);
-    else expect(defaultCell).toBe(expected);
-  });
+  it.each(rows.filter((row) => variables.includes(row.variable)).map((row) => [row.variable, row.defaultCell]))(
+    "gives %s the schema's default",
+    (variable, defaultCell) => {
+      const expected = written(defaults[variable]);
+      if (expected === "—") expect(NO_DEFAULT).toContain(defaultCell);
+      else expect(defaultCell).toBe(expected);
+    },
+  );
 });

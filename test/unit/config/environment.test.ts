@@ -33,17 +33,29 @@ describe("environment", () => {
   it.each([
     [{ PORT: "eighty" }, /^invalid configuration: PORT: /],
     [{ SERVICES: "filter,billing" }, /^invalid configuration: SERVICES: SERVICES names one of: api, launcher/],
-    [{ STREAM_SOURCE: "firehose" }, /^invalid configuration: STREAM_SOURCE: STREAM_SOURCE must be generator, replay or x$/],
+    [
+      { STREAM_SOURCE: "firehose" },
+      /^invalid configuration: STREAM_SOURCE: STREAM_SOURCE must be generator, replay or x$/,
+    ],
     [{ STREAM_SOURCE: "x" }, /^invalid configuration: X_BEARER_TOKEN: X_BEARER_TOKEN must be set for STREAM_SOURCE x$/],
     [{ X_API_BASE_URL: "ftp://example" }, /^invalid configuration: X_API_BASE_URL: /],
     [{ GENERATOR_RATE: "0" }, /^invalid configuration: GENERATOR_RATE: GENERATOR_RATE must be greater than 0$/],
     [{ REPLAY_RATE: "-1" }, /^invalid configuration: REPLAY_RATE: REPLAY_RATE must be 0 or more$/],
-    [{ TRANSPORTER: "nats://127.0.0.1:4222" }, /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/],
+    [
+      { TRANSPORTER: "nats://127.0.0.1:4222" },
+      /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/,
+    ],
     [{ NAMESPACE: "a b" }, /^invalid configuration: NAMESPACE: /],
-    [{ REDIS_URL: "redis://:secret@127.0.0.1:99999" }, /^invalid configuration: REDIS_URL: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL with a host and a port of 1 to 65535$/],
+    [
+      { REDIS_URL: "redis://:secret@127.0.0.1:99999" },
+      /^invalid configuration: REDIS_URL: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL with a host and a port of 1 to 65535$/,
+    ],
     [{ REDIS_URL: "127.0.0.1:6379" }, /^invalid configuration: REDIS_URL: /],
     [{ REDIS_URL: "redis://127.0.0.1:0" }, /^invalid configuration: REDIS_URL: /],
-    [{ TRANSPORTER: "amqp://guest:secret@127.0.0.1:70000" }, /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/],
+    [
+      { TRANSPORTER: "amqp://guest:secret@127.0.0.1:70000" },
+      /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/,
+    ],
   ])("rejects %j with one line naming the variable", (env, message) => {
     expect(() => readEnvironment(env)).toThrow(message);
   });
@@ -52,7 +64,10 @@ describe("environment", () => {
     const env = readEnvironment({});
     expect(env.API_TOKEN).toBeUndefined();
     expect(env).toMatchObject({ LAUNCH_RATE_LIMIT: 10, CORS_ORIGINS: [], STREAM_MAX_RATE: 10 });
-    expect(readEnvironment({ CORS_ORIGINS: "https://a.example, http://localhost:3000" }).CORS_ORIGINS).toEqual(["https://a.example", "http://localhost:3000"]);
+    expect(readEnvironment({ CORS_ORIGINS: "https://a.example, http://localhost:3000" }).CORS_ORIGINS).toEqual([
+      "https://a.example",
+      "http://localhost:3000",
+    ]);
   });
 
   it.each([

@@ -22,7 +22,10 @@ describe("launch params", () => {
   });
 
   it("reads numbers given as strings, as query strings and the REPL give them", () => {
-    expect(parseParams(LaunchParams, { track: ["a"], max_tweets: "10", duration: "2.5" })).toMatchObject({ max_tweets: 10, duration: 2.5 });
+    expect(parseParams(LaunchParams, { track: ["a"], max_tweets: "10", duration: "2.5" })).toMatchObject({
+      max_tweets: 10,
+      duration: 2.5,
+    });
   });
 
   it.each([

@@ -1,5 +1,11 @@
 import { Errors } from "moleculer";
-import { AuthorTimelineParams, FollowParams, HomeTimelineParams, TrackTimelineParams, TweetParams } from "../../../contracts/timelines";
+import {
+  AuthorTimelineParams,
+  FollowParams,
+  HomeTimelineParams,
+  TrackTimelineParams,
+  TweetParams,
+} from "../../../contracts/timelines";
 import { parseParams, type FieldError } from "../../../contracts/validation";
 
 function fields(schema: Parameters<typeof parseParams>[0], params: unknown): string[] {
@@ -14,7 +20,13 @@ function fields(schema: Parameters<typeof parseParams>[0], params: unknown): str
 
 describe("follow params", () => {
   it("take authors by screen name (lowercase, with @) or user id, and phrases normalized as the matcher reads them", () => {
-    expect(parseParams(FollowParams, { id: "alice", authors: ["Bieber", "@TwitterAPI", "12345", "@123"], track: ["Follow  Me"] })).toEqual({
+    expect(
+      parseParams(FollowParams, {
+        id: "alice",
+        authors: ["Bieber", "@TwitterAPI", "12345", "@123"],
+        track: ["Follow  Me"],
+      }),
+    ).toEqual({
       id: "alice",
       authors: ["@bieber", "@twitterapi", "12345", "@123"],
       track: ["follow me"],
@@ -22,7 +34,10 @@ describe("follow params", () => {
   });
 
   it("take comma-separated strings, as a query string and the REPL give them", () => {
-    expect(parseParams(FollowParams, { id: "a-1_b", authors: "bieber, 42", track: "love" })).toMatchObject({ authors: ["@bieber", "42"], track: ["love"] });
+    expect(parseParams(FollowParams, { id: "a-1_b", authors: "bieber, 42", track: "love" })).toMatchObject({
+      authors: ["@bieber", "42"],
+      track: ["love"],
+    });
   });
 
   it("take the numbers the REPL makes of digits", () => {
@@ -46,8 +61,14 @@ describe("follow params", () => {
 
 describe("timeline read params", () => {
   it("default to the current run's first page of 20", () => {
-    expect(parseParams(TrackTimelineParams, { phrase: "Love" })).toEqual({ phrase: "love", all_runs: false, limit: 20 });
-    expect(parseParams(AuthorTimelineParams, { author: "@Bieber", all_runs: "true", limit: "5", cursor: "123" })).toEqual({
+    expect(parseParams(TrackTimelineParams, { phrase: "Love" })).toEqual({
+      phrase: "love",
+      all_runs: false,
+      limit: 20,
+    });
+    expect(
+      parseParams(AuthorTimelineParams, { author: "@Bieber", all_runs: "true", limit: "5", cursor: "123" }),
+    ).toEqual({
       author: "@bieber",
       all_runs: true,
       limit: 5,

@@ -12,7 +12,9 @@ describe("backoff", () => {
   });
 
   it("grows exponentially up to its cap", () => {
-    expect([0, 1, 2, 6, 7].map((attempt) => delayFor(exponential, attempt))).toEqual([5000, 10000, 20000, 320000, 320000]);
+    expect([0, 1, 2, 6, 7].map((attempt) => delayFor(exponential, attempt))).toEqual([
+      5000, 10000, 20000, 320000, 320000,
+    ]);
   });
 
   it("counts attempts until reset", () => {

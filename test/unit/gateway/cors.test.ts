@@ -33,20 +33,28 @@ describe("CORS", () => {
 
   it("allows the listed origins only, echoing the origin", () => {
     const policy = new CorsPolicy(["https://a.example"]);
-    expect(policy.headers("https://a.example", false)).toMatchObject({ "Access-Control-Allow-Origin": "https://a.example", Vary: "Origin" });
+    expect(policy.headers("https://a.example", false)).toMatchObject({
+      "Access-Control-Allow-Origin": "https://a.example",
+      Vary: "Origin",
+    });
     expect(policy.headers("https://b.example", false)).toEqual({});
     expect(policy.headers(undefined, false)).toEqual({});
   });
 
   it("allows any origin with *", () => {
-    expect(new CorsPolicy(["*"]).headers("https://b.example", false)).toMatchObject({ "Access-Control-Allow-Origin": "*" });
+    expect(new CorsPolicy(["*"]).headers("https://b.example", false)).toMatchObject({
+      "Access-Control-Allow-Origin": "*",
+    });
   });
 
   it("answers a preflight itself with the allowed methods and headers", () => {
     const { res, passed } = run(new CorsPolicy(["https://a.example"]), "OPTIONS", "https://a.example");
     expect(passed).toBe(false);
     expect(res.status).toBe(204);
-    expect(res.headers).toMatchObject({ "Access-Control-Allow-Methods": "GET, POST, DELETE", "Access-Control-Allow-Headers": "Authorization, Content-Type" });
+    expect(res.headers).toMatchObject({
+      "Access-Control-Allow-Methods": "GET, POST, DELETE",
+      "Access-Control-Allow-Headers": "Authorization, Content-Type",
+    });
   });
 
   it("answers every OPTIONS itself, even with CORS off, so that it never reaches an action", () => {

@@ -6,7 +6,12 @@ describe("FailedRequestLog", () => {
 
   it("logs a failed request as one line: method, path without its query, status, type and request id", () => {
     const logger = new RecordingLogger();
-    new FailedRequestLog(logger).record({ method: "GET", url: "/statistics?x=1" }, "req-1", unavailable, new Error("no worker"));
+    new FailedRequestLog(logger).record(
+      { method: "GET", url: "/statistics?x=1" },
+      "req-1",
+      unavailable,
+      new Error("no worker"),
+    );
     expect(logger.lines).toEqual([{ level: "warn", text: "GET /statistics 503 SERVICE_NOT_AVAILABLE request req-1" }]);
   });
 

@@ -22,12 +22,27 @@ class FakeClient extends EventEmitter {
     this.writableEnded = true;
   }
   events(name: string): unknown[] {
-    return [...this.written.matchAll(new RegExp(`event: ${name}\\ndata: (.*)\\n\\n`, "g"))].map((match) => JSON.parse(match[1] ?? "null"));
+    return [...this.written.matchAll(new RegExp(`event: ${name}\\ndata: (.*)\\n\\n`, "g"))].map((match) =>
+      JSON.parse(match[1] ?? "null"),
+    );
   }
 }
 
 const figures = (amount: number, running = true) => ({ amount, running }) as RunStatistics;
-const tweet = (id: string, phrases: string[]) => ({ tweet: { id, text: id, author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] }, phrases });
+const tweet = (id: string, phrases: string[]) => ({
+  tweet: {
+    id,
+    text: id,
+    author: { id: "1", username: "u" },
+    hashtags: [],
+    mentions: [],
+    urls: [],
+    created_at: "",
+    lang: null,
+    referenced: [],
+  },
+  phrases,
+});
 const notice = (...matches: ReturnType<typeof tweet>[]): MatchedNotice => ({ run_id: "run-1", matches });
 const quiet = { debug: () => undefined, warn: () => undefined };
 
@@ -45,7 +60,8 @@ describe("the live stream", () => {
     reads += 1;
     return figures(amount);
   };
-  const stream = () => new LiveStream(readFigures, { maxRate: 10, heartbeatMs: 15_000, refreshMs: 1000, maxClients: 2 }, quiet);
+  const stream = () =>
+    new LiveStream(readFigures, { maxRate: 10, heartbeatMs: 15_000, refreshMs: 1000, maxClients: 2 }, quiet);
 
   beforeEach(() => {
     amount = 0;

@@ -7,23 +7,37 @@ import { GATEWAY_ROUTES, type GatewayRoute, routeKey } from "../../../gateway/ro
 type Operation = {
   summary: string;
   parameters?: Array<{ name: string; in: string; required: boolean; schema: Record<string, unknown> }>;
-  requestBody?: { content: { "application/json": { schema: { properties: Record<string, unknown>; required: string[] } } } };
+  requestBody?: {
+    content: { "application/json": { schema: { properties: Record<string, unknown>; required: string[] } } };
+  };
   responses: Record<string, { headers?: Record<string, unknown> }>;
   security?: unknown[];
 };
 
 const info = { title: "t", version: "1.0.0", description: "d" };
-const documented = (tokenRequired: boolean) => openApiDocument(GATEWAY_ROUTES, info, { tokenRequired }) as { paths: Record<string, Record<string, Operation>> };
+const documented = (tokenRequired: boolean) =>
+  openApiDocument(GATEWAY_ROUTES, info, { tokenRequired }) as { paths: Record<string, Record<string, Operation>> };
 
 describe("/openapi.json", () => {
   it("describes every route of the table, and the aliases route exactly those, each GET also as HEAD", () => {
     const paths = documented(false).paths;
-    const described = Object.entries(paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    const described = Object.entries(paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     const routed = GATEWAY_ROUTES.map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
     expect(described.sort()).toEqual(routed.sort());
     const noop = () => undefined;
-    const aliases = moleculerAliases(GATEWAY_ROUTES, { dashboard: noop, docs: noop, asset: noop, stream: noop, openapi: noop, metrics: noop });
-    const heads = GATEWAY_ROUTES.filter((route) => route.method === "GET").map((route) => routeKey({ method: "HEAD", path: route.path }));
+    const aliases = moleculerAliases(GATEWAY_ROUTES, {
+      dashboard: noop,
+      docs: noop,
+      asset: noop,
+      stream: noop,
+      openapi: noop,
+      metrics: noop,
+    });
+    const heads = GATEWAY_ROUTES.filter((route) => route.method === "GET").map((route) =>
+      routeKey({ method: "HEAD", path: route.path }),
+    );
     expect(Object.keys(aliases).sort()).toEqual([...GATEWAY_ROUTES.map(routeKey), ...heads].sort());
   });
 
@@ -40,11 +54,15 @@ describe("/openapi.json", () => {
     const paths = documented(false).paths;
     const limit = paths["/timeline"]?.get?.parameters?.find((parameter) => parameter.name === "limit");
     expect(limit).toMatchObject({ in: "query", required: false, schema: { minimum: 1, maximum: 200 } });
-    expect(paths["/assets/{file}"]?.get?.parameters).toEqual([expect.objectContaining({ name: "file", in: "path", required: true })]);
+    expect(paths["/assets/{file}"]?.get?.parameters).toEqual([
+      expect.objectContaining({ name: "file", in: "path", required: true }),
+    ]);
   });
 
   it("lists the events of /stream with the schema of each one's data", () => {
-    const stream = documented(false).paths["/stream"]?.get?.responses["200"] as { content: Record<string, { "x-events": Record<string, { properties?: Record<string, unknown> }> }> };
+    const stream = documented(false).paths["/stream"]?.get?.responses["200"] as {
+      content: Record<string, { "x-events": Record<string, { properties?: Record<string, unknown> }> }>;
+    };
     const events = stream.content["text/event-stream"]?.["x-events"] ?? {};
     expect(Object.keys(events).sort()).toEqual(["dropped", "statistics", "tweet"]);
     expect(events.statistics?.properties).toHaveProperty("amount");
@@ -59,8 +77,19 @@ describe("/openapi.json", () => {
   });
 
   it("takes a new row of the table as it is", () => {
-    const route: GatewayRoute = { method: "DELETE", path: "/subscribers/:id/follows", summary: "unfollow", target: { action: "timeline.unfollow" }, params: z.object({ id: z.string(), author: z.string() }) };
-    const operation = (openApiDocument([route], info, { tokenRequired: false }) as { paths: Record<string, Record<string, Operation>> }).paths["/subscribers/{id}/follows"]?.delete;
-    expect(operation?.parameters?.map((parameter) => [parameter.name, parameter.in])).toEqual([["id", "path"], ["author", "query"]]);
+    const route: GatewayRoute = {
+      method: "DELETE",
+      path: "/subscribers/:id/follows",
+      summary: "unfollow",
+      target: { action: "timeline.unfollow" },
+      params: z.object({ id: z.string(), author: z.string() }),
+    };
+    const operation = (
+      openApiDocument([route], info, { tokenRequired: false }) as { paths: Record<string, Record<string, Operation>> }
+    ).paths["/subscribers/{id}/follows"]?.delete;
+    expect(operation?.parameters?.map((parameter) => [parameter.name, parameter.in])).toEqual([
+      ["id", "path"],
+      ["author", "query"],
+    ]);
   });
 });

@@ -21,11 +21,24 @@ describe("sendHttpError", () => {
   it("answers a client error as JSON naming its type, and tells the log its status and type", () => {
     const { res, sent } = recordedResponse();
     const log = jest.fn();
-    sendHttpError(res, new Errors.MoleculerClientError("track must have 1 to 400 phrases", 422, "VALIDATION_ERROR", { field: "track" }), log);
+    sendHttpError(
+      res,
+      new Errors.MoleculerClientError("track must have 1 to 400 phrases", 422, "VALIDATION_ERROR", { field: "track" }),
+      log,
+    );
     expect(sent.status).toBe(422);
     expect(sent.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(JSON.parse(sent.body)).toEqual({ name: "MoleculerClientError", message: "track must have 1 to 400 phrases", code: 422, type: "VALIDATION_ERROR", data: { field: "track" } });
-    expect(log).toHaveBeenCalledWith({ status: 422, type: "VALIDATION_ERROR" }, expect.any(Errors.MoleculerClientError));
+    expect(JSON.parse(sent.body)).toEqual({
+      name: "MoleculerClientError",
+      message: "track must have 1 to 400 phrases",
+      code: 422,
+      type: "VALIDATION_ERROR",
+      data: { field: "track" },
+    });
+    expect(log).toHaveBeenCalledWith(
+      { status: 422, type: "VALIDATION_ERROR" },
+      expect.any(Errors.MoleculerClientError),
+    );
   });
 
   it("answers a server error without its message, and gives the log the error itself", () => {
@@ -44,7 +57,11 @@ describe("sendHttpError", () => {
     expect(unauthorized.sent.headers["www-authenticate"]).toBe('Bearer realm="tweetmesh"');
 
     const limited = recordedResponse();
-    sendHttpError(limited.res, new Errors.MoleculerClientError("too many launches", 429, "RATE_LIMITED", { retry_after: 7 }), jest.fn());
+    sendHttpError(
+      limited.res,
+      new Errors.MoleculerClientError("too many launches", 429, "RATE_LIMITED", { retry_after: 7 }),
+      jest.fn(),
+    );
     expect(limited.sent.headers["retry-after"]).toBe("7");
   });
 

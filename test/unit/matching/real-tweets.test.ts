@@ -31,10 +31,25 @@ describeWithCaptures(title, () => {
     };
 
     it.each([
-      ["a long tweet, through extended_tweet.full_text", "824648107313033216", ["observing", "observin"], ["observing"]],
-      ["a hashtag, as a whole term", "824648094751059968", ["DCLovesAutos", "autos", "#DCLovesAutos"], ["DCLovesAutos"]],
+      [
+        "a long tweet, through extended_tweet.full_text",
+        "824648107313033216",
+        ["observing", "observin"],
+        ["observing"],
+      ],
+      [
+        "a hashtag, as a whole term",
+        "824648094751059968",
+        ["DCLovesAutos", "autos", "#DCLovesAutos"],
+        ["DCLovesAutos"],
+      ],
       ["a mention, without its @", "824648094751059968", ["WashAutoShow team", "@WashAutoShow"], ["WashAutoShow team"]],
-      ["a retweet, through its retweeted_status full text", "824648132482961408", ["real slim shady", "solely memory"], ["real slim shady", "solely memory"]],
+      [
+        "a retweet, through its retweeted_status full text",
+        "824648132482961408",
+        ["real slim shady", "solely memory"],
+        ["real slim shady", "solely memory"],
+      ],
       ["a retweet, through a hashtag of its retweeted_status", "824648111511445505", ["ResistTrump"], ["ResistTrump"]],
       [
         "a link, by its whole address or its words",
@@ -42,7 +57,12 @@ describeWithCaptures(title, () => {
         ["spr.ly/60198Rdt1", "http://spr.ly/60198Rdt1", "spr ly", "spr.ly", "t.co/W30ebqAZ2K"],
         ["spr.ly/60198Rdt1", "http://spr.ly/60198Rdt1", "spr ly"],
       ],
-      ["words stripped of punctuation at their edges", "824648090519040003", ["home-schooled SAT", "circumstances", "here:"], ["home-schooled SAT", "circumstances"]],
+      [
+        "words stripped of punctuation at their edges",
+        "824648090519040003",
+        ["home-schooled SAT", "circumstances", "here:"],
+        ["home-schooled SAT", "circumstances"],
+      ],
     ])("%s (tweet %s)", (_what, id, phrases, expected) => {
       expect(compileTrack(phrases).match(tweet(id))).toEqual(expected);
     });
@@ -111,7 +131,9 @@ function trackFromCapture(tweets: readonly Tweet[]): string[] {
   const tweetTermLists = tweets.map((tweet) => [...tweetTerms(tweet)].filter(fitsAPhrase));
   const frequency = new Map<string, number>();
   for (const terms of tweetTermLists) for (const term of terms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
-  const byFrequency = [...frequency.keys()].sort((a, b) => (frequency.get(b) ?? 0) - (frequency.get(a) ?? 0) || (a < b ? -1 : 1));
+  const byFrequency = [...frequency.keys()].sort(
+    (a, b) => (frequency.get(b) ?? 0) - (frequency.get(a) ?? 0) || (a < b ? -1 : 1),
+  );
   const mid = byFrequency.filter((term) => (frequency.get(term) ?? 0) >= 2 && (frequency.get(term) ?? 0) <= 10);
   const rare = byFrequency.filter((term) => frequency.get(term) === 1);
 

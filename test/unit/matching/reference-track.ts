@@ -8,11 +8,14 @@ import type { TweetContent } from "../../../contracts/tweet";
 type Carrying = TweetContent & { referenced?: readonly TweetContent[] };
 
 /** Characters stripped at word edges: punctuation and symbols but `_`, and emoji joiners. */
+// The classes hold joiners and variation selectors as single code points on purpose: each is stripped alone.
+/* eslint-disable no-misleading-character-class */
 const EDGE = String.raw`(?:(?!_)[\p{P}\p{S}]|[\u200d\ufe0e\ufe0f\u20e3]|[\u{e0020}-\u{e007f}])`;
 const SPACES = /[\s\u200b]+/u;
 const WORD = new RegExp(`^(${EDGE}*)(.*?)${EDGE}*$`, "su");
 const NAME = new RegExp(`^(.*?)(?:${EDGE}|$)`, "su");
 const EDGES = new RegExp(`${EDGE}+`, "u");
+/* eslint-enable no-misleading-character-class */
 const SIGILS = ["#", "@", "\uff03", "\uff20"];
 
 function urlTerms(word: string): string[] {

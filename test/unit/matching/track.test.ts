@@ -85,17 +85,47 @@ const ruleExamples: [rule: string, track: string, tweet: TweetContent, match: bo
   ["CJK without spaces is not split", "日本語", content("日本語のテスト"), false],
   ["a mention ends at its punctuation", "twitter", content("thanks @twitter: great"), true],
   ["a hashtag ends at its punctuation", "twitter's", content("#twitter's day"), false],
-  ["a track term with # matches no hashtag (the doc)", "#twitter", content("#twitter", { hashtags: ["twitter"] }), false],
+  [
+    "a track term with # matches no hashtag (the doc)",
+    "#twitter",
+    content("#twitter", { hashtags: ["twitter"] }),
+    false,
+  ],
   ["hashtag entity", "Streaming", content("no such word", { hashtags: ["streaming"] }), true],
   ["hashtag entity is a whole term", "stream", content("no such word", { hashtags: ["streaming"] }), false],
   ["mention entity", "TwitterAPI", content("no such word", { mentions: ["twitterapi"] }), true],
-  ["expanded_url with www", "example.com/foobarbaz", content("see t.co", { urls: ["http://www.example.com/foobarbaz"] }), true],
-  ["expanded_url with its protocol", "http://example.com/foobarbaz", content("x", { urls: ["http://www.example.com/foobarbaz"] }), true],
-  ["a domain alone does not match a URL with a path", "example.com", content("x", { urls: ["https://example.com/foobarbaz"] }), false],
+  [
+    "expanded_url with www",
+    "example.com/foobarbaz",
+    content("see t.co", { urls: ["http://www.example.com/foobarbaz"] }),
+    true,
+  ],
+  [
+    "expanded_url with its protocol",
+    "http://example.com/foobarbaz",
+    content("x", { urls: ["http://www.example.com/foobarbaz"] }),
+    true,
+  ],
+  [
+    "a domain alone does not match a URL with a path",
+    "example.com",
+    content("x", { urls: ["https://example.com/foobarbaz"] }),
+    false,
+  ],
   ["a trailing slash is punctuation", "example.com", content("x", { urls: ["https://example.com/"] }), true],
-  ["domain words match any URL of the domain", "example com", content("x", { urls: ["https://news.example.com/a/b?c=d"] }), true],
+  [
+    "domain words match any URL of the domain",
+    "example com",
+    content("x", { urls: ["https://news.example.com/a/b?c=d"] }),
+    true,
+  ],
   ["a path word of a URL", "foobarbaz", content("x", { urls: ["https://example.com/foobarbaz"] }), true],
-  ["a display_url cut with an ellipsis is ignored", "example.com/foo", content("x", { urls: ["example.com/foo\u2026"] }), false],
+  [
+    "a display_url cut with an ellipsis is ignored",
+    "example.com/foo",
+    content("x", { urls: ["example.com/foo\u2026"] }),
+    false,
+  ],
   ["t.co wrappers in the text give no terms", "t.co", content("look https://t.co/AbC123"), false],
   ["t.co wrappers in the text give no URL words", "co", content("look https://t.co/AbC123"), false],
   ["t.co wrappers cut by an ellipsis give no terms", "t", content("RT @a: look https://t\u2026"), false],
@@ -145,7 +175,9 @@ describe("termFingerprint", () => {
 describe("retweets and quotes", () => {
   const retweet = {
     ...content("RT @nasa: Launch window opens at 09:00 from pad\u2026", { mentions: ["nasa"] }),
-    referenced: [content("Launch window opens at 09:00 from pad 39A, weather permitting #Artemis", { hashtags: ["Artemis"] })],
+    referenced: [
+      content("Launch window opens at 09:00 from pad 39A, weather permitting #Artemis", { hashtags: ["Artemis"] }),
+    ],
   };
 
   it("match through the retweeted tweet's full text and entities", () => {
@@ -232,10 +264,26 @@ describe("tweetTerms", () => {
     };
     expect([...tweetTerms(tweet)].sort()).toEqual(
       [
-        "rt", "jack", "hello", "world", "see",
-        "http://example.com/path", "example.com/path", "example", "com", "path",
-        "and", "t.co", "t", "co", "dev",
-        "https://docs.example.org/a", "docs.example.org/a", "docs", "org", "a",
+        "rt",
+        "jack",
+        "hello",
+        "world",
+        "see",
+        "http://example.com/path",
+        "example.com/path",
+        "example",
+        "com",
+        "path",
+        "and",
+        "t.co",
+        "t",
+        "co",
+        "dev",
+        "https://docs.example.org/a",
+        "docs.example.org/a",
+        "docs",
+        "org",
+        "a",
       ].sort(),
     );
   });

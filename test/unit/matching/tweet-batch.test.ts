@@ -29,7 +29,11 @@ describe("handleTweetBatch", () => {
 
   it("publishes the matches of a batch under the batch's id, with the phrases each matched", async () => {
     const { ports, published, metrics } = filterWorker({ "run-1": bieber });
-    const batch = aTweetBatch("run-1", "run-1:0-3", [aTweet("1", "I love Bieber"), aTweet("2", "nothing here"), aTweet("3", "Timberlake, Justin!")]);
+    const batch = aTweetBatch("run-1", "run-1:0-3", [
+      aTweet("1", "I love Bieber"),
+      aTweet("2", "nothing here"),
+      aTweet("3", "Timberlake, Justin!"),
+    ]);
 
     await handleTweetBatch(ports, batch);
 
@@ -46,7 +50,10 @@ describe("handleTweetBatch", () => {
   it("publishes only the admitted matches: a tweet already admitted to the run is not passed on again", async () => {
     const { ports, published } = filterWorker({ "run-1": bieber });
     await handleTweetBatch(ports, aTweetBatch("run-1", "run-1:0-1", [aTweet("1", "bieber")]));
-    await handleTweetBatch(ports, aTweetBatch("run-1", "run-1:1-3", [aTweet("1", "bieber"), aTweet("2", "bieber again")]));
+    await handleTweetBatch(
+      ports,
+      aTweetBatch("run-1", "run-1:1-3", [aTweet("1", "bieber"), aTweet("2", "bieber again")]),
+    );
 
     expect(published[1]?.batch.matches.map((match) => match.tweet.id)).toEqual(["2"]);
   });
@@ -86,7 +93,9 @@ describe("handleTweetBatch", () => {
     const { ports, metrics } = filterWorker({ "run-1": bieber });
     ports.matches = { publish: () => Promise.reject(new Error("channel closed")) };
 
-    await expect(handleTweetBatch(ports, aTweetBatch("run-1", "run-1:0-1", [aTweet("1", "bieber")]))).rejects.toThrow("channel closed");
+    await expect(handleTweetBatch(ports, aTweetBatch("run-1", "run-1:0-1", [aTweet("1", "bieber")]))).rejects.toThrow(
+      "channel closed",
+    );
     expect(metrics.tweets).toEqual({});
   });
 

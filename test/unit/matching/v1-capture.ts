@@ -51,7 +51,10 @@ export type V1Status = z.infer<typeof V1Status>;
 
 /** The tweets of a capture, in file order; delete notices are skipped. */
 export function readV1Capture(file: string): V1Status[] {
-  const lines = zlib.gunzipSync(fs.readFileSync(path.join(v1CaptureDir, file))).toString("utf8").split("\n");
+  const lines = zlib
+    .gunzipSync(fs.readFileSync(path.join(v1CaptureDir, file)))
+    .toString("utf8")
+    .split("\n");
   const statuses: V1Status[] = [];
   for (const line of lines) {
     if (line.trim() === "") continue;

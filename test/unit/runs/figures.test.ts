@@ -32,12 +32,26 @@ describe("speed", () => {
 
 describe("run statistics", () => {
   it("answers zeros before any run", () => {
-    expect(runStatistics(null, {}, 5)).toMatchObject({ amount: 0, speed: 0, elapsed_time: 0, running: false, run_id: null, track: [] });
+    expect(runStatistics(null, {}, 5)).toMatchObject({
+      amount: 0,
+      speed: 0,
+      elapsed_time: 0,
+      running: false,
+      run_id: null,
+      track: [],
+    });
   });
 
   it("answers the figures of a running run", () => {
     const figures = runStatistics(run({ amount: 10, examined: 400 }), { bieber: 10 }, 1_000_000 + 29_000);
-    expect(figures).toMatchObject({ amount: 10, elapsed_time: 29, speed: 10 / 29, running: true, examined: 400, per_phrase: { bieber: 10 } });
+    expect(figures).toMatchObject({
+      amount: 10,
+      elapsed_time: 29,
+      speed: 10 / 29,
+      running: true,
+      examined: 400,
+      per_phrase: { bieber: 10 },
+    });
     expect(figures.started_at).toBe(new Date(1_000_000).toISOString());
     expect(figures.ended_at).toBeNull();
   });

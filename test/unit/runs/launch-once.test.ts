@@ -66,7 +66,11 @@ describe("Launcher.launchOnce", () => {
     const store = launchStore();
     store.keys.set("key-1", "pending:another-attempt");
     const launcher = new Launcher(store, { source: "generator", generatorSeed: 1 }, quiet);
-    await expect(launcher.launchOnce({ track: ["love"] }, "key-1")).rejects.toMatchObject({ code: 409, type: "LAUNCH_IN_PROGRESS", data: { field: "Idempotency-Key" } });
+    await expect(launcher.launchOnce({ track: ["love"] }, "key-1")).rejects.toMatchObject({
+      code: 409,
+      type: "LAUNCH_IN_PROGRESS",
+      data: { field: "Idempotency-Key" },
+    });
     expect(store.runs).toEqual([]);
   });
 });

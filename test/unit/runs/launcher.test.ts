@@ -59,7 +59,12 @@ class RecordingPreparation implements RunPreparation {
 
 const GENERATOR: LaunchDefaults = { source: "generator", generatorSeed: 42 };
 
-function launcherOver(runs: LauncherRuns, logger: Logger, defaults = GENERATOR, preparation?: RunPreparation): Launcher {
+function launcherOver(
+  runs: LauncherRuns,
+  logger: Logger,
+  defaults = GENERATOR,
+  preparation?: RunPreparation,
+): Launcher {
   // The one cast: the launcher is typed with the whole store, of which the fake has what it uses.
   return new Launcher(runs as ConstructorParameters<typeof Launcher>[0], defaults, logger, preparation);
 }
@@ -69,14 +74,28 @@ describe("launching a run", () => {
     const runs = new FakeRuns();
     const logger = new RecordingLogger();
     const answer = await launcherOver(runs, logger).launch({ track: ["bieber", "love"] });
-    expect(runs.launched).toEqual([{ track: ["bieber", "love"], languages: [], max_tweets: null, duration: null, source: "generator", seed: 42 }]);
-    expect(answer).toEqual({ process_started: true, run_id: "run-1", track: ["bieber", "love"], source: "generator", replaced_run_id: null, warnings: [] });
+    expect(runs.launched).toEqual([
+      { track: ["bieber", "love"], languages: [], max_tweets: null, duration: null, source: "generator", seed: 42 },
+    ]);
+    expect(answer).toEqual({
+      process_started: true,
+      run_id: "run-1",
+      track: ["bieber", "love"],
+      source: "generator",
+      replaced_run_id: null,
+      warnings: [],
+    });
     expect(logger.lines).toEqual(['info Run run-1 started: track ["bieber","love"], source generator (seed 42)']);
   });
 
   it("passes the caller's languages, max_tweets and duration on", async () => {
     const runs = new FakeRuns();
-    await launcherOver(runs, new RecordingLogger()).launch({ track: ["bieber"], languages: ["en", "fr"], max_tweets: 5, duration: 60 });
+    await launcherOver(runs, new RecordingLogger()).launch({
+      track: ["bieber"],
+      languages: ["en", "fr"],
+      max_tweets: 5,
+      duration: 60,
+    });
     expect(runs.launched[0]).toMatchObject({ languages: ["en", "fr"], max_tweets: 5, duration: 60 });
   });
 
@@ -94,7 +113,9 @@ describe("launching a run", () => {
   it("gives a run of another source no seed", async () => {
     const runs = new FakeRuns();
     const logger = new RecordingLogger();
-    const answer = await launcherOver(runs, logger, { source: "replay", generatorSeed: 42 }).launch({ track: ["bieber"] });
+    const answer = await launcherOver(runs, logger, { source: "replay", generatorSeed: 42 }).launch({
+      track: ["bieber"],
+    });
     expect(runs.launched[0]).toMatchObject({ source: "replay", seed: null });
     expect(answer.source).toBe("replay");
     expect(logger.lines).toEqual(['info Run run-1 started: track ["bieber"], source replay']);
@@ -107,7 +128,10 @@ describe("launching a run", () => {
     await launcher.launch({ track: ["bieber"] });
     const answer = await launcher.launch({ track: ["love"] });
     expect(answer).toMatchObject({ run_id: "run-2", replaced_run_id: "run-1" });
-    expect(logger.lines.slice(1)).toEqual(["info Run run-1 ended: replaced by run-2", 'info Run run-2 started: track ["love"], source generator (seed 42)']);
+    expect(logger.lines.slice(1)).toEqual([
+      "info Run run-1 ended: replaced by run-2",
+      'info Run run-2 started: track ["love"], source generator (seed 42)',
+    ]);
   });
 
   it("answers the track's warnings", async () => {
@@ -130,7 +154,9 @@ describe("launching a run", () => {
     await launcherOver(runs, logger).launch({ track: ["bieber"] });
     const refused = new Error("the phrase (bieber has mismatched parentheses");
     const preparation = new RecordingPreparation({ check: refused });
-    await expect(launcherOver(runs, logger, GENERATOR, preparation).launch({ track: ["(bieber"] })).rejects.toBe(refused);
+    await expect(launcherOver(runs, logger, GENERATOR, preparation).launch({ track: ["(bieber"] })).rejects.toBe(
+      refused,
+    );
     expect(preparation.calls).toEqual(["check (bieber"]);
     expect(runs.launched).toHaveLength(1);
     expect(runs.run).toMatchObject({ id: "run-1", ended_at: null });
@@ -141,10 +167,14 @@ describe("launching a run", () => {
     const runs = new FakeRuns();
     const logger = new RecordingLogger();
     const unreachable = new Error("the X API cannot be reached");
-    const launching = launcherOver(runs, logger, GENERATOR, new RecordingPreparation({ apply: unreachable })).launch({ track: ["bieber"] });
+    const launching = launcherOver(runs, logger, GENERATOR, new RecordingPreparation({ apply: unreachable })).launch({
+      track: ["bieber"],
+    });
     await expect(launching).rejects.toBe(unreachable);
     expect(runs.ended).toEqual([{ runId: "run-1", reason: "source_failed" }]);
-    expect(logger.lines).toEqual(["error Run run-1 ended: its source could not be prepared: the X API cannot be reached"]);
+    expect(logger.lines).toEqual([
+      "error Run run-1 ended: its source could not be prepared: the X API cannot be reached",
+    ]);
   });
 });
 
@@ -177,7 +207,11 @@ describe("stopping the run", () => {
     const runs = new FakeRuns();
     const logger = new RecordingLogger();
     runs.run = aRun({ id: "run-9" });
-    const raced: LauncherRuns = { launch: (settings) => runs.launch(settings), current: () => runs.current(), end: async () => false };
+    const raced: LauncherRuns = {
+      launch: (settings) => runs.launch(settings),
+      current: () => runs.current(),
+      end: async () => false,
+    };
     expect(await launcherOver(raced, logger).stop()).toEqual({ process_stopped: false, run_id: "run-9" });
     expect(logger.lines).toEqual([]);
   });

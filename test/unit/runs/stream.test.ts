@@ -7,7 +7,17 @@ import { streamRun, tweetBatch } from "../../../runs/stream";
 import type { SourceOptions, TweetSource } from "../../../sources/source";
 
 function tweet(id: number): Tweet {
-  return { id: String(id), text: "t", author: { id: "1", username: "a" }, hashtags: [], mentions: [], urls: [], created_at: "2020-01-01T00:00:00.000Z", lang: "en", referenced: [] };
+  return {
+    id: String(id),
+    text: "t",
+    author: { id: "1", username: "a" },
+    hashtags: [],
+    mentions: [],
+    urls: [],
+    created_at: "2020-01-01T00:00:00.000Z",
+    lang: "en",
+    referenced: [],
+  };
 }
 
 /** An in-memory source of `count` items: every fifth is a delete notice. */
@@ -26,31 +36,46 @@ function listSource(count: number): TweetSource {
   };
 }
 
-const run = (position = 0, published = 0): Run => aRun({ track: ["t"], source: "replay", started_at: 0, position, published });
+const run = (position = 0, published = 0): Run =>
+  aRun({ track: ["t"], source: "replay", started_at: 0, position, published });
 
 describe("streaming a run", () => {
   it("sends every item in batches and records progress after each confirmed batch", async () => {
     const batches: TweetBatch[] = [];
     const progress: Array<{ position: number; published: number }> = [];
-    const end = await streamRun(run(), listSource(23), {
-      publish: async (batch) => void batches.push(batch),
-      recordProgress: async (p) => progress.push(p) > 0,
-    }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
+    const end = await streamRun(
+      run(),
+      listSource(23),
+      {
+        publish: async (batch) => void batches.push(batch),
+        recordProgress: async (p) => progress.push(p) > 0,
+      },
+      { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal },
+    );
 
     expect(end).toBe("exhausted");
     expect(batches.map((batch) => batch.batch_id)).toEqual(["run-1:0-10", "run-1:10-20", "run-1:20-23"]);
     expect(batches.flatMap((batch) => batch.tweets)).toHaveLength(19);
     expect(batches.flatMap((batch) => batch.deletes)).toHaveLength(4);
-    expect(progress).toEqual([{ position: 10, published: 8 }, { position: 20, published: 16 }, { position: 23, published: 19 }]);
+    expect(progress).toEqual([
+      { position: 10, published: 8 },
+      { position: 20, published: 16 },
+      { position: 23, published: 19 },
+    ]);
   });
 
   it("resumes where the run's progress says, counting on from its published tweets", async () => {
     const batches: TweetBatch[] = [];
     const progress: Array<{ position: number; published: number }> = [];
-    await streamRun(run(20, 16), listSource(23), {
-      publish: async (batch) => void batches.push(batch),
-      recordProgress: async (p) => progress.push(p) > 0,
-    }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
+    await streamRun(
+      run(20, 16),
+      listSource(23),
+      {
+        publish: async (batch) => void batches.push(batch),
+        recordProgress: async (p) => progress.push(p) > 0,
+      },
+      { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal },
+    );
     expect(batches.map((batch) => batch.batch_id)).toEqual(["run-1:20-23"]);
     expect(progress).toEqual([{ position: 23, published: 19 }]);
   });
@@ -67,7 +92,12 @@ describe("streaming a run", () => {
         if (!signal.aborted) yield { kind: "tweet", tweet: tweet(2) };
       },
     };
-    const streaming = streamRun(run(), source, { publish: async (batch) => void sent.push(batch.batch_id), recordProgress: async () => true }, { batchSize: 100, lingerMs: 10, signal: abort.signal });
+    const streaming = streamRun(
+      run(),
+      source,
+      { publish: async (batch) => void sent.push(batch.batch_id), recordProgress: async () => true },
+      { batchSize: 100, lingerMs: 10, signal: abort.signal },
+    );
     await waitUntil(() => sent.length > 0, "the partial batch");
     expect(sent).toEqual(["run-1:0-1"]);
     abort.abort();
@@ -87,10 +117,15 @@ describe("streaming a run", () => {
         }
       },
     };
-    const streaming = streamRun(run(), source, {
-      publish: () => new Promise<void>((resolve) => void confirms.push(resolve)),
-      recordProgress: async () => true,
-    }, { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal });
+    const streaming = streamRun(
+      run(),
+      source,
+      {
+        publish: () => new Promise<void>((resolve) => void confirms.push(resolve)),
+        recordProgress: async () => true,
+      },
+      { batchSize: 10, lingerMs: 1000, signal: new AbortController().signal },
+    );
     // A batch goes out some microtasks after the call or the confirm, so each wait below first lets
     // the event loop turn: a streamer that pulled on meanwhile would have done so by then.
     await waitUntil(() => confirms.length === 1, "the first batch to be sent");
@@ -119,15 +154,20 @@ describe("streaming a run", () => {
         }
       },
     };
-    await streamRun(run(), source, {
-      publish: async (batch) => {
-        most = Math.max(most, ++inFlight);
-        sizes.push(batch.tweets.length);
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        inFlight--;
+    await streamRun(
+      run(),
+      source,
+      {
+        publish: async (batch) => {
+          most = Math.max(most, ++inFlight);
+          sizes.push(batch.tweets.length);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          inFlight--;
+        },
+        recordProgress: async () => true,
       },
-      recordProgress: async () => true,
-    }, { batchSize: 1000, lingerMs: 1, signal: new AbortController().signal });
+      { batchSize: 1000, lingerMs: 1, signal: new AbortController().signal },
+    );
     expect(most).toBe(1);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(60);
     expect(Math.max(...sizes)).toBeGreaterThan(1);

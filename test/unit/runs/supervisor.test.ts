@@ -29,7 +29,10 @@ class FakeLedger implements StreamLedger {
     return true;
   }
   async recordSourceHealth(_runId: string, since: { reconnects: number; dropped: number }) {
-    this.health = { reconnects: this.health.reconnects + since.reconnects, dropped: this.health.dropped + since.dropped };
+    this.health = {
+      reconnects: this.health.reconnects + since.reconnects,
+      dropped: this.health.dropped + since.dropped,
+    };
   }
   streamedAt: number | null = null;
   async recordStreaming(_runId: string, now = Date.now()) {
@@ -41,7 +44,8 @@ class FakeLedger implements StreamLedger {
   }
 }
 
-const newRun = (id: string, overrides: Partial<Run> = {}): Run => aRun({ id, track: ["t"], seed: 1, started_at: Date.now(), ...overrides });
+const newRun = (id: string, overrides: Partial<Run> = {}): Run =>
+  aRun({ id, track: ["t"], seed: 1, started_at: Date.now(), ...overrides });
 
 /** A source that yields nothing until aborted, recording which runs it streamed. */
 function idleSource(streamed: string[], run: Run): TweetSource {
@@ -55,11 +59,37 @@ function idleSource(streamed: string[], run: Run): TweetSource {
 }
 
 /** A supervisor over `open`'s sources; by default each streams nothing until aborted, recording its run. */
-function supervisor(ledger: FakeLedger, holder: string, streamed: string[], finite = false, open?: (run: Run) => TweetSource) {
-  const idle = (run: Run): TweetSource => (finite ? { name: "empty", async *items() { streamed.push(run.id); } } : idleSource(streamed, run));
-  return new StreamSupervisor(ledger, open ?? idle, () => ({ publish: async () => {}, recordProgress: async () => true }), {
-    holder, leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000,
-  }, quiet);
+function supervisor(
+  ledger: FakeLedger,
+  holder: string,
+  streamed: string[],
+  finite = false,
+  open?: (run: Run) => TweetSource,
+) {
+  const idle = (run: Run): TweetSource =>
+    finite
+      ? {
+          name: "empty",
+          async *items() {
+            streamed.push(run.id);
+          },
+        }
+      : idleSource(streamed, run);
+  return new StreamSupervisor(
+    ledger,
+    open ?? idle,
+    () => ({ publish: async () => {}, recordProgress: async () => true }),
+    {
+      holder,
+      leaseTtlMs: 5000,
+      checkIntervalMs: 60_000,
+      stopGraceMs: 1000,
+      batchSize: 10,
+      lingerMs: 5,
+      orphanTimeoutMs: 60_000,
+    },
+    quiet,
+  );
 }
 
 describe("the stream supervisor", () => {
@@ -132,11 +162,19 @@ describe("the stream supervisor", () => {
   it("ends a run whose source failed with the reason in words", async () => {
     const ledger = new FakeLedger();
     ledger.run = newRun("r1", { source: "x" });
-    const failing: TweetSource = { name: "x", async *items() { throw new Error("the X API refused the app's bearer token (401): check X_BEARER_TOKEN"); } };
+    const failing: TweetSource = {
+      name: "x",
+      async *items() {
+        throw new Error("the X API refused the app's bearer token (401): check X_BEARER_TOKEN");
+      },
+    };
     const worker = supervisor(ledger, "a", [], false, () => failing);
     await worker.check();
     await waitUntil(() => ledger.ended.length > 0, "the run to end");
-    expect(ledger.run).toMatchObject({ end_reason: "source_failed", end_detail: expect.stringMatching(/refused the app's bearer token \(401\)/) });
+    expect(ledger.run).toMatchObject({
+      end_reason: "source_failed",
+      end_detail: expect.stringMatching(/refused the app's bearer token \(401\)/),
+    });
     await worker.stop();
   });
 
@@ -170,10 +208,32 @@ describe("the stream supervisor during a Redis or broker outage", () => {
   const tweets = (count: number) => (): TweetSource => ({
     name: "finite",
     async *items() {
-      for (let index = 0; index < count; index++) yield { kind: "tweet" as const, tweet: { id: String(index + 1), text: "t", author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] } };
+      for (let index = 0; index < count; index++)
+        yield {
+          kind: "tweet" as const,
+          tweet: {
+            id: String(index + 1),
+            text: "t",
+            author: { id: "1", username: "u" },
+            hashtags: [],
+            mentions: [],
+            urls: [],
+            created_at: "",
+            lang: null,
+            referenced: [],
+          },
+        };
     },
   });
-  const options = { holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000 };
+  const options = {
+    holder: "a",
+    leaseTtlMs: 5000,
+    checkIntervalMs: 60_000,
+    stopGraceMs: 1000,
+    batchSize: 10,
+    lingerMs: 5,
+    orphanTimeoutMs: 60_000,
+  };
 
   it("pauses a run whose progress Redis refuses, without ending it, and resumes it at the next check", async () => {
     const ledger = new FakeLedger();
@@ -218,7 +278,13 @@ describe("the stream supervisor during a Redis or broker outage", () => {
     const onUnhandled = (reason: unknown) => void unhandled.push(reason);
     process.on("unhandledRejection", onUnhandled);
     const warnings: string[] = [];
-    const streams = new StreamSupervisor(ledger, tweets(3), () => ({ publish: async () => {}, recordProgress: async () => true }), options, { ...quiet, warn: (text: string) => void warnings.push(text) });
+    const streams = new StreamSupervisor(
+      ledger,
+      tweets(3),
+      () => ({ publish: async () => {}, recordProgress: async () => true }),
+      options,
+      { ...quiet, warn: (text: string) => void warnings.push(text) },
+    );
     try {
       await streams.check();
       await eventuallyTrue(() => warnings.some((text) => text.includes("could not be recorded")));
@@ -247,17 +313,35 @@ async function eventuallyTrue(condition: () => boolean | Promise<boolean>): Prom
 }
 
 describe("a run nobody streamed for longer than ORPHAN_TIMEOUT", () => {
-  const options = { holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000 };
+  const options = {
+    holder: "a",
+    leaseTtlMs: 5000,
+    checkIntervalMs: 60_000,
+    stopGraceMs: 1000,
+    batchSize: 10,
+    lingerMs: 5,
+    orphanTimeoutMs: 60_000,
+  };
 
   it("ends as orphaned when it was last streamed, instead of resuming with the downtime counted", async () => {
     const ledger = new FakeLedger();
     const lastStreamed = Date.now() - 9 * 60_000;
     ledger.run = newRun("r1", { started_at: lastStreamed - 30_000, streamed_at: lastStreamed });
     const streamed: string[] = [];
-    const worker = new StreamSupervisor(ledger, (run) => idleSource(streamed, run), () => ({ publish: async () => {}, recordProgress: async () => true }), options, quiet);
+    const worker = new StreamSupervisor(
+      ledger,
+      (run) => idleSource(streamed, run),
+      () => ({ publish: async () => {}, recordProgress: async () => true }),
+      options,
+      quiet,
+    );
     await worker.check();
     expect(ledger.ended).toEqual(["orphaned"]);
-    expect(ledger.run).toMatchObject({ ended_at: lastStreamed, end_reason: "orphaned", end_detail: expect.stringContaining("no launcher streamed it for 540 s") });
+    expect(ledger.run).toMatchObject({
+      ended_at: lastStreamed,
+      end_reason: "orphaned",
+      end_detail: expect.stringContaining("no launcher streamed it for 540 s"),
+    });
     expect(streamed).toEqual([]);
     await worker.stop();
   });
@@ -293,13 +377,37 @@ describe("a run that Redis lost", () => {
       name: "endless",
       async *items({ signal }) {
         for (let index = 0; !signal.aborted; index++) {
-          yield { kind: "tweet" as const, tweet: { id: String(index + 1), text: "t", author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] } };
+          yield {
+            kind: "tweet" as const,
+            tweet: {
+              id: String(index + 1),
+              text: "t",
+              author: { id: "1", username: "u" },
+              hashtags: [],
+              mentions: [],
+              urls: [],
+              created_at: "",
+              lang: null,
+              referenced: [],
+            },
+          };
           await new Promise((resolve) => setImmediate(resolve));
         }
       },
     });
-    const options = { holder: "a", leaseTtlMs: 5000, checkIntervalMs: 60_000, stopGraceMs: 1000, batchSize: 10, lingerMs: 5, orphanTimeoutMs: 60_000 };
-    const worker = new StreamSupervisor(ledger, source, sinks, options, { ...quiet, error: (text: string) => void errors.push(text) });
+    const options = {
+      holder: "a",
+      leaseTtlMs: 5000,
+      checkIntervalMs: 60_000,
+      stopGraceMs: 1000,
+      batchSize: 10,
+      lingerMs: 5,
+      orphanTimeoutMs: 60_000,
+    };
+    const worker = new StreamSupervisor(ledger, source, sinks, options, {
+      ...quiet,
+      error: (text: string) => void errors.push(text),
+    });
     await worker.check();
     await eventuallyTrue(() => errors.length > 0);
     expect(errors[0]).toContain("Redis lost this mesh's state");

@@ -33,12 +33,16 @@ describe("createSource", () => {
 
   it("names REPLAY_FILE and the path when the file does not exist or is not a file", () => {
     const missing = path.join(dir, "missing.jsonl.gz");
-    expect(() => createSource({ ...base, source: "replay", replayFile: missing })).toThrow(new SourceConfigError(`REPLAY_FILE ${missing} does not exist`));
+    expect(() => createSource({ ...base, source: "replay", replayFile: missing })).toThrow(
+      new SourceConfigError(`REPLAY_FILE ${missing} does not exist`),
+    );
     expect(() => createSource({ ...base, source: "replay", replayFile: dir })).toThrow(/REPLAY_FILE .* is not a file/);
   });
 
   it("rejects a negative rate and an unknown source", () => {
     expect(() => createSource({ ...base, generatorRate: -5 })).toThrow(RangeError);
-    expect(() => createSource({ ...base, source: "firehose" as SourceConfig["source"] })).toThrow(/unknown source firehose/);
+    expect(() => createSource({ ...base, source: "firehose" as SourceConfig["source"] })).toThrow(
+      /unknown source firehose/,
+    );
   });
 });

@@ -3,7 +3,12 @@ import { sleepUnlessAborted } from "../../../core/sleep";
 import { Pacer, type Sleep } from "../../../sources/pacer";
 
 /** A clock that only moves when the pacer sleeps (plus an optional oversleep, as real timers do). */
-function fakeTime(oversleepMs = 0): { now: () => number; sleep: Sleep; sleeps: number[]; advance: (ms: number) => void } {
+function fakeTime(oversleepMs = 0): {
+  now: () => number;
+  sleep: Sleep;
+  sleeps: number[];
+  advance: (ms: number) => void;
+} {
   let time = 1_000;
   const sleeps: number[] = [];
   return {
@@ -20,7 +25,12 @@ function fakeTime(oversleepMs = 0): { now: () => number; sleep: Sleep; sleeps: n
   };
 }
 
-async function releaseTimes(pacer: Pacer, count: number, now: () => number, signal = new AbortController().signal): Promise<number[]> {
+async function releaseTimes(
+  pacer: Pacer,
+  count: number,
+  now: () => number,
+  signal = new AbortController().signal,
+): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     if (!(await pacer.wait(signal))) break;

@@ -22,7 +22,8 @@ async function firstItems(source: TweetSource, count: number): Promise<SourceIte
   return items;
 }
 
-const ids = (items: readonly SourceItem[]): string[] => items.map((item) => (item.kind === "tweet" ? item.tweet.id : `delete:${item.notice.tweet_id}`));
+const ids = (items: readonly SourceItem[]): string[] =>
+  items.map((item) => (item.kind === "tweet" ? item.tweet.id : `delete:${item.notice.tweet_id}`));
 
 describe("the sources of a launcher's runs", () => {
   let dir: string;
@@ -44,13 +45,18 @@ describe("the sources of a launcher's runs", () => {
 
   it("replay REPLAY_FILE, and refuse at once a replay without one", async () => {
     const file = path.join(dir, "capture.jsonl");
-    fs.writeFileSync(file, JSON.stringify({ delete: { status: { id_str: "55", user_id_str: "12" }, timestamp_ms: "1376132400000" } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ delete: { status: { id_str: "55", user_id_str: "12" }, timestamp_ms: "1376132400000" } }),
+    );
     const sources = runSources(readEnvironment({ STREAM_SOURCE: "replay", REPLAY_FILE: file }), quiet);
     const stream = sources.stream(aRun({ source: "replay" }));
     expect(stream).toBeInstanceOf(ReplaySource);
     expect(ids(await firstItems(stream, 10))).toEqual(["delete:55"]);
     expect(() => runSources(readEnvironment({ STREAM_SOURCE: "replay" }), quiet)).toThrow(SourceConfigError);
-    expect(() => runSources(readEnvironment({ STREAM_SOURCE: "replay", REPLAY_FILE: path.join(dir, "missing") }), quiet)).toThrow(/REPLAY_FILE/);
+    expect(() =>
+      runSources(readEnvironment({ STREAM_SOURCE: "replay", REPLAY_FILE: path.join(dir, "missing") }), quiet),
+    ).toThrow(/REPLAY_FILE/);
   });
 
   it("refuse a run of the x source when no bearer token is set", () => {
@@ -74,10 +80,17 @@ describe("the sources of a launcher's runs", () => {
       expect(rulesOf()).toEqual([{ value: "bieber", tag: "run-1" }]);
 
       const stream = sources.stream(aRun({ id: "run-2", source: "x", track: ["cats"] }));
-      fake.feed([{ data: { id: "201", text: "cats", author_id: "7", created_at: "2022-09-25T23:59:59.000Z" }, includes: { users: [{ id: "7", username: "seven" }] } }]);
+      fake.feed([
+        {
+          data: { id: "201", text: "cats", author_id: "7", created_at: "2022-09-25T23:59:59.000Z" },
+          includes: { users: [{ id: "7", username: "seven" }] },
+        },
+      ]);
       expect(ids(await firstItems(stream, 1))).toEqual(["201"]);
       expect(rulesOf()).toEqual([{ value: "cats", tag: "run-2" }]);
-      expect(fake.requests.filter((request) => request.path === "/2/tweets/search/stream")).toEqual([fake.requests.at(-1)]);
+      expect(fake.requests.filter((request) => request.path === "/2/tweets/search/stream")).toEqual([
+        fake.requests.at(-1),
+      ]);
     });
   });
 });

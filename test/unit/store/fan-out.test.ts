@@ -1,6 +1,15 @@
 import type { Match } from "../../../contracts/messages";
 import { Tweet } from "../../../contracts/tweet";
-import { batchWrites, deleteWrites, followerSets, inPipelines, padId, timelinesOf, type FanOutReads, type RedisCommand } from "../../../store/fan-out";
+import {
+  batchWrites,
+  deleteWrites,
+  followerSets,
+  inPipelines,
+  padId,
+  timelinesOf,
+  type FanOutReads,
+  type RedisCommand,
+} from "../../../store/fan-out";
 import { ALL_RUNS, redisKeys } from "../../../store/keys";
 
 const keys = redisKeys("ns");
@@ -54,7 +63,10 @@ describe("the writes of a match batch", () => {
   ]);
 
   it("adds each tweet once to each home timeline, however many of its follows it matches", () => {
-    const commands = batchWrites(keys, limits, "run-1", [aMatch("7", ["love"]), aMatch("9", ["hate"])], [], { ...noReads, followers });
+    const commands = batchWrites(keys, limits, "run-1", [aMatch("7", ["love"]), aMatch("9", ["hate"])], [], {
+      ...noReads,
+      followers,
+    });
     const homes = added(commands);
     expect(homes.get("ns:timeline:run-1:home:alice")).toEqual([padId("7"), padId("9")]);
     expect(homes.get("ns:timeline:run-1:home:bob")).toEqual([padId("7")]);
@@ -78,12 +90,21 @@ describe("the writes of a match batch", () => {
   });
 
   it("leaves out tweets deleted before their fan-out, in this batch or earlier", () => {
-    const commands = batchWrites(keys, limits, "run-1", [aMatch("7", ["love"]), aMatch("8", ["love"])], [{ tweet_id: "8" }], {
-      ...noReads,
-      deleted: new Set(["7"]),
-    });
+    const commands = batchWrites(
+      keys,
+      limits,
+      "run-1",
+      [aMatch("7", ["love"]), aMatch("8", ["love"])],
+      [{ tweet_id: "8" }],
+      {
+        ...noReads,
+        deleted: new Set(["7"]),
+      },
+    );
     expect(added(commands).size).toBe(0);
-    expect(commands.some(([name, key]) => name === "set" && (key === "ns:tweet:7" || key === "ns:tweet:8"))).toBe(false);
+    expect(commands.some(([name, key]) => name === "set" && (key === "ns:tweet:7" || key === "ns:tweet:8"))).toBe(
+      false,
+    );
   });
 
   it("removes a deleted tweet from every timeline it entered, its body and record, and leaves a tombstone", () => {

@@ -20,6 +20,10 @@ describe("the Lua scripts' status codes", () => {
   });
 
   it("every script is loaded", () => {
-    expect(Object.values(scripts).map((script) => `${script.name}-${script.numberOfKeys}.lua`).sort()).toEqual([...luaFiles].sort());
+    expect(
+      Object.values(scripts)
+        .map((script) => `${script.name}-${script.numberOfKeys}.lua`)
+        .sort(),
+    ).toEqual([...luaFiles].sort());
   });
 });

@@ -21,7 +21,10 @@ describe("storeMatchBatch", () => {
   });
 
   it("shows nothing live when the store fails: the batch comes again", async () => {
-    const ports: MatchStorePorts = { timelines: { add: () => Promise.reject(new Error("READONLY")) }, feed: { matched: jest.fn() } };
+    const ports: MatchStorePorts = {
+      timelines: { add: () => Promise.reject(new Error("READONLY")) },
+      feed: { matched: jest.fn() },
+    };
 
     await expect(storeMatchBatch(ports, aMatchBatch("run-1", "run-1:0-1", [match]))).rejects.toThrow("READONLY");
     expect(ports.feed.matched).not.toHaveBeenCalled();

@@ -1,7 +1,20 @@
 import { LiveFeed } from "../../../workers/live-feed";
 import type { Match } from "../../../contracts/messages";
 
-const match = (id: string): Match => ({ tweet: { id, text: id, author: { id: "1", username: "u" }, hashtags: [], mentions: [], urls: [], created_at: "", lang: null, referenced: [] }, phrases: ["a"] });
+const match = (id: string): Match => ({
+  tweet: {
+    id,
+    text: id,
+    author: { id: "1", username: "u" },
+    hashtags: [],
+    mentions: [],
+    urls: [],
+    created_at: "",
+    lang: null,
+    referenced: [],
+  },
+  phrases: ["a"],
+});
 
 /**
  * A failed broadcast that notes whether a rejection handler was attached to it. The rejection comes
@@ -45,11 +58,14 @@ describe("the pipeline's live feed", () => {
 
   it("never throws nor rejects into the pipeline when sending fails", () => {
     const sends: WatchedRejection[] = [];
-    const feed = new LiveFeed(() => {
-      const send = WatchedRejection.of(new Error("transporter down"));
-      sends.push(send);
-      return send;
-    }, { intervalMs: 10 });
+    const feed = new LiveFeed(
+      () => {
+        const send = WatchedRejection.of(new Error("transporter down"));
+        sends.push(send);
+        return send;
+      },
+      { intervalMs: 10 },
+    );
     feed.counted("run-1");
     feed.matched("run-1", [match("1")]);
     expect(() => jest.advanceTimersByTime(10)).not.toThrow();
@@ -58,9 +74,12 @@ describe("the pipeline's live feed", () => {
     const handled = sends.map((send) => send.handled);
     for (const send of sends) send.catch(() => undefined);
     expect(handled).toEqual([true, true]);
-    const throwing = new LiveFeed(() => {
-      throw new Error("no broker");
-    }, { intervalMs: 10 });
+    const throwing = new LiveFeed(
+      () => {
+        throw new Error("no broker");
+      },
+      { intervalMs: 10 },
+    );
     throwing.counted("run-1");
     expect(() => jest.advanceTimersByTime(10)).not.toThrow();
   });

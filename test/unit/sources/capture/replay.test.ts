@@ -15,7 +15,12 @@ const v1Tweet = (id: string, text: string): object => ({
   entities: { hashtags: [], user_mentions: [], urls: [] },
   lang: "en",
 });
-const v2Tweet = (id: string, text: string): object => ({ id, text, author_id: "7", created_at: "2022-09-25T23:59:59.000Z" });
+const v2Tweet = (id: string, text: string): object => ({
+  id,
+  text,
+  author_id: "7",
+  created_at: "2022-09-25T23:59:59.000Z",
+});
 const includes = { users: [{ id: "7", username: "seven" }] };
 
 /** One line of each kind a capture may hold, in a known order. */
@@ -27,12 +32,24 @@ const FIXTURE_LINES = [
   '{"id_str": "102", "text": "cut in the mid',
   JSON.stringify({ hello: "world" }),
   JSON.stringify({ data: v2Tweet("201", "from the stream"), includes, matching_rules: [{ id: "1", tag: null }] }),
-  JSON.stringify({ data: [v2Tweet("301", "page one"), v2Tweet("302", "page two"), v2Tweet("303", "page three")], includes, meta: { result_count: 3 } }),
+  JSON.stringify({
+    data: [v2Tweet("301", "page one"), v2Tweet("302", "page two"), v2Tweet("303", "page three")],
+    includes,
+    meta: { result_count: 3 },
+  }),
   JSON.stringify({ errors: [{ title: "operational-disconnect" }] }),
   JSON.stringify(v1Tweet("102", "last, without a line break")),
 ];
 const FIXTURE_IDS = ["101", "delete:55", "201", "301", "302", "303", "102"];
-const FIXTURE_STATS = { lines: 10, blankLines: 1, tweets: 6, deleteNotices: 1, controlMessages: 2, invalidLines: 1, unknownLines: 1 };
+const FIXTURE_STATS = {
+  lines: 10,
+  blankLines: 1,
+  tweets: 6,
+  deleteNotices: 1,
+  controlMessages: 2,
+  invalidLines: 1,
+  unknownLines: 1,
+};
 
 const idOf = (item: SourceItem): string => (item.kind === "tweet" ? item.tweet.id : `delete:${item.notice.tweet_id}`);
 const neverAborted = (): AbortSignal => new AbortController().signal;
@@ -68,7 +85,10 @@ describe("ReplaySource", () => {
     expect(items.map(idOf)).toEqual(FIXTURE_IDS);
     expect(replay.stats).toEqual(FIXTURE_STATS);
     for (const item of items) if (item.kind === "tweet") Tweet.parse(item.tweet);
-    expect(items[2]).toMatchObject({ kind: "tweet", tweet: { author: { username: "seven" }, text: "from the stream" } });
+    expect(items[2]).toMatchObject({
+      kind: "tweet",
+      tweet: { author: { username: "seven" }, text: "from the stream" },
+    });
   });
 
   it("tells gzip by its magic bytes, not by the file name", async () => {
@@ -96,7 +116,10 @@ describe("ReplaySource", () => {
   });
 
   it("paces items at its rate", async () => {
-    const file = fixture("many.jsonl", Array.from({ length: 30 }, (_, i) => JSON.stringify(v1Tweet(String(1000 + i), `tweet ${i}`))).join("\n"));
+    const file = fixture(
+      "many.jsonl",
+      Array.from({ length: 30 }, (_, i) => JSON.stringify(v1Tweet(String(1000 + i), `tweet ${i}`))).join("\n"),
+    );
     const started = performance.now();
     const items = await collect(new ReplaySource({ file, rate: 100 }).items({ signal: neverAborted() }), 21);
     const elapsed = performance.now() - started;
@@ -107,7 +130,9 @@ describe("ReplaySource", () => {
 
   it("ends promptly when aborted while waiting on its rate", async () => {
     const controller = new AbortController();
-    const iterator = new ReplaySource({ file: plain, rate: 0.1 }).items({ signal: controller.signal })[Symbol.asyncIterator]();
+    const iterator = new ReplaySource({ file: plain, rate: 0.1 })
+      .items({ signal: controller.signal })
+      [Symbol.asyncIterator]();
     expect((await iterator.next()).done).toBe(false);
     const started = performance.now();
     setTimeout(() => controller.abort(), 20);
@@ -133,7 +158,9 @@ describe("ReplaySource", () => {
   });
 
   it("reports a truncated gzip file after yielding what it could read", async () => {
-    const lines = Array.from({ length: 3_000 }, (_, i) => JSON.stringify(v1Tweet(String(10_000 + i), `tweet number ${i} ${"x".repeat(i % 97)}`)));
+    const lines = Array.from({ length: 3_000 }, (_, i) =>
+      JSON.stringify(v1Tweet(String(10_000 + i), `tweet number ${i} ${"x".repeat(i % 97)}`)),
+    );
     const whole = zlib.gzipSync(lines.join("\n"));
     const file = fixture("truncated.jsonl.gz", whole.subarray(0, Math.floor(whole.length * 0.6)));
     const read: SourceItem[] = [];
@@ -146,7 +173,9 @@ describe("ReplaySource", () => {
 
   it("fails the iteration (not the constructor) when the file is missing", async () => {
     const replay = new ReplaySource({ file: path.join(dir, "missing.jsonl"), rate: 0 });
-    await expect(collect(replay.items({ signal: neverAborted() }))).rejects.toThrow(/replay of .*missing\.jsonl failed after 0 lines: ENOENT/);
+    await expect(collect(replay.items({ signal: neverAborted() }))).rejects.toThrow(
+      /replay of .*missing\.jsonl failed after 0 lines: ENOENT/,
+    );
   });
 });
 
@@ -188,12 +217,22 @@ const V1_CAPTURES = [
 ];
 
 describeWithSharedData("replay of the real captures", "tweets", () => {
-  it.each(V1_CAPTURES)("$file: $tweets tweets and $deleteNotices delete notices, nothing skipped", async ({ file, tweets, deleteNotices }) => {
-    const replay = new ReplaySource({ file: sharedPath(`tweets/v1/${file}`), rate: 0 });
-    const items = await collect(replay.items({ signal: neverAborted() }));
-    expect(items).toHaveLength(tweets + deleteNotices);
-    expect(replay.stats).toMatchObject({ tweets, deleteNotices, controlMessages: 0, invalidLines: 0, unknownLines: 0, blankLines: 0 });
-  });
+  it.each(V1_CAPTURES)(
+    "$file: $tweets tweets and $deleteNotices delete notices, nothing skipped",
+    async ({ file, tweets, deleteNotices }) => {
+      const replay = new ReplaySource({ file: sharedPath(`tweets/v1/${file}`), rate: 0 });
+      const items = await collect(replay.items({ signal: neverAborted() }));
+      expect(items).toHaveLength(tweets + deleteNotices);
+      expect(replay.stats).toMatchObject({
+        tweets,
+        deleteNotices,
+        controlMessages: 0,
+        invalidLines: 0,
+        unknownLines: 0,
+        blankLines: 0,
+      });
+    },
+  );
 
   it("the v2 filtered stream: 8 tweets and 1 disconnect message", async () => {
     const replay = new ReplaySource({ file: sharedPath("tweets/v2/filtered-stream-2021-04-01.jsonl"), rate: 0 });
@@ -210,7 +249,10 @@ describeWithSharedData("replay of the real captures", "tweets", () => {
   it("resumes a real capture with skip", async () => {
     const file = sharedPath("tweets/v1/sample-2017-01-26T1600Z.jsonl.gz");
     const whole = await collect(new ReplaySource({ file, rate: 0 }).items({ signal: neverAborted() }), 1_100);
-    const resumed = await collect(new ReplaySource({ file, rate: 0 }).items({ signal: neverAborted(), skip: 1_000 }), 100);
+    const resumed = await collect(
+      new ReplaySource({ file, rate: 0 }).items({ signal: neverAborted(), skip: 1_000 }),
+      100,
+    );
     expect(resumed.map(idOf)).toEqual(whole.slice(1_000).map(idOf));
   });
 });

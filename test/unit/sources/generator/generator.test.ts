@@ -19,7 +19,8 @@ function contentOf(tweet: Tweet): TweetDraft {
   return content;
 }
 
-const unpaced = (seed: number, now?: () => number): TweetGenerator => new TweetGenerator(now === undefined ? { rate: 0, seed } : { rate: 0, seed, now });
+const unpaced = (seed: number, now?: () => number): TweetGenerator =>
+  new TweetGenerator(now === undefined ? { rate: 0, seed } : { rate: 0, seed, now });
 const neverAborted = (): AbortSignal => new AbortController().signal;
 const drafts = (generator: TweetGenerator, from: number, count: number): TweetDraft[] =>
   Array.from({ length: count }, (_, i) => generator.draftAt(from + i));
@@ -83,7 +84,9 @@ describe("TweetGenerator", () => {
 
   it("mentions bieber in at least 0.5% of tweets", () => {
     const mentionsBieber = sample.filter((tweet) =>
-      [tweet.text, ...tweet.hashtags, ...tweet.referenced.map((referenced) => referenced.text)].some((text) => text.toLowerCase().includes("bieber")),
+      [tweet.text, ...tweet.hashtags, ...tweet.referenced.map((referenced) => referenced.text)].some((text) =>
+        text.toLowerCase().includes("bieber"),
+      ),
     );
     expect(mentionsBieber.length / sample.length).toBeGreaterThanOrEqual(0.005);
   });
@@ -118,7 +121,10 @@ describe("TweetGenerator", () => {
     }
     const quotes = sample.filter((tweet) => !tweet.text.startsWith("RT @") && tweet.referenced.length > 0);
     expect(quotes.length).toBeGreaterThan(100);
-    for (const quote of quotes) expect(quote.urls).toContain(`https://twitter.com/${quote.referenced[0]?.author.username}/status/${quote.referenced[0]?.id}`);
+    for (const quote of quotes)
+      expect(quote.urls).toContain(
+        `https://twitter.com/${quote.referenced[0]?.author.username}/status/${quote.referenced[0]?.id}`,
+      );
     const links = sample.flatMap((tweet) => tweet.urls);
     expect(links.some((url) => /^https:\/\/[a-z.]*example\.(org|com|net)\//.test(url))).toBe(true);
     expect(sample.every((tweet) => tweet.text.length <= 280)).toBe(true);
@@ -132,7 +138,6 @@ describe("TweetGenerator", () => {
       for (const mention of tweet.mentions) expect(tweet.text).toContain(`@${mention}`);
     }
   });
-
 
   it("keeps its rate and ends promptly on abort while waiting", async () => {
     const controller = new AbortController();
@@ -148,7 +153,9 @@ describe("TweetGenerator", () => {
 
   it("ends at once when aborted while waiting on a slow rate", async () => {
     const controller = new AbortController();
-    const iterator = new TweetGenerator({ rate: 0.1, seed: 1 }).items({ signal: controller.signal })[Symbol.asyncIterator]();
+    const iterator = new TweetGenerator({ rate: 0.1, seed: 1 })
+      .items({ signal: controller.signal })
+      [Symbol.asyncIterator]();
     expect((await iterator.next()).done).toBe(false);
     const started = performance.now();
     setTimeout(() => controller.abort(), 20);
@@ -175,7 +182,11 @@ describe("a generator with an epoch", () => {
 
   it("re-creates the same tweets, ids included, when resumed elsewhere", async () => {
     const first = await take(new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000, now: () => 1 }), 5000);
-    const resumed = await take(new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000, now: () => 2 }), 1000, 4000);
+    const resumed = await take(
+      new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000, now: () => 2 }),
+      1000,
+      4000,
+    );
     expect(resumed).toEqual(first.slice(4000));
   });
 

@@ -24,7 +24,11 @@ describe("v1.1 messages", () => {
         hashtags: [{ text: "Music", indices: [0, 1] }],
         user_mentions: [{ screen_name: "bob", id_str: "7" }],
         urls: [
-          { url: "https://t.co/x", expanded_url: "https://example.org/a/long/path", display_url: "example.org/a/long/…" },
+          {
+            url: "https://t.co/x",
+            expanded_url: "https://example.org/a/long/path",
+            display_url: "example.org/a/long/…",
+          },
           { url: "https://t.co/y", expanded_url: null, display_url: null },
         ],
       },
@@ -53,7 +57,11 @@ describe("v1.1 messages", () => {
       user,
       timestamp_ms: "1485446401666",
       created_at: "Thu Jan 26 16:00:01 +0000 2017",
-      entities: { hashtags: [], user_mentions: [], urls: [{ expanded_url: "https://twitter.com/i/web/status/1", display_url: "twitter.com/i/web/status/1…" }] },
+      entities: {
+        hashtags: [],
+        user_mentions: [],
+        urls: [{ expanded_url: "https://twitter.com/i/web/status/1", display_url: "twitter.com/i/web/status/1…" }],
+      },
       extended_tweet: {
         full_text: "the whole long text #Info",
         entities: { hashtags: [{ text: "Info" }], user_mentions: [], urls: [], media: [media] },
@@ -68,13 +76,26 @@ describe("v1.1 messages", () => {
   });
 
   it("falls back to full_text, then text", () => {
-    expect(tweetOf({ id_str: "1", full_text: "full", text: "short", user, created_at: "Sat Aug 10 11:00:00 +0000 2013" }).text).toBe("full");
+    expect(
+      tweetOf({ id_str: "1", full_text: "full", text: "short", user, created_at: "Sat Aug 10 11:00:00 +0000 2013" })
+        .text,
+    ).toBe("full");
     expect(v1MessageToItem({ id_str: "1", user, created_at: "Sat Aug 10 11:00:00 +0000 2013" })).toBeNull();
   });
 
   it("carries the retweeted tweet, the quoted one and the one a retweet quotes, each once", () => {
-    const quoted = { id_str: "300", text: "quoted text", user: { id_str: "3", screen_name: "carol" }, entities: { hashtags: [{ text: "q" }] } };
-    const retweeted = { id_str: "200", text: "original text", user: { id_str: "2", screen_name: "bob" }, quoted_status: quoted };
+    const quoted = {
+      id_str: "300",
+      text: "quoted text",
+      user: { id_str: "3", screen_name: "carol" },
+      entities: { hashtags: [{ text: "q" }] },
+    };
+    const retweeted = {
+      id_str: "200",
+      text: "original text",
+      user: { id_str: "2", screen_name: "bob" },
+      quoted_status: quoted,
+    };
     const tweet = tweetOf({
       id_str: "100",
       text: "RT @bob: original text",
@@ -92,7 +113,12 @@ describe("v1.1 messages", () => {
   });
 
   it("maps delete notices, with or without their author", () => {
-    const withAuthor = v1MessageToItem({ delete: { status: { id: 1, id_str: "242930862272942080", user_id: 2, user_id_str: "144939536" }, timestamp_ms: "1" } });
+    const withAuthor = v1MessageToItem({
+      delete: {
+        status: { id: 1, id_str: "242930862272942080", user_id: 2, user_id_str: "144939536" },
+        timestamp_ms: "1",
+      },
+    });
     expect(withAuthor).toEqual({ kind: "delete", notice: { tweet_id: "242930862272942080", author_id: "144939536" } });
     const withoutAuthor = v1MessageToItem({ delete: { status: { id_str: "5" } } });
     expect(withoutAuthor).toEqual({ kind: "delete", notice: { tweet_id: "5" } });
@@ -119,7 +145,12 @@ describe("v1.1 messages", () => {
       id_str: "1",
       text: "t",
       user,
-      entities: { hashtags: [{ text: "h" }], user_mentions: [{ screen_name: "m" }], urls: [{ expanded_url: null }], media: [] },
+      entities: {
+        hashtags: [{ text: "h" }],
+        user_mentions: [{ screen_name: "m" }],
+        urls: [{ expanded_url: null }],
+        media: [],
+      },
       extended_tweet: { full_text: "f", entities: { hashtags: [] }, extended_entities: null },
       retweeted_status: { id_str: "2", text: "r", user, quoted_status: { id_str: "3", text: "q", user } },
       quoted_status: null,
@@ -144,13 +175,17 @@ describe("v1.1 messages", () => {
       ["extended_tweet as text", { ...valid, extended_tweet: "x" }],
       ["a mention without name", { ...valid, extended_tweet: { entities: { user_mentions: [{}] } } }],
       ["an empty retweeted_status", { ...valid, retweeted_status: {} }],
-      ["a retweet quoting a tweet without user", { ...valid, retweeted_status: { ...valid.retweeted_status, quoted_status: { id_str: "3" } } }],
+      [
+        "a retweet quoting a tweet without user",
+        { ...valid, retweeted_status: { ...valid.retweeted_status, quoted_status: { id_str: "3" } } },
+      ],
       ["a numeric lang", { ...valid, lang: 3 }],
       ["a numeric timestamp_ms", { ...valid, timestamp_ms: 1 }],
       ["an array", [valid]],
       ["null", null],
     ];
-    for (const [what, variant] of variants) expect({ what, accepted: isV1Tweet(variant) }).toEqual({ what, accepted: V1Tweet.safeParse(variant).success });
+    for (const [what, variant] of variants)
+      expect({ what, accepted: isV1Tweet(variant) }).toEqual({ what, accepted: V1Tweet.safeParse(variant).success });
     expect(isV1Tweet(valid)).toBe(true);
   });
 
@@ -185,49 +220,59 @@ function readCapture(file: string): RawCapture {
 }
 
 /** A field of a JSON object, for looking into the raw captures. */
-const field = (value: unknown, name: string): unknown => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined);
+const field = (value: unknown, name: string): unknown =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 
 describeWithSharedData("v1.1 mapping of the real captures", "tweets/v1", () => {
-  it.each(CAPTURES)("$file: $tweets tweets and $deletes delete notices, all valid", ({ file, tweets, deletes, retweets, extended }) => {
-    const { messages, items } = readCapture(file);
-    const mapped = items.filter((item): item is SourceItem => item !== null);
-    expect(mapped).toHaveLength(messages.length);
-    const mappedTweets = mapped.flatMap((item) => (item.kind === "tweet" ? [item.tweet] : []));
-    const notices = mapped.flatMap((item) => (item.kind === "delete" ? [item.notice] : []));
-    expect({ tweets: mappedTweets.length, deletes: notices.length }).toEqual({ tweets, deletes });
-    for (const tweet of mappedTweets) Tweet.parse(tweet);
-    for (const message of messages) if (field(message, "delete") === undefined) expect(isV1Tweet(message)).toBe(V1Tweet.safeParse(message).success);
-    for (const notice of notices) DeleteNotice.parse(notice);
+  it.each(CAPTURES)(
+    "$file: $tweets tweets and $deletes delete notices, all valid",
+    ({ file, tweets, deletes, retweets, extended }) => {
+      const { messages, items } = readCapture(file);
+      const mapped = items.filter((item): item is SourceItem => item !== null);
+      expect(mapped).toHaveLength(messages.length);
+      const mappedTweets = mapped.flatMap((item) => (item.kind === "tweet" ? [item.tweet] : []));
+      const notices = mapped.flatMap((item) => (item.kind === "delete" ? [item.notice] : []));
+      expect({ tweets: mappedTweets.length, deletes: notices.length }).toEqual({ tweets, deletes });
+      for (const tweet of mappedTweets) Tweet.parse(tweet);
+      for (const message of messages)
+        if (field(message, "delete") === undefined) expect(isV1Tweet(message)).toBe(V1Tweet.safeParse(message).success);
+      for (const notice of notices) DeleteNotice.parse(notice);
 
-    // By id, to look up; counted apart, since the sample stream sometimes sends a tweet twice.
-    const retweetIds = new Map<string, string>();
-    const extendedTexts = new Map<string, string>();
-    const counts = { retweets: 0, extended: 0 };
-    for (const message of messages) {
-      const retweeted = field(message, "retweeted_status");
-      if (retweeted !== undefined && retweeted !== null) {
-        retweetIds.set(String(field(message, "id_str")), String(field(retweeted, "id_str")));
-        counts.retweets += 1;
+      // By id, to look up; counted apart, since the sample stream sometimes sends a tweet twice.
+      const retweetIds = new Map<string, string>();
+      const extendedTexts = new Map<string, string>();
+      const counts = { retweets: 0, extended: 0 };
+      for (const message of messages) {
+        const retweeted = field(message, "retweeted_status");
+        if (retweeted !== undefined && retweeted !== null) {
+          retweetIds.set(String(field(message, "id_str")), String(field(retweeted, "id_str")));
+          counts.retweets += 1;
+        }
+        const long = field(field(message, "extended_tweet"), "full_text");
+        if (typeof long === "string") {
+          extendedTexts.set(String(field(message, "id_str")), long);
+          counts.extended += 1;
+        }
       }
-      const long = field(field(message, "extended_tweet"), "full_text");
-      if (typeof long === "string") {
-        extendedTexts.set(String(field(message, "id_str")), long);
-        counts.extended += 1;
+      expect(counts).toEqual({ retweets, extended });
+      expect(
+        mappedTweets.filter((tweet) => retweetIds.has(tweet.id) && tweet.text.startsWith("RT @")).length,
+      ).toBeGreaterThanOrEqual(retweets * 0.95);
+      for (const tweet of mappedTweets) {
+        const retweetedId = retweetIds.get(tweet.id);
+        if (retweetedId !== undefined) expect(tweet.referenced.map((content) => content.id)).toContain(retweetedId);
+        const long = extendedTexts.get(tweet.id);
+        if (long !== undefined)
+          expect(tweet.text).toBe(long.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
       }
-    }
-    expect(counts).toEqual({ retweets, extended });
-    expect(mappedTweets.filter((tweet) => retweetIds.has(tweet.id) && tweet.text.startsWith("RT @")).length).toBeGreaterThanOrEqual(retweets * 0.95);
-    for (const tweet of mappedTweets) {
-      const retweetedId = retweetIds.get(tweet.id);
-      if (retweetedId !== undefined) expect(tweet.referenced.map((content) => content.id)).toContain(retweetedId);
-      const long = extendedTexts.get(tweet.id);
-      if (long !== undefined) expect(tweet.text).toBe(long.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
-    }
-  });
+    },
+  );
 
   it("gives an extended tweet its full text, longer than the cut one", () => {
     const { items } = readCapture("sample-2017-01-26T1600Z.jsonl.gz");
-    const tweet = items.flatMap((item) => (item?.kind === "tweet" && item.tweet.id === "824648094751002624" ? [item.tweet] : []))[0];
+    const tweet = items.flatMap((item) =>
+      item?.kind === "tweet" && item.tweet.id === "824648094751002624" ? [item.tweet] : [],
+    )[0];
     expect(tweet?.text).toBe(
       "#Info\nDie offene Sprechstunde der Psychosozialberatung auf dem Campus Westend fällt am Di, den 31.1. leider aus. Wir bitten um Verständnis. https://t.co/QlgUMUf1zA",
     );

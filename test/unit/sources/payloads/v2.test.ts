@@ -1,6 +1,14 @@
 import fs from "node:fs";
 import { Tweet } from "../../../../contracts/tweet";
-import { indexIncludes, V2Page, V2StreamMessage, v2PageToTweets, v2StreamMessageToTweet, v2TweetToTweet, type V2Tweet } from "../../../../sources/payloads/v2";
+import {
+  indexIncludes,
+  V2Page,
+  V2StreamMessage,
+  v2PageToTweets,
+  v2StreamMessageToTweet,
+  v2TweetToTweet,
+  type V2Tweet,
+} from "../../../../sources/payloads/v2";
 import { describeWithSharedData, sharedPath } from "../../../support/shared-data";
 
 const users = [
@@ -26,7 +34,7 @@ describe("X API v2 tweets", () => {
         public_metrics: { like_count: 1 },
       },
       includes: { users },
-      matching_rules: [{ id: 1377649934414049282, tag: null }],
+      matching_rules: [{ id: 1377649934414049300, tag: null }],
     });
     expect(v2StreamMessageToTweet(message)).toEqual({
       id: "1377650090978992134",
@@ -43,7 +51,12 @@ describe("X API v2 tweets", () => {
 
   it("prefers a long post's note_tweet text and entities", () => {
     const tweet = v2TweetToTweet(
-      { id: "1574186989737459712", text: "cut…", author_id: "2", note_tweet: { text: "the whole post #long", entities: { hashtags: [{ tag: "long" }] } } },
+      {
+        id: "1574186989737459712",
+        text: "cut…",
+        author_id: "2",
+        note_tweet: { text: "the whole post #long", entities: { hashtags: [{ tag: "long" }] } },
+      },
       indexIncludes({ users }),
     );
     expect(tweet?.text).toBe("the whole post #long");
@@ -61,19 +74,42 @@ describe("X API v2 tweets", () => {
         { type: "quoted", id: "1574186889660399618" },
       ],
     };
-    const original = { id: "1574186889660399616", text: "hello", author_id: "2", referenced_tweets: [{ type: "quoted", id: "1574186889660399619" }] };
+    const original = {
+      id: "1574186889660399616",
+      text: "hello",
+      author_id: "2",
+      referenced_tweets: [{ type: "quoted", id: "1574186889660399619" }],
+    };
     const quotedByOriginal = { id: "1574186889660399619", text: "quoted by the original", author_id: "404" };
     const reply = { id: "1574186889660399617", text: "a reply", author_id: "2" };
     const tweet = v2TweetToTweet(data, indexIncludes({ users, tweets: [original, quotedByOriginal, reply] }));
     expect(tweet?.referenced).toEqual([
-      { id: "1574186889660399616", text: "hello", author: { id: "2", username: "bob" }, hashtags: [], mentions: [], urls: [] },
-      { id: "1574186889660399619", text: "quoted by the original", author: { id: "404", username: "" }, hashtags: [], mentions: [], urls: [] },
+      {
+        id: "1574186889660399616",
+        text: "hello",
+        author: { id: "2", username: "bob" },
+        hashtags: [],
+        mentions: [],
+        urls: [],
+      },
+      {
+        id: "1574186889660399619",
+        text: "quoted by the original",
+        author: { id: "404", username: "" },
+        hashtags: [],
+        mentions: [],
+        urls: [],
+      },
     ]);
   });
 
   it("tolerates missing fields: unknown author, no lang, time from the snowflake id", () => {
     const tweet = v2TweetToTweet({ id: "1574186989737459712", text: "hi" });
-    expect(tweet).toMatchObject({ author: { id: "unknown", username: "" }, lang: null, created_at: "2022-09-25T23:59:59.990Z" });
+    expect(tweet).toMatchObject({
+      author: { id: "unknown", username: "" },
+      lang: null,
+      created_at: "2022-09-25T23:59:59.990Z",
+    });
     if (tweet !== undefined) Tweet.parse(tweet);
   });
 
@@ -115,7 +151,9 @@ describeWithSharedData("v2 mapping of the real captures", "tweets/v2", () => {
       "ArborRidge1",
     ]);
     // The first quotes a tweet that includes carries; the replies' parents are not matched through.
-    expect(mapped[0]?.referenced.map((content) => [content.id, content.author.username])).toEqual([["1377640162566496258", "Manie_DS"]]);
+    expect(mapped[0]?.referenced.map((content) => [content.id, content.author.username])).toEqual([
+      ["1377640162566496258", "Manie_DS"],
+    ]);
     expect(mapped[1]?.referenced).toEqual([]);
   });
 
@@ -127,11 +165,15 @@ describeWithSharedData("v2 mapping of the real captures", "tweets/v2", () => {
     for (const tweet of tweets) Tweet.parse(tweet);
     expect(tweets.every((tweet) => tweet.author.username !== "")).toBe(true);
     const embedded = page.data.flatMap((raw, index) =>
-      (raw.referenced_tweets ?? []).filter((reference) => reference.type !== "replied_to").map((reference) => ({ reference, tweet: tweets[index] })),
+      (raw.referenced_tweets ?? [])
+        .filter((reference) => reference.type !== "replied_to")
+        .map((reference) => ({ reference, tweet: tweets[index] })),
     );
     expect(embedded.filter(({ reference }) => reference.type === "retweeted")).toHaveLength(314);
     expect(embedded.filter(({ reference }) => reference.type === "quoted")).toHaveLength(12);
-    const carried = embedded.filter(({ reference, tweet }) => tweet?.referenced.some((content) => content.id === reference.id));
+    const carried = embedded.filter(({ reference, tweet }) =>
+      tweet?.referenced.some((content) => content.id === reference.id),
+    );
     expect(carried.length).toBe(embedded.length);
   });
 });

@@ -1,10 +1,25 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SourceItem, Tweet } from "../../../../contracts/tweet";
-import { ReconnectSchedule, reconnectDelay, X_RECONNECT_POLICIES, type ReconnectPolicies } from "../../../../sources/x/reconnect";
+import {
+  ReconnectSchedule,
+  reconnectDelay,
+  X_RECONNECT_POLICIES,
+  type ReconnectPolicies,
+} from "../../../../sources/x/reconnect";
 import { XStreamSource, type SourceLogger, type XStreamOptions } from "../../../../sources/x/stream";
 import { TweetBuffer } from "../../../../sources/x/tweet-buffer";
-import { ruleLimitProblems, rulesDiff, rulesFor, streamWithRunRules, XApiUnavailableError, XRuleKeeper, XRulesApi, XRulesRejectedError, type XRuleLimits } from "../../../../sources/x/rules";
+import {
+  ruleLimitProblems,
+  rulesDiff,
+  rulesFor,
+  streamWithRunRules,
+  XApiUnavailableError,
+  XRuleKeeper,
+  XRulesApi,
+  XRulesRejectedError,
+  type XRuleLimits,
+} from "../../../../sources/x/rules";
 import type { TweetSource } from "../../../../sources/source";
 import { readEnvironment } from "../../../../config/environment";
 import { waitUntil } from "../../../support/eventually";
@@ -33,14 +48,23 @@ class RecordingLogger implements SourceLogger {
 
 describe("X configuration", () => {
   it("picks the x source when a bearer token is set and no source is named", () => {
-    expect(readEnvironment({ X_BEARER_TOKEN: TOKEN })).toMatchObject({ STREAM_SOURCE: "x", X_API_BASE_URL: "https://api.x.com", X_STREAM_BUFFER: 10_000, X_MAX_RULES: 1000, X_MAX_RULE_LENGTH: 1024 });
+    expect(readEnvironment({ X_BEARER_TOKEN: TOKEN })).toMatchObject({
+      STREAM_SOURCE: "x",
+      X_API_BASE_URL: "https://api.x.com",
+      X_STREAM_BUFFER: 10_000,
+      X_MAX_RULES: 1000,
+      X_MAX_RULE_LENGTH: 1024,
+    });
     expect(readEnvironment({ X_BEARER_TOKEN: TOKEN, STREAM_SOURCE: "generator" }).STREAM_SOURCE).toBe("generator");
     expect(readEnvironment({}).STREAM_SOURCE).toBe("generator");
   });
 
   it.each([
     [{ STREAM_SOURCE: "x" }, /^invalid configuration: X_BEARER_TOKEN: X_BEARER_TOKEN must be set for STREAM_SOURCE x$/],
-    [{ X_BEARER_TOKEN: TOKEN, X_API_BASE_URL: "api.x.com" }, /^invalid configuration: X_API_BASE_URL: X_API_BASE_URL must be an http:\/\/ or https:\/\/ URL$/],
+    [
+      { X_BEARER_TOKEN: TOKEN, X_API_BASE_URL: "api.x.com" },
+      /^invalid configuration: X_API_BASE_URL: X_API_BASE_URL must be an http:\/\/ or https:\/\/ URL$/,
+    ],
     [{ X_BEARER_TOKEN: TOKEN, X_STREAM_BUFFER: "0" }, /^invalid configuration: X_STREAM_BUFFER: /],
   ])("rejects %j with one line naming the variable, never the token", (env, message) => {
     expect(() => readEnvironment(env)).toThrow(message);
@@ -71,7 +95,9 @@ describe("filtered-stream rules", () => {
 
   it("names the phrases that break the rule limits", () => {
     const long = "x".repeat(X_RULE_LIMITS.maxRuleLength + 1);
-    expect(ruleLimitProblems(rulesFor("r", ["ok", long]), X_RULE_LIMITS)).toEqual([{ phrase: long, reason: expect.stringContaining("at most 1024 characters") }]);
+    expect(ruleLimitProblems(rulesFor("r", ["ok", long]), X_RULE_LIMITS)).toEqual([
+      { phrase: long, reason: expect.stringContaining("at most 1024 characters") },
+    ]);
     expect(ruleLimitProblems(rulesFor("r", ["a", "b", "c"]), { maxRules: 2, maxRuleLength: 10 })).toEqual([
       { phrase: "a,b,c", reason: expect.stringContaining("allows 2 rules") },
     ]);
@@ -97,9 +123,11 @@ describe("reconnect policies", () => {
 
   it("reconnect at once after a disconnect, then back off, until a connection delivers", () => {
     const schedule = new ReconnectSchedule(X_RECONNECT_POLICIES);
-    expect(["dropped", "dropped", "network", "http", "http", "rate-limited"].map((cause) => schedule.next(cause as "dropped"))).toEqual([
-      0, 250, 500, 5_000, 10_000, 60_000,
-    ]);
+    expect(
+      ["dropped", "dropped", "network", "http", "http", "rate-limited"].map((cause) =>
+        schedule.next(cause as "dropped"),
+      ),
+    ).toEqual([0, 250, 500, 5_000, 10_000, 60_000]);
     schedule.held();
     expect(["stalled", "operational-disconnect"].map((cause) => schedule.next(cause as "stalled"))).toEqual([0, 250]);
   });
@@ -138,7 +166,11 @@ describe("the buffer between the stream and the consumer", () => {
 describe("rules sync against the fake X API", () => {
   let fake: FakeXApi;
   const keeper = (token = TOKEN, baseUrl = fake.url) =>
-    new XRuleKeeper(new XRulesApi({ bearerToken: token, baseUrl, requestTimeoutMs: 2000 }), X_RULE_LIMITS, new RecordingLogger());
+    new XRuleKeeper(
+      new XRulesApi({ bearerToken: token, baseUrl, requestTimeoutMs: 2000 }),
+      X_RULE_LIMITS,
+      new RecordingLogger(),
+    );
 
   beforeEach(async () => {
     fake = await FakeXApi.start({ token: TOKEN });
@@ -155,10 +187,12 @@ describe("rules sync against the fake X API", () => {
     ]);
     await keeper().check(["twitter api", "cats"]);
     await keeper().apply("run-2", ["twitter api", "cats"]);
-    expect(fake.rules.map(({ value, tag }) => ({ value, tag })).sort((a, b) => a.value.localeCompare(b.value))).toEqual([
-      { value: "cats", tag: "run-2" },
-      { value: "twitter api", tag: "run-2" },
-    ]);
+    expect(fake.rules.map(({ value, tag }) => ({ value, tag })).sort((a, b) => a.value.localeCompare(b.value))).toEqual(
+      [
+        { value: "cats", tag: "run-2" },
+        { value: "twitter api", tag: "run-2" },
+      ],
+    );
     const posts = fake.requests.filter((request) => request.method === "POST");
     expect(posts[0]?.query).toEqual({ dry_run: "true" });
     expect(fake.requests.every((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
@@ -170,35 +204,54 @@ describe("rules sync against the fake X API", () => {
       .check(["bieber", "(bieber"])
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(XRulesRejectedError);
-    expect(error).toMatchObject({ code: 422, type: "INVALID_RULES", data: { rules: [{ phrase: "(bieber", reason: expect.stringMatching(/mismatched parentheses/) }] } });
+    expect(error).toMatchObject({
+      code: 422,
+      type: "INVALID_RULES",
+      data: { rules: [{ phrase: "(bieber", reason: expect.stringMatching(/mismatched parentheses/) }] },
+    });
     expect(fake.rules.map((rule) => rule.value)).toEqual(["bieber"]);
   });
 
   it("refuses a phrase over the length limit without asking X", async () => {
-    await expect(keeper().check(["y".repeat(1025)])).rejects.toMatchObject({ code: 422, message: expect.stringContaining("X_MAX_RULE_LENGTH") });
+    await expect(keeper().check(["y".repeat(1025)])).rejects.toMatchObject({
+      code: 422,
+      message: expect.stringContaining("X_MAX_RULE_LENGTH"),
+    });
     expect(fake.requests).toHaveLength(0);
   });
 
   it("answers 502 for a refused token and 503 for an unreachable API, never naming the token", async () => {
-    const refused = await keeper("wrong-token-value").check(["bieber"]).catch((caught: unknown) => caught);
+    const refused = await keeper("wrong-token-value")
+      .check(["bieber"])
+      .catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(XApiUnavailableError);
     expect(refused).toMatchObject({ code: 502, message: expect.stringContaining("X_BEARER_TOKEN") });
     expect(JSON.stringify(refused)).not.toContain("wrong-token-value");
     const port = await closedPort();
-    const unreachable = await keeper(TOKEN, `http://127.0.0.1:${port}`).check(["bieber"]).catch((caught: unknown) => caught);
-    expect(unreachable).toMatchObject({ code: 503, type: "X_API_UNAVAILABLE", message: expect.stringContaining("cannot be reached") });
+    const unreachable = await keeper(TOKEN, `http://127.0.0.1:${port}`)
+      .check(["bieber"])
+      .catch((caught: unknown) => caught);
+    expect(unreachable).toMatchObject({
+      code: 503,
+      type: "X_API_UNAVAILABLE",
+      message: expect.stringContaining("cannot be reached"),
+    });
     expect(String((unreachable as Error).message)).not.toContain(TOKEN);
   });
 });
 
 const describeWithData = v2StreamCapturePresent() && v1CapturesPresent() ? describe : describe.skip;
-if (!v2StreamCapturePresent() || !v1CapturesPresent()) console.warn(`X stream tests skipped: no captures in ${v1CaptureDir}/.. (set SHARED_DATA)`);
+if (!v2StreamCapturePresent() || !v1CapturesPresent())
+  console.warn(`X stream tests skipped: no captures in ${v1CaptureDir}/.. (set SHARED_DATA)`);
 
 describeWithData("the X stream source against the fake X API", () => {
   let fake: FakeXApi;
   let logger: RecordingLogger;
   let abort: AbortController;
-  const converted = v2StreamCapturePresent() && v1CapturesPresent() ? v1CaptureAsV2("sample-2017-01-26T1600Z.jsonl.gz", 300) : { messages: [], tweets: [] };
+  const converted =
+    v2StreamCapturePresent() && v1CapturesPresent()
+      ? v1CaptureAsV2("sample-2017-01-26T1600Z.jsonl.gz", 300)
+      : { messages: [], tweets: [] };
 
   const source = (options: Partial<XStreamOptions> = {}) =>
     new XStreamSource({
@@ -216,14 +269,16 @@ describeWithData("the X stream source against the fake X API", () => {
     let failure: unknown;
     const done = (async () => {
       try {
-        for await (const item of from.items({ signal: abort.signal })) if (item.kind === "tweet") taken.push(item.tweet);
+        for await (const item of from.items({ signal: abort.signal }))
+          if (item.kind === "tweet") taken.push(item.tweet);
       } catch (error) {
         failure = error;
       }
     })();
     const until = async (count: number): Promise<void> => {
       await waitUntil(() => taken.length >= count || failure !== undefined, `${count} tweets to be taken`);
-      if (taken.length < count) throw new Error(`the source failed after ${taken.length} tweets, waited for ${count}: ${String(failure)}`);
+      if (taken.length < count)
+        throw new Error(`the source failed after ${taken.length} tweets, waited for ${count}: ${String(failure)}`);
     };
     return { taken, until, done, failure: () => failure };
   }
@@ -243,9 +298,14 @@ describeWithData("the X stream source against the fake X API", () => {
     const x = source();
     const run = consume(x);
     // A last message of the test's own: once it is taken, whatever the stream held before it was too.
-    const endOfStream = { data: { id: "1", text: "the end of the test's stream", author_id: "1", created_at: "2021-04-01T00:00:00.000Z" }, includes: { users: [{ id: "1", username: "marker" }] } };
+    const endOfStream = {
+      data: { id: "1", text: "the end of the test's stream", author_id: "1", created_at: "2021-04-01T00:00:00.000Z" },
+      includes: { users: [{ id: "1", username: "marker" }] },
+    };
     fake.feed([...real, ...converted.messages, endOfStream]);
-    const expected = real.filter((message) => typeof message === "object" && message !== null && "data" in message).length + converted.messages.length;
+    const expected =
+      real.filter((message) => typeof message === "object" && message !== null && "data" in message).length +
+      converted.messages.length;
     await run.until(expected + 1);
     expect(run.taken.at(-1)?.text).toBe(endOfStream.data.text);
     const streamed = run.taken.slice(0, -1);
@@ -266,14 +326,21 @@ describeWithData("the X stream source against the fake X API", () => {
   it("survives a dropped connection, a stall and an operational disconnect, reconnecting at once each time", async () => {
     const x = source();
     const run = consume(x);
-    const phases: (() => void)[] = [() => fake.dropStream(), () => fake.stallStream(), () => fake.operationalDisconnect()];
+    const phases: (() => void)[] = [
+      () => fake.dropStream(),
+      () => fake.stallStream(),
+      () => fake.operationalDisconnect(),
+    ];
     let fed = 0;
     for (const fault of phases) {
       fake.feed(converted.messages.slice(fed, fed + 50));
       fed += 50;
       await run.until(fed);
       fault();
-      await waitUntil(() => fake.streaming && x.reconnects === phases.indexOf(fault) + 1, `reconnect #${phases.indexOf(fault) + 1}`);
+      await waitUntil(
+        () => fake.streaming && x.reconnects === phases.indexOf(fault) + 1,
+        `reconnect #${phases.indexOf(fault) + 1}`,
+      );
     }
     fake.feed(converted.messages.slice(fed, fed + 50));
     await run.until(fed + 50);
@@ -332,7 +399,9 @@ describeWithData("the X stream source against the fake X API", () => {
     await run.until(5);
     const history = x.reconnectHistory;
     expect(history.every(({ cause }) => cause === "rate-limited")).toBe(true);
-    expect(history.map(({ delayMs }) => delayMs)).toEqual(history.map((_, attempt) => reconnectDelay("rate-limited", attempt, FAST_POLICIES)));
+    expect(history.map(({ delayMs }) => delayMs)).toEqual(
+      history.map((_, attempt) => reconnectDelay("rate-limited", attempt, FAST_POLICIES)),
+    );
     expect(history[0]?.detail).toContain("TooManyConnections");
   });
 
@@ -344,7 +413,9 @@ describeWithData("the X stream source against the fake X API", () => {
     const failure = run.failure();
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/refused the filtered stream \(HTTP 401.*check X_BEARER_TOKEN/);
-    expect(JSON.stringify({ message: (failure as Error).message, stack: (failure as Error).stack, logs: logger.lines })).not.toContain(wrong);
+    expect(
+      JSON.stringify({ message: (failure as Error).message, stack: (failure as Error).stack, logs: logger.lines }),
+    ).not.toContain(wrong);
     expect(x.reconnects).toBe(0);
   });
 
@@ -361,14 +432,18 @@ describeWithData("the X stream source against the fake X API", () => {
   });
 
   it("keeps characters whole when a chunk ends inside one", async () => {
-    const multibyte = converted.messages.filter((message) => /[^\x00-\x7f]/.test(JSON.stringify(message).replace(/\\u[0-9a-f]{4}/g, ""))).slice(0, 5);
+    const multibyte = converted.messages
+      .filter((message) => /[^\p{ASCII}]/u.test(JSON.stringify(message).replace(/\\u[0-9a-f]{4}/g, "")))
+      .slice(0, 5);
     expect(multibyte.length).toBeGreaterThan(0);
     const ids = new Set(multibyte.map((message) => (message.data as { id: string }).id));
     fake.splitWrites = true;
     const run = consume(source());
     fake.feed(multibyte);
     await run.until(multibyte.length);
-    expect(run.taken.map((tweet) => tweet.text)).toEqual(converted.tweets.filter((tweet) => ids.has(tweet.id)).map((tweet) => tweet.text));
+    expect(run.taken.map((tweet) => tweet.text)).toEqual(
+      converted.tweets.filter((tweet) => ids.has(tweet.id)).map((tweet) => tweet.text),
+    );
     expect(run.taken.some((tweet) => tweet.text.includes("\ufffd"))).toBe(false);
   });
 
@@ -408,10 +483,14 @@ async function closedPort(): Promise<number> {
 /** Another client holding the app's one stream connection. */
 function holdStream(url: string): Promise<http.ClientRequest> {
   return new Promise((resolve, reject) => {
-    const request = http.get(`${url}/2/tweets/search/stream`, { headers: { authorization: `Bearer ${TOKEN}` } }, (response) => {
-      response.resume();
-      resolve(request);
-    });
+    const request = http.get(
+      `${url}/2/tweets/search/stream`,
+      { headers: { authorization: `Bearer ${TOKEN}` } },
+      (response) => {
+        response.resume();
+        resolve(request);
+      },
+    );
     request.on("error", (error) => (request.destroyed ? undefined : reject(error)));
   });
 }
@@ -425,21 +504,40 @@ describe("streaming with the run's rules", () => {
   });
   const drain = async (source: TweetSource) => {
     const seen: string[] = [];
-    for await (const item of source.items({ signal: new AbortController().signal })) if (item.kind === "delete") seen.push(item.notice.tweet_id);
+    for await (const item of source.items({ signal: new AbortController().signal }))
+      if (item.kind === "delete") seen.push(item.notice.tweet_id);
     return seen;
   };
 
   it("puts the rules right before the stream's first item", async () => {
     const order: string[] = [];
-    const source = streamWithRunRules({ name: "x", async *items() { order.push("connected"); yield { kind: "delete", notice: { tweet_id: "1" } }; } }, async () => void order.push("rules"), { warn: () => {} });
+    const source = streamWithRunRules(
+      {
+        name: "x",
+        async *items() {
+          order.push("connected");
+          yield { kind: "delete", notice: { tweet_id: "1" } };
+        },
+      },
+      async () => void order.push("rules"),
+      { warn: () => {} },
+    );
     await drain(source);
     expect(order).toEqual(["rules", "connected"]);
   });
 
   it("streams with the rules as they are when X cannot be reached to check them", async () => {
     const warnings: string[] = [];
-    const source = streamWithRunRules(items(3), async () => { throw new Error("the X API is unreachable"); }, { warn: (line: string) => void warnings.push(line) });
+    const source = streamWithRunRules(
+      items(3),
+      async () => {
+        throw new Error("the X API is unreachable");
+      },
+      { warn: (line: string) => void warnings.push(line) },
+    );
     expect(await drain(source)).toEqual(["0", "1", "2"]);
-    expect(warnings).toEqual([expect.stringMatching(/could not be checked before streaming \(the X API is unreachable\)/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/could not be checked before streaming \(the X API is unreachable\)/),
+    ]);
   });
 });

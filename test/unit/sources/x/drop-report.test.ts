@@ -13,7 +13,9 @@ describe("the report of dropped tweets", () => {
 
   it("says the first drop at once, then at most once per interval", () => {
     report.record();
-    expect(lines).toEqual(["X stream: dropped 1 tweets (1 in all): the consumer is behind and the buffer of 5 tweets is full"]);
+    expect(lines).toEqual([
+      "X stream: dropped 1 tweets (1 in all): the consumer is behind and the buffer of 5 tweets is full",
+    ]);
     report.record();
     report.record();
     jest.advanceTimersByTime(9_999);
