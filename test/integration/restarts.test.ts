@@ -181,7 +181,7 @@ describeReady("the broker and the database restarting mid-run", () => {
         await redis.stop();
         // Down until a worker has seen it gone.
         const sawItGone = async () =>
-          cluster.workers.some((w) => /Redis redis:\/\/127\.0\.0\.1:\d+ unreachable/.test(w.log()));
+          cluster.workers.some((w) => /Redis redis:\/\/127\.0\.0\.1:\d+ \(REDIS_URL\) unreachable/.test(w.log()));
         await eventually(sawItGone, (some) => some, 60000, "a worker to see Redis gone");
         await redis.start();
       });
