@@ -141,7 +141,14 @@ const EnvironmentVariables = z.object({
   /** How long a leaving gateway answers while `/ready` says 503, so that load balancers stop sending to it. */
   DRAIN_DELAY_MS: nonNegativeNumber("DRAIN_DELAY_MS").max(60_000, "DRAIN_DELAY_MS must be at most 60000").default(0),
   TIMELINE_CAP: positiveInt("TIMELINE_CAP").default(800),
-  /** Bearer token that /launch and /stop require when set; never logged nor echoed. */
+  /**
+   * Subscribers who follow something, and follows (authors and phrases) of one subscriber: each
+   * follow fans every tweet it matches out to one more pair of home timelines, so together they bound
+   * the timelines' memory at about MAX_SUBSCRIBERS x 2 x TIMELINE_CAP ids.
+   */
+  MAX_SUBSCRIBERS: positiveInt("MAX_SUBSCRIBERS").default(1000),
+  MAX_FOLLOWS_PER_SUBSCRIBER: positiveInt("MAX_FOLLOWS_PER_SUBSCRIBER").default(100),
+  /** Bearer token that /launch, /stop and follows require when set; never logged nor echoed. */
   API_TOKEN: z.string().min(16, "API_TOKEN must be at least 16 characters").optional(),
   /** Launches per minute one client may make (per gateway worker); 0 turns the limit off. */
   LAUNCH_RATE_LIMIT: z.coerce

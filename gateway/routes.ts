@@ -49,7 +49,7 @@ export interface GatewayRoute {
   events?: Record<string, z.ZodType>;
   /** Content type of a non-JSON answer. */
   produces?: "text/html" | "text/event-stream" | "text/plain" | "asset";
-  /** Spends the X API quota or changes the run: requires the bearer token when API_TOKEN is set. */
+  /** Spends the X API quota, changes the run or writes state (follows): requires the bearer token when API_TOKEN is set. */
   requiresToken?: boolean;
   /** Limited per client to LAUNCH_RATE_LIMIT a minute. */
   rateLimited?: boolean;
@@ -169,10 +169,12 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
   {
     method: "POST",
     path: "/subscribers/:id/follows",
-    summary: "Follows authors and/or track phrases",
+    summary:
+      "Follows authors and/or track phrases (at most MAX_FOLLOWS_PER_SUBSCRIBER, for MAX_SUBSCRIBERS subscribers)",
     target: { action: "timeline.follow" },
     params: FollowParams,
     response: Follows,
+    requiresToken: true,
   },
   {
     method: "DELETE",
@@ -181,6 +183,7 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     target: { action: "timeline.unfollow" },
     params: FollowParams,
     response: Follows,
+    requiresToken: true,
   },
   {
     method: "GET",

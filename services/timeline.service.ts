@@ -19,6 +19,7 @@ import { parseParams } from "../contracts/validation";
 import { READ_ACTION, READ_RETRY_POLICY } from "../mesh/broker-options";
 import { FollowStore } from "../store/follow-store";
 import { TimelineStore } from "../store/timeline-store";
+import { followAuthorsAndPhrases } from "../timelines/follows";
 import { storeMatchBatch } from "../timelines/match-batch";
 import {
   readAuthorTimeline,
@@ -94,14 +95,11 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
           return tweet;
         },
       },
-      /** Follows authors and/or track phrases; answers everything the subscriber follows. */
+      /** Follows authors and/or track phrases within MAX_SUBSCRIBERS and MAX_FOLLOWS_PER_SUBSCRIBER; answers everything the subscriber follows. */
       follow: {
         // Following twice is following once: a retry is safe.
         retryPolicy: READ_RETRY_POLICY,
-        handler(ctx): Promise<Follows> {
-          const params = parseParams(FollowParams, ctx.params);
-          return follows.follow(params.id, params.authors, params.track);
-        },
+        handler: (ctx): Promise<Follows> => followAuthorsAndPhrases(follows, parseParams(FollowParams, ctx.params)),
       },
       /** Stops following authors and/or track phrases; answers what the subscriber still follows. */
       unfollow: {
@@ -125,7 +123,10 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
         tweetTtl: env.TWEET_TTL,
       });
       reads = { runs: worker.runs, keys: worker.keys, timelines };
-      follows = new FollowStore(worker.redis, worker.keys);
+      follows = new FollowStore(worker.redis, worker.keys, {
+        subscribers: env.MAX_SUBSCRIBERS,
+        followsPerSubscriber: env.MAX_FOLLOWS_PER_SUBSCRIBER,
+      });
       // Shows the newest stored tweets on /stream; coalesced, and never awaited here.
       feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
       worker.consume("timeline", MatchBatch, this.settings.prefetch, (batch) =>

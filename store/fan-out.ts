@@ -75,7 +75,8 @@ export interface FanOutReads {
 
 /**
  * The writes of one match batch: bodies, the tweets' ids added to every timeline (one ZADD per
- * timeline, however many of the batch's tweets enter it) and each timeline trimmed to the cap, each
+ * timeline, however many of the batch's tweets enter it), each timeline trimmed to the cap and set to
+ * expire with the bodies, each
  * tweet's record of its timelines; then the delete notices. Every write is idempotent: a redelivered
  * batch changes nothing.
  */
@@ -120,6 +121,9 @@ export function batchWrites(
   for (const [timeline, ids] of members) {
     commands.push(["zadd", timeline, ...ids.flatMap((id) => [0, id])]);
     commands.push(["zremrangebyrank", timeline, 0, -(limits.cap + 1)]);
+    // Once its newest body has expired a timeline shows nothing: it goes too, so that the timelines
+    // of old runs (a home timeline per follower and run) do not pile up.
+    commands.push(["expire", timeline, limits.tweetTtl]);
   }
   for (const notice of deletes)
     commands.push(...deleteWrites(keys, limits, notice.tweet_id, reads.entered.get(notice.tweet_id) ?? []));

@@ -44,6 +44,8 @@ export interface RedisKeys {
   authorFollowers(author: string): string;
   /** Set of subscriber ids following a normalized track phrase. */
   phraseFollowers(phrase: string): string;
+  /** Set: every subscriber who follows something (counted against MAX_SUBSCRIBERS). */
+  subscribers: string;
   /** Set: the authors (`123` or `@name`) a subscriber follows. */
   followedAuthors(subscriberId: string): string;
   /** Set: the normalized track phrases a subscriber follows. */
@@ -79,6 +81,7 @@ export function redisKeys(namespace: string): RedisKeys {
     authorId: (screenName) => `${prefix}author:@${screenName}`,
     authorFollowers: (author) => `${prefix}followers:author:${author}`,
     phraseFollowers: (phrase) => `${prefix}followers:track:${phrase}`,
+    subscribers: `${prefix}subscribers`,
     followedAuthors: (subscriberId) => `${prefix}subscriber:${subscriberId}:authors`,
     followedPhrases: (subscriberId) => `${prefix}subscriber:${subscriberId}:track`,
   };

@@ -12,6 +12,10 @@ export const SCRIPT_CODES = {
   UNCHANGED: 0,
   /** The run's hash does not exist: never launched, expired, or Redis lost its data. */
   RUN_MISSING: -1,
+  /** The mesh has MAX_SUBSCRIBERS subscribers: a new one cannot follow anything. */
+  SUBSCRIBER_LIMIT: -2,
+  /** The follows asked would take a subscriber past MAX_FOLLOWS_PER_SUBSCRIBER. */
+  FOLLOW_LIMIT: -3,
 } as const;
 
 export type ScriptCode = (typeof SCRIPT_CODES)[keyof typeof SCRIPT_CODES];

@@ -6,7 +6,8 @@ import { SCRIPT_CODES_PREAMBLE } from "./script-codes";
 
 /**
  * A Lua script kept in a `.lua` file beside this loader, named `<name>-<number of keys>.lua` as
- * BullMQ keeps its commands. Scripts run by SHA: two versions of the mesh sharing one Redis during
+ * BullMQ keeps its commands; `<name>-<number>+.lua` takes at least that many keys, then more (one
+ * per followed author or phrase, say). Scripts run by SHA: two versions of the mesh sharing one Redis during
  * a rolling deploy each run their own script text. Every script starts with the status codes of
  * ./script-codes.ts as Lua locals.
  */
@@ -17,34 +18,37 @@ export class LuaScript {
     readonly name: string,
     readonly numberOfKeys: number,
     readonly source: string,
+    /** Takes `numberOfKeys` keys or more. */
+    readonly moreKeys = false,
   ) {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
 
   static load(fileName: string): LuaScript {
-    const match = /^(.+)-(\d+)\.lua$/.exec(fileName);
-    if (!match?.[1] || !match[2]) throw new Error(`Lua script file name must be <name>-<keys>.lua: ${fileName}`);
+    const match = /^(.+)-(\d+)(\+?)\.lua$/.exec(fileName);
+    if (!match?.[1] || !match[2]) throw new Error(`Lua script file name must be <name>-<keys>[+].lua: ${fileName}`);
     return new LuaScript(
       match[1],
       Number(match[2]),
       SCRIPT_CODES_PREAMBLE + readFileSync(path.join(__dirname, fileName), "utf8"),
+      match[3] === "+",
     );
   }
 
   async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     this.checkKeys(keys);
     try {
-      return await redis.evalsha(this.sha, this.numberOfKeys, ...keys, ...args);
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return redis.eval(this.source, this.numberOfKeys, ...keys, ...args);
+      return redis.eval(this.source, keys.length, ...keys, ...args);
     }
   }
 
   /** Queues the script on a pipeline; the caller must have loaded it (see `ensureLoaded`). */
   queue(pipeline: ChainableCommander, keys: readonly string[], args: readonly (string | number)[]): void {
     this.checkKeys(keys);
-    pipeline.evalsha(this.sha, this.numberOfKeys, ...keys, ...args);
+    pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
   }
 
   async ensureLoaded(redis: Redis): Promise<void> {
@@ -52,8 +56,10 @@ export class LuaScript {
   }
 
   private checkKeys(keys: readonly string[]): void {
-    if (keys.length !== this.numberOfKeys) {
-      throw new Error(`${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
+    if (this.moreKeys ? keys.length < this.numberOfKeys : keys.length !== this.numberOfKeys) {
+      throw new Error(
+        `${this.name} takes ${this.numberOfKeys}${this.moreKeys ? " or more" : ""} keys, got ${keys.length}`,
+      );
     }
   }
 }
@@ -66,4 +72,6 @@ export const scripts = {
   renewLease: LuaScript.load("renew-lease-1.lua"),
   releaseLease: LuaScript.load("release-lease-1.lua"),
   updateRun: LuaScript.load("update-run-1.lua"),
+  follow: LuaScript.load("follow-3+.lua"),
+  unfollow: LuaScript.load("unfollow-3+.lua"),
 };

@@ -36,8 +36,8 @@ export interface TimelinePageOf {
 
 /**
  * Commands per pipeline of a fan-out: a tweet whose author has 10,000 followers enters 20,000 home
- * timelines (in its run and across runs), 40,000-odd commands with the trims: 5 pipelines after the
- * one read, 6 round trips (measured in test/integration/timelines.test.ts). Bounded so that a batch
+ * timelines (in its run and across runs), 60,000-odd commands with the trims and expiries: 7
+ * pipelines after the one read, 8 round trips (measured in test/integration/timelines.test.ts). Bounded so that a batch
  * of popular authors does not build one pipeline of millions of commands in the worker's memory.
  */
 export const COMMANDS_PER_PIPELINE = 10_000;

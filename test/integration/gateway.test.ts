@@ -59,6 +59,17 @@ describe("the gateway", () => {
       expect(JSON.stringify(answer.body)).not.toContain(TOKEN);
     });
 
+    it("refuses follows without it: they are writes", async () => {
+      const follows = `${first}/subscribers/token-reader/follows`;
+      const body = JSON.stringify({ track: ["love"] });
+      const headers = { "content-type": "application/json" };
+      expect((await request(follows, { method: "POST", headers, body })).status).toBe(401);
+      expect((await request(`${follows}?track=love`, { method: "DELETE" })).status).toBe(401);
+      expect((await request(follows, { method: "POST", headers: authorized, body })).status).toBe(200);
+      expect((await request(`${follows}?track=love`, { method: "DELETE", headers: authorized })).status).toBe(200);
+      expect((await request(follows)).status).toBe(200);
+    });
+
     it("refuses /stop without it, and leaves the read endpoints open", async () => {
       expect((await request(`${first}/stop`, { method: "POST" })).status).toBe(401);
       expect((await request(`${first}/statistics`)).status).toBe(200);

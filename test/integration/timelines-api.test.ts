@@ -73,6 +73,8 @@ describeWithCaptures("timelines and follows over HTTP", () => {
         REPLAY_RATE: "0",
         BATCH_SIZE: "50",
         TIMELINE_CAP: "5000",
+        MAX_SUBSCRIBERS: "3",
+        MAX_FOLLOWS_PER_SUBSCRIBER: "5",
       },
     );
   });
@@ -184,6 +186,28 @@ describeWithCaptures("timelines and follows over HTTP", () => {
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.body).sort()).toEqual(["next_cursor", "run_id", "track", "tweets"]);
     expect(Object.keys(answer.body.tweets[0] ?? {}).sort()).toEqual(["phrases", "tweet"]);
+  });
+
+  it("caps subscribers and each one's follows: 409 and 422 naming the limit, a place freed by unfollowing", async () => {
+    const follows = (subscriber: string) => `${mesh.url}/subscribers/${subscriber}/follows`;
+    const follow = (subscriber: string, body: unknown) =>
+      curlPost<ErrorBody>(follows(subscriber), JSON.stringify(body));
+    // "reader" of the tests above holds the first of the three places.
+    expect((await request<Follows>(follows("reader"))).body.track).toContain("love");
+    expect((await follow("cap-1", { track: ["a", "b", "c"] })).status).toBe(200);
+    expect((await follow("cap-2", { authors: ["1"] })).status).toBe(200);
+
+    const full = await follow("cap-3", { authors: ["2"] });
+    expect(full).toMatchObject({ status: 409, body: { type: "SUBSCRIBER_LIMIT", data: { limit: "MAX_SUBSCRIBERS" } } });
+    expect(full.body.message).toContain("MAX_SUBSCRIBERS = 3");
+
+    const tooMany = await follow("cap-1", { track: ["d", "e", "f"] });
+    expect(tooMany).toMatchObject({ status: 422, body: { type: "FOLLOW_LIMIT", data: { field: "track", max: 5 } } });
+    expect(tooMany.body.message).toMatch(/^track: /);
+    expect((await request<Follows>(follows("cap-1"))).body.track).toEqual(["a", "b", "c"]);
+
+    expect((await request(`${follows("cap-2")}?authors=1`, { method: "DELETE" })).status).toBe(200);
+    expect((await follow("cap-3", { authors: ["2"] })).status).toBe(200);
   });
 
   describe("bad input gets a 4xx naming the field", () => {

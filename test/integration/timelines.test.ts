@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Match } from "../../contracts/messages";
 import { Tweet } from "../../contracts/tweet";
-import { FollowStore } from "../../store/follow-store";
+import { FollowStore, type FollowLimits } from "../../store/follow-store";
 import { ALL_RUNS, redisKeys } from "../../store/keys";
 import { TimelineStore, type TimelineLimits } from "../../store/timeline-store";
 import { expectReplay, readCaptureInOrder, v1CapturesPresent } from "../support/captures";
@@ -49,7 +49,7 @@ const newestFirst = (ids: string[]): string[] =>
 
 beforeAll(() => {
   redis = new Redis(REDIS_URL);
-  follows = new FollowStore(redis, keys);
+  follows = new FollowStore(redis, keys, { subscribers: 1000, followsPerSubscriber: 100 });
 });
 
 afterAll(async () => {
@@ -72,6 +72,47 @@ describe("follows", () => {
     });
     expect(await redis.smembers(keys.phraseFollowers("love"))).toEqual([]);
     expect(await follows.follows("nobody")).toEqual({ subscriber: "nobody", authors: [], track: [] });
+  });
+
+  /** A store over a namespace of its own, so that the subscriber count starts at zero. */
+  function cappedStore(limits: FollowLimits): FollowStore {
+    // Under this file's namespace, so that its clean-up removes them too.
+    return new FollowStore(
+      redis,
+      redisKeys(`${namespace}:caps-${limits.subscribers}-${limits.followsPerSubscriber}`),
+      limits,
+    );
+  }
+
+  it("refuses a new subscriber past MAX_SUBSCRIBERS, and frees the place once one follows nothing", async () => {
+    const capped = cappedStore({ subscribers: 2, followsPerSubscriber: 100 });
+    await capped.follow("first", ["1"], []);
+    await capped.follow("second", [], ["love"]);
+    await expect(capped.follow("third", ["2"], [])).rejects.toMatchObject({ limit: "subscribers", held: 2, cap: 2 });
+    // Those who follow already may follow more.
+    await capped.follow("first", ["3"], ["music"]);
+    await capped.unfollow("second", [], ["love"]);
+    expect(await capped.follow("third", ["2"], [])).toMatchObject({ authors: ["2"] });
+  });
+
+  it("refuses follows past MAX_FOLLOWS_PER_SUBSCRIBER, counting authors and phrases once each", async () => {
+    const capped = cappedStore({ subscribers: 10, followsPerSubscriber: 3 });
+    await capped.follow("reader", ["1", "1"], ["love"]);
+    // Following again what one follows takes no more places.
+    await capped.follow("reader", ["1"], ["love"]);
+    await expect(capped.follow("reader", ["2", "3"], [])).rejects.toMatchObject({ limit: "follows", held: 2, cap: 3 });
+    expect(await capped.follows("reader")).toEqual({ subscriber: "reader", authors: ["1"], track: ["love"] });
+    expect(await capped.follow("reader", ["2"], [])).toMatchObject({ authors: ["1", "2"] });
+  });
+
+  it("lets only one of many concurrent new subscribers take the last place", async () => {
+    const capped = cappedStore({ subscribers: 5, followsPerSubscriber: 100 });
+    for (const subscriber of ["a", "b", "c", "d"]) await capped.follow(subscriber, [], ["the"]);
+    const tries = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, index) => capped.follow(`late-${index}`, [], ["the"])),
+    );
+    expect(tries.filter((attempt) => attempt.status === "fulfilled")).toHaveLength(1);
+    expect(tries.filter((attempt) => attempt.status === "rejected")).toHaveLength(19);
   });
 });
 
@@ -134,6 +175,23 @@ describe("fan-out on write", () => {
     }
   });
 
+  it("lets every timeline expire with its newest body: old runs' home timelines do not pile up", async () => {
+    const timelines = store({ tweetTtl: 120 });
+    await follows.follow("expiring", [], ["expiring"]);
+    await timelines.add("ttl-run", [aMatch(["expiring"])], []);
+    for (const key of [
+      keys.timeline("ttl-run"),
+      keys.timeline("ttl-run", "expiring"),
+      keys.authorTimeline("ttl-run", "42"),
+      keys.homeTimeline("ttl-run", "expiring"),
+      keys.homeTimeline(ALL_RUNS, "expiring"),
+    ]) {
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(120);
+    }
+  });
+
   it("costs a few round trips for 10,000 followers, counted on the wire", async () => {
     const counted = new Redis(REDIS_URL);
     try {
@@ -147,9 +205,9 @@ describe("fan-out on write", () => {
       const { count } = countRoundTrips(counted);
       await timelines.add("celebrity-run", [tweet], []);
       console.log(`fan-out to 10,000 followers: ${count.roundTrips} round trips, ${count.commands} commands`);
-      // One read, then 40,000-odd writes (ZADD and trim on 20,000 home timelines) in pipelines of 10,000.
-      expect(count.commands).toBeGreaterThan(40_000);
-      expect(count.roundTrips).toBeLessThanOrEqual(6);
+      // One read, then 60,000-odd writes (ZADD, trim and expiry of 20,000 home timelines) in pipelines of 10,000.
+      expect(count.commands).toBeGreaterThan(60_000);
+      expect(count.roundTrips).toBeLessThanOrEqual(8);
 
       const check = counted.pipeline();
       for (const subscriber of followers)
@@ -167,9 +225,10 @@ describe("reading", () => {
     const timelines = store({ tweetTtl: 1 });
     const lasting = store();
     const old = Array.from({ length: 4 }, () => aMatch(["expiry"]));
-    await lasting.add("expiry-run", old, []);
     const fleeting = Array.from({ length: 6 }, () => aMatch(["expiry"]));
+    // The newer tweets' bodies expire first; the timeline itself lives as long as its last write says.
     await timelines.add("expiry-run", fleeting, []);
+    await lasting.add("expiry-run", old, []);
     const key = keys.timeline("expiry-run", "expiry");
     expect(await wholeTimeline(lasting, key)).toHaveLength(10);
 

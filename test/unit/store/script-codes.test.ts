@@ -9,20 +9,20 @@ const luaFiles = readdirSync(STORE).filter((file) => file.endsWith(".lua"));
 describe("the Lua scripts' status codes", () => {
   it("are defined in front of every script's text", () => {
     for (const script of Object.values(scripts)) expect(script.source.startsWith(SCRIPT_CODES_PREAMBLE)).toBe(true);
-    expect(SCRIPT_CODES_PREAMBLE).toBe("local DONE, UNCHANGED, RUN_MISSING = 1, 0, -1\n");
+    expect(SCRIPT_CODES_PREAMBLE).toBe("local DONE, UNCHANGED, RUN_MISSING, SUBSCRIBER_LIMIT, FOLLOW_LIMIT = 1, 0, -1, -2, -3\n");
   });
 
   it.each(luaFiles)("%s returns codes by name, each one of the table", (file) => {
     const code = readFileSync(path.join(STORE, file), "utf8").replace(/--\[\[[\s\S]*?\]\]/, "");
     expect(code).not.toMatch(/return\s+-?\d+\s*$/m);
-    const named = [...code.matchAll(/\breturn\s+([A-Z][A-Z_]+)\b/g)].map((match) => match[1] ?? "");
+    const named = [...code.matchAll(/\breturn\s+\{?([A-Z][A-Z_]+)\b(?!\s*\[)/g)].map((match) => match[1] ?? "");
     for (const name of named) expect(Object.keys(SCRIPT_CODES)).toContain(name);
   });
 
   it("every script is loaded", () => {
     expect(
       Object.values(scripts)
-        .map((script) => `${script.name}-${script.numberOfKeys}.lua`)
+        .map((script) => `${script.name}-${script.numberOfKeys}${script.moreKeys ? "+" : ""}.lua`)
         .sort(),
     ).toEqual([...luaFiles].sort());
   });
