@@ -9,7 +9,9 @@ const luaFiles = readdirSync(STORE).filter((file) => file.endsWith(".lua"));
 describe("the Lua scripts' status codes", () => {
   it("are defined in front of every script's text", () => {
     for (const script of Object.values(scripts)) expect(script.source.startsWith(SCRIPT_CODES_PREAMBLE)).toBe(true);
-    expect(SCRIPT_CODES_PREAMBLE).toBe("local DONE, UNCHANGED, RUN_MISSING, SUBSCRIBER_LIMIT, FOLLOW_LIMIT = 1, 0, -1, -2, -3\n");
+    expect(SCRIPT_CODES_PREAMBLE).toBe(
+      "local DONE, UNCHANGED, RUN_MISSING, SUBSCRIBER_LIMIT, FOLLOW_LIMIT = 1, 0, -1, -2, -3\n",
+    );
   });
 
   it.each(luaFiles)("%s returns codes by name, each one of the table", (file) => {
