@@ -24,7 +24,7 @@ export class PipelineConnection {
   constructor(
     private readonly url: string,
     private readonly topology: PipelineTopology,
-    private readonly limits: QueueLimits,
+    readonly limits: QueueLimits,
     private readonly logger: Logger,
     private readonly policy: BackoffPolicy = RETRY_POLICIES.amqpReconnect,
   ) {

@@ -99,9 +99,16 @@ export class Consumer<T> {
     } catch (error) {
       this.count("failed");
       const deliveries = Number(message.properties.headers?.["x-delivery-count"] ?? 0);
-      this.logger.warn(
-        `Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} failed (delivery ${deliveries + 1}): ${errorText(error)}`,
-      );
+      const { deliveryLimit } = this.connection.limits;
+      // The quorum queue dead-letters a message returned more than its delivery limit.
+      if (deliveries + 1 > deliveryLimit)
+        this.logger.error(
+          `${messageName(message)} of ${this.options.queue} dead-lettered after ${deliveries + 1} failed deliveries (DELIVERY_LIMIT ${deliveryLimit}): ${errorText(error)}; the REPL's dead-letters lists and requeues it`,
+        );
+      else
+        this.logger.warn(
+          `Handling ${messageName(message)} from ${this.options.queue} failed (delivery ${deliveries + 1} of ${deliveryLimit + 1}): ${errorText(error)}`,
+        );
       await sleep(retryDelay(deliveries));
       safely(() => channel.nack(message, false, true));
     } finally {
@@ -122,7 +129,7 @@ export class Consumer<T> {
         this.outageBegan(message, error);
         if (!(await sleepUnlessAborted(delayFor(RETRY_POLICIES.outage, attempt), this.stopping.signal))) {
           this.logger.warn(
-            `${message.properties.messageId ?? "A message"} of ${this.options.queue} left unacked at stop, during an outage: RabbitMQ redelivers it`,
+            `${messageName(message)} of ${this.options.queue} left unacked at stop, during an outage: RabbitMQ redelivers it`,
           );
           return false;
         }
@@ -137,7 +144,7 @@ export class Consumer<T> {
     }
     this.outage = { since: Date.now(), retries: 0 };
     this.logger.warn(
-      `Handling ${message.properties.messageId ?? "a message"} from ${this.options.queue} waits out an outage (${errorText(error)}): messages are kept and retried, none dead-lettered`,
+      `Handling ${messageName(message)} from ${this.options.queue} waits out an outage (${errorText(error)}): messages are kept and retried, none dead-lettered`,
     );
   }
 
@@ -159,19 +166,27 @@ export class Consumer<T> {
     try {
       json = JSON.parse(message.content.toString("utf8"));
     } catch {
-      this.logger.warn(
-        `Unreadable message ${message.properties.messageId ?? ""} on ${this.options.queue}: not JSON; dead-lettered`,
-      );
+      this.logger.warn(`Unreadable ${messageName(message)} on ${this.options.queue}: not JSON; dead-lettered`);
       return undefined;
     }
     const result = this.options.schema.safeParse(json);
     if (result.success) return result.data;
     const issue = result.error.issues[0];
     this.logger.warn(
-      `Unreadable message ${message.properties.messageId ?? ""} on ${this.options.queue}: ${issue?.path.join(".")}: ${issue?.message}; dead-lettered`,
+      `Unreadable ${messageName(message)} on ${this.options.queue}: ${issue?.path.join(".")}: ${issue?.message}; dead-lettered`,
     );
     return undefined;
   }
+}
+
+/**
+ * A message as a log line names it: its id (a batch id, which names the run and the source range), or
+ * for one published without an id (by hand, by another tool) its size, so that it can still be told
+ * apart in the REPL's dead-letters.
+ */
+function messageName(message: ConsumeMessage): string {
+  const id: unknown = message.properties.messageId;
+  return typeof id === "string" && id !== "" ? `message ${id}` : `message without id (${message.content.length} bytes)`;
 }
 
 /** An ack or nack on a channel that closed meanwhile: RabbitMQ redelivers the message anyway. */

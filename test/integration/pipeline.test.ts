@@ -9,6 +9,7 @@ import { Publisher } from "../../pipeline/publisher";
 import { pipelineTopology } from "../../pipeline/topology";
 import { AMQP_URL, eventually } from "../support/mesh";
 import { queueDepth } from "../support/queues";
+import { RecordingLogger } from "../support/batches";
 import { waitUntil } from "../support/eventually";
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
@@ -89,6 +90,7 @@ describe("the durable pipeline (real RabbitMQ)", () => {
   it("retries a failing message, then dead-letters it at the delivery limit", async () => {
     const connection = await connect();
     let attempts = 0;
+    const logger = new RecordingLogger();
     const consumer = new Consumer<Message>(
       connection,
       {
@@ -97,10 +99,10 @@ describe("the durable pipeline (real RabbitMQ)", () => {
         prefetch: 1,
         handle: async () => {
           attempts++;
-          throw new Error("Redis is down");
+          throw new Error("a bug in the handler");
         },
       },
-      quiet,
+      logger,
     );
     await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 1 }, "poison");
     const dead = await eventually(
@@ -112,6 +114,16 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     expect(dead).toEqual([{ n: 1 }]);
     expect(attempts).toBe(limits.deliveryLimit + 1);
     expect(consumer.counts.failed).toBe(attempts);
+    // One warning per failed delivery, then one error naming the message as it is dead-lettered.
+    expect(logger.lines.filter((line) => line.level === "warn")).toHaveLength(limits.deliveryLimit);
+    expect(logger.lines.filter((line) => line.level === "error")).toEqual([
+      {
+        level: "error",
+        text: expect.stringMatching(
+          /^message poison of \S+ dead-lettered after 4 failed deliveries \(DELIVERY_LIMIT 3\): a bug in the handler;/,
+        ),
+      },
+    ]);
     expect(await queueDepth(topology.queues.statistics)).toBe(0);
   });
 
@@ -209,10 +221,11 @@ describe("the durable pipeline (real RabbitMQ)", () => {
   it("dead-letters a message that fails its schema at once, without calling the handler", async () => {
     const connection = await connect();
     const handle = jest.fn(async () => {});
+    const logger = new RecordingLogger();
     const consumer = new Consumer<Message>(
       connection,
       { queue: topology.queues.filter, schema: Message, prefetch: 1, handle },
-      quiet,
+      logger,
     );
     await new Publisher(connection, topology.tweetsExchange, quiet).publish({ n: "not a number" }, "unreadable");
     const dead = await eventually(
@@ -222,6 +235,9 @@ describe("the durable pipeline (real RabbitMQ)", () => {
       "the dead-letter queue",
     );
     expect(dead).toEqual([{ n: "not a number" }]);
+    expect(logger.lines.map((line) => line.text)).toEqual([
+      expect.stringMatching(/^Unreadable message unreadable on \S+: n: .*; dead-lettered$/),
+    ]);
     expect(handle).not.toHaveBeenCalled();
     expect(consumer.counts.rejected).toBe(1);
   });
