@@ -64,13 +64,20 @@ async function main(): Promise<void> {
   const watch = new DependencyWatch(env, broker);
   let draining = false;
   // The probes answer from the start: /health at once, /ready 503 until the node has started.
-  const probes =
-    env.HEALTH_PORT === undefined
-      ? null
-      : await serveProbes(
-          env.HEALTH_PORT,
-          brokerProbe(broker, () => draining, watch),
-        );
+  const probe = brokerProbe(broker, () => draining, watch);
+  const probes = env.HEALTH_PORT === undefined ? null : await serveProbes(env.HEALTH_PORT, probe);
+  // A gateway's own port answers them too until RabbitMQ connects, when the gateway takes it over
+  // (services start after the transporter connects). A shared port has the mesh's other gateways.
+  const gatewayProbes =
+    env.SERVICES.includes("api") && !env.GATEWAY_SHARE_PORT && env.PORT !== 0 && env.HEALTH_PORT !== env.PORT
+      ? await serveProbes(env.PORT, probe, "starting gateway")
+      : null;
+  if (gatewayProbes) {
+    broker.localBus.once("$transporter.connected", () => {
+      gatewayProbes.close();
+      gatewayProbes.closeAllConnections();
+    });
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -92,6 +99,7 @@ async function main(): Promise<void> {
     drainAndStop(broker).then(
       () => {
         probes?.close();
+        gatewayProbes?.close();
         watch.close();
         process.exit(0);
       },

@@ -31,13 +31,7 @@ export async function readiness(
   draining: boolean,
   stateLostAt: number | null = null,
 ): Promise<Readiness> {
-  const redisAnswers = await Promise.race([
-    redis.ping().then(
-      () => true,
-      () => false,
-    ),
-    new Promise<boolean>((resolve) => setTimeout(resolve, 1000, false)),
-  ]);
+  const redisAnswers = await answersWithin(redis, 1000);
   const available = new Set(
     broker.registry.getServiceList({ onlyAvailable: true }).map((service: { name: string }) => service.name),
   );
@@ -45,6 +39,34 @@ export async function readiness(
   const state_lost_at = stateLostAt === null ? null : new Date(stateLostAt).toISOString();
   const checks = { broker: broker.transit?.connected === true, redis: redisAnswers, services, draining, state_lost_at };
   return { ready: !draining && checks.broker && checks.redis && Object.values(services).every(Boolean), checks };
+}
+
+/**
+ * Whether Redis answers a PING within `ms`. A client still connecting (just started, or reconnecting)
+ * is given the same time to get there: without an offline queue its commands fail at once meanwhile.
+ */
+async function answersWithin(redis: Redis, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  const connected =
+    redis.status === "ready"
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          onReady = resolve;
+          redis.once("ready", resolve);
+        });
+  const answered = connected.then(() =>
+    redis.ping().then(
+      () => true,
+      () => false,
+    ),
+  );
+  try {
+    return await Promise.race([answered, new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)))]);
+  } finally {
+    clearTimeout(timer);
+    if (onReady) redis.off("ready", onReady);
+  }
 }
 
 const NodeInfo = z.object({

@@ -10,10 +10,15 @@ export interface NodeProbe {
 
 /**
  * Liveness and readiness over HTTP for nodes without a gateway (Kubernetes probes, the rolling-deploy
- * script): `GET /health` answers while the process runs; `GET /ready` answers 200 once the node is
- * started and connected and not draining, 503 otherwise.
+ * script), and on a gateway's port until the gateway listens: `GET /health` answers while the process
+ * runs; `GET /ready` answers 200 once the node is started and connected and not draining, 503 with
+ * what fails otherwise.
  */
-export function serveProbes(port: number, probe: NodeProbe): Promise<Server> {
+export function serveProbes(
+  port: number,
+  probe: NodeProbe,
+  role: "probes" | "starting gateway" = "probes",
+): Promise<Server> {
   const server = createServer((req, res) => {
     const answer = (status: number, body: object) => {
       res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", Connection: "close" });
@@ -28,7 +33,17 @@ export function serveProbes(port: number, probe: NodeProbe): Promise<Server> {
       );
       return;
     }
-    answer(404, { error: "probes are GET /health and GET /ready" });
+    if (role === "probes") return answer(404, { error: "probes are GET /health and GET /ready" });
+    // On a gateway's port before the gateway listens: every other request is told to come back.
+    res.setHeader("Retry-After", "5");
+    const failing = probe.failing?.() ?? [];
+    answer(503, {
+      name: "GatewayStarting",
+      message: `the gateway is starting${failing.length ? `: ${failing.join("; ")}` : ""}; retry later`,
+      code: 503,
+      type: "GATEWAY_STARTING",
+      data: { failing },
+    });
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

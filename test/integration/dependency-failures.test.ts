@@ -6,11 +6,10 @@ import { expectReplay, v1CaptureDir, v1CapturesPresent } from "../support/captur
 import { ProcessCluster, SERVER, serverBuilt } from "../support/cluster";
 import { AMQP_URL, curlPost, eventually, removeNamespace, request, TestMesh } from "../support/mesh";
 import { OwnedRedis, redisServerInstalled } from "../support/owned-redis";
+import { expectExactReplayEnd } from "../support/statistics";
 
 const TRACK = ["love", "the", "que", "lol"];
 const CAPTURE = "sample-2013-08-10T1100Z.jsonl.gz";
-const drained = (figures: RunStatistics) =>
-  !figures.running && !figures.streaming && figures.examined >= figures.published && figures.published > 0;
 
 /** The server as one process with `env` (on top of PATH only), its output, and when it exited. */
 function runServer(env: Record<string, string>) {
@@ -68,6 +67,44 @@ describeBuilt("a process whose dependencies are missing", () => {
       /Not started within 4 s \(STARTUP_TIMEOUT\): RabbitMQ at amqp:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:5699 \(TRANSPORTER\) does not answer: .*ECONNREFUSED/,
     );
     expect(server.output()).not.toContain("secret");
+  });
+
+  it("answers /health and /ready on a gateway's PORT before RabbitMQ connects, and 503 GATEWAY_STARTING elsewhere", async () => {
+    const port = freePort();
+    const server = runServer({
+      TRANSPORTER: "amqp://guest:secret@127.0.0.1:5699",
+      SERVICES: "api",
+      PORT: String(port),
+      STARTUP_TIMEOUT: "6",
+    });
+    try {
+      const health = await eventually(
+        () =>
+          fetch(`http://127.0.0.1:${port}/health`).then(
+            (answer) => answer.status,
+            () => 0,
+          ),
+        (status) => status === 200,
+        10_000,
+        "/health on PORT before RabbitMQ connects",
+      );
+      expect(health).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        ready: false,
+        failing: expect.arrayContaining([expect.stringContaining("(TRANSPORTER)")]),
+      });
+      const statistics = await fetch(`http://127.0.0.1:${port}/statistics`);
+      expect(statistics.status).toBe(503);
+      expect(statistics.headers.get("retry-after")).toBe("5");
+      const body: unknown = await statistics.json();
+      expect(body).toMatchObject({ code: 503, type: "GATEWAY_STARTING" });
+      expect(JSON.stringify(body)).not.toContain("secret");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
   });
 
   it("exits 1 after STARTUP_TIMEOUT naming REDIS_URL when Redis does not answer", async () => {
@@ -212,18 +249,7 @@ describeOutages("Redis refusing writes mid-run", () => {
         await redis.config(name, restore);
       }
 
-      const final = await eventually(
-        () => statistics().catch(() => ({}) as RunStatistics),
-        drained,
-        120_000,
-        "the replay to end and drain",
-      );
-      expect(final).toMatchObject({
-        end_reason: "source_exhausted",
-        published: expected.tweets,
-        amount: expected.matched.length,
-      });
-      expect(final.per_phrase).toEqual(expected.perPhrase);
+      await expectExactReplayEnd(statistics, expected);
       expect(
         cluster.workers.filter((worker) => worker.process.exitCode !== null).map((worker) => worker.nodeId),
       ).toEqual([]);

@@ -9,7 +9,7 @@ import { captureFile, replayExpectation, v1CaptureDir, v1CapturesPresent } from 
 import { ProcessCluster, serverBuilt, type Worker } from "../support/cluster";
 import { AMQP_URL, curlPost, eventually, request, wholeTimeline } from "../support/mesh";
 import { queueDepth } from "../support/queues";
-import { drained } from "../support/statistics";
+import { drained, expectExactReplayEnd } from "../support/statistics";
 
 const TRACK = ["love", "the", "que", "lol"];
 const CAPTURE = "sample-2013-08-10T1100Z.jsonl.gz";
@@ -119,18 +119,7 @@ describeReady("the broker and the database restarting mid-run", () => {
     expect((await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: TRACK }))).status).toBe(200);
     await eventually(statistics, (figures) => figures.published >= 500, 30000, "tweets flowing");
     await interrupt();
-    const final = await eventually(
-      () => statistics().catch(() => ({}) as RunStatistics),
-      drained,
-      120000,
-      "the replay to end and drain",
-    );
-    expect(final).toMatchObject({
-      end_reason: "source_exhausted",
-      published: expected.tweets,
-      amount: expected.matched.length,
-    });
-    expect(final.per_phrase).toEqual(expected.perPhrase);
+    await expectExactReplayEnd(statistics, expected);
     const timeline = await eventually(
       () => wholeTimeline(cluster.url).catch(() => []),
       (ids) => ids.length >= expected.shown.length,

@@ -1,3 +1,4 @@
+import { aTweet } from "../../support/batches";
 import { waitUntil } from "../../support/eventually";
 import { aRun } from "../../support/runs";
 import type { Run } from "../../../contracts/run";
@@ -211,17 +212,7 @@ describe("the stream supervisor during a Redis or broker outage", () => {
       for (let index = 0; index < count; index++)
         yield {
           kind: "tweet" as const,
-          tweet: {
-            id: String(index + 1),
-            text: "t",
-            author: { id: "1", username: "u" },
-            hashtags: [],
-            mentions: [],
-            urls: [],
-            created_at: "",
-            lang: null,
-            referenced: [],
-          },
+          tweet: aTweet(String(index + 1), "t"),
         };
     },
   });
@@ -379,17 +370,7 @@ describe("a run that Redis lost", () => {
         for (let index = 0; !signal.aborted; index++) {
           yield {
             kind: "tweet" as const,
-            tweet: {
-              id: String(index + 1),
-              text: "t",
-              author: { id: "1", username: "u" },
-              hashtags: [],
-              mentions: [],
-              urls: [],
-              created_at: "",
-              lang: null,
-              referenced: [],
-            },
+            tweet: aTweet(String(index + 1), "t"),
           };
           await new Promise((resolve) => setImmediate(resolve));
         }
