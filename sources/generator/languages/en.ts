@@ -35,12 +35,6 @@ who wants to talk about {topic} with me
 follow me if you like {topic}
 pls follow me back
 if you love {topic} follow me
-the twitter api is down again
-building a little bot with the twitter api {time}
-just got my twitter api key
-anyone else getting rate limited by the twitter api?
-my app finally talks to the twitter api
-live coding a tracker for {topic} on the twitter api {time}
 new blog post about {topic}
 check out my new video
 I really want {topic} right now
@@ -97,6 +91,8 @@ is it just me or is {topic} everywhere
 please retweet
 thanks for the follow
 see you {time}
+building a little bot with the twitter api {time}
+anyone else getting rate limited by the twitter api?
 `,
   topics:
     "music, love, coffee, pizza, the game, football, netflix, summer, school, work, sleep, food, movies, the weekend, " +
@@ -127,7 +123,7 @@ see you {time}
     "today, tonight, right now, this morning, this weekend, last night, tomorrow, all day, this week, every day, " +
     "again, this year, at the moment",
   people:
-    "justin bieber, bieber, taylor swift, beyonce, drake, rihanna, ariana grande, billie eilish, harry styles, " +
+    "taylor swift, beyonce, drake, rihanna, ariana grande, justin bieber, bieber, billie eilish, harry styles, " +
     "selena gomez, the weeknd, bad bunny, dua lipa, ed sheeran, lady gaga, kanye, bts, blackpink, messi, " +
     "ronaldo, lebron, steph curry, serena williams, elon musk, oprah, zendaya, tom holland, olivia rodrigo, shakira, adele, one direction",
   fillers: "lol, omg, lmao, haha, tbh, ngl, smh, idk, honestly, wow, yay, ugh, yes, okay, fr, bruh, literally, same",

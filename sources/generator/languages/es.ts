@@ -40,9 +40,6 @@ me duele la cabeza
 hoy toca {topic} con la familia
 la vida es bella
 sígueme y te sigo
-estoy probando la twitter api para un bot
-mi app ya funciona con la twitter api
-la twitter api no responde otra vez
 nuevo video en mi canal
 quién va al concierto de {person}?
 se agotaron las entradas para {person}
@@ -58,6 +55,7 @@ feliz navidad a todos
 mi perro es el más lindo
 qué golazo
 ganamos!
+estoy probando la twitter api para un bot
 `,
   topics:
     "música, el fútbol, el partido, la comida, el café, la pizza, los tacos, el verano, la playa, el trabajo, " +
@@ -75,7 +73,7 @@ ganamos!
     "enamorado, enamorada, tranquilo, estresado, contento, contenta, enfermo, agradecido, agradecida",
   times: "hoy, esta noche, ahora, mañana, este fin de semana, anoche, todo el día, esta semana, otra vez, siempre",
   people:
-    "bad bunny, justin bieber, bieber, shakira, karol g, rosalía, j balvin, maluma, taylor swift, messi, " +
+    "bad bunny, shakira, karol g, rosalía, justin bieber, bieber, j balvin, maluma, taylor swift, messi, " +
     "cristiano ronaldo, daddy yankee, ozuna, becky g, anuel, sebastián yatra, aitana, peso pluma, bts, selena gomez",
   fillers: "jaja, jajaja, jajajaja, xd, uff, bueno, vale, wow, ay, dios, oye, neta, literal, gracias",
   firstNames:

@@ -37,9 +37,6 @@ demain j'ai un examen
 ce soir c'est {topic} en famille
 la vie est belle
 suivez-moi je vous suis
-je teste la twitter api pour un petit bot
-mon appli parle enfin à la twitter api
-la twitter api ne répond plus
 nouvelle vidéo sur ma chaîne
 qui va au concert de {person} ?
 le concert de {person} est complet
@@ -55,6 +52,7 @@ joyeux noël
 mon chat est le plus mignon
 quel but
 on a gagné !
+je teste la twitter api pour un petit bot
 `,
   topics:
     "la musique, le foot, le match, la bouffe, le café, la pizza, les croissants, l'été, la plage, le boulot, " +
@@ -72,7 +70,7 @@ on a gagné !
   times:
     "aujourd'hui, ce soir, maintenant, demain, ce week-end, hier soir, toute la journée, cette semaine, encore, toujours",
   people:
-    "aya nakamura, justin bieber, bieber, angèle, stromae, jul, ninho, orelsan, taylor swift, mbappé, " +
+    "aya nakamura, angèle, stromae, jul, justin bieber, bieber, ninho, orelsan, taylor swift, mbappé, " +
     "zidane, griezmann, dua lipa, bts, pnl, gims, indochine, selena gomez",
   fillers: "mdr, ptdr, lol, bref, wesh, grave, franchement, oh là là, bon, ouf, sérieux, trop, genre, bah",
   firstNames:

@@ -37,9 +37,6 @@ besok ujian
 malam ini {topic} sama keluarga
 hidup itu indah
 follow aku nanti aku follback
-lagi nyoba twitter api buat bikin bot
-aplikasiku udah nyambung ke twitter api
-twitter api lagi down
 video baru di channel aku
 siapa yang mau ke konser {person}?
 tiket konser {person} udah habis
@@ -54,6 +51,7 @@ selamat tahun baru
 kucingku lucu banget
 gol yang indah
 kita menang!
+lagi nyoba twitter api buat bikin bot
 `,
   topics:
     "musik, bola, pertandingan, makanan, kopi, bakso, nasi goreng, mie ayam, sate, martabak, seblak, indomie, " +
@@ -65,7 +63,7 @@ kita menang!
   moods: "senang, capek, sedih, bosan, semangat, gugup, bangga, bingung, santai, stres, sakit, bahagia, galau, laper",
   times: "hari ini, malam ini, sekarang, besok, weekend ini, semalam, seharian, minggu ini, lagi, terus",
   people:
-    "justin bieber, bieber, raisa, tulus, isyana, bts, blackpink, taylor swift, jkt48, rizky febian, mahalini, " +
+    "raisa, tulus, isyana, bts, justin bieber, bieber, blackpink, taylor swift, jkt48, rizky febian, mahalini, " +
     "lyodra, afgan, dewa 19, sheila on 7, selena gomez, cristiano ronaldo, messi",
   fillers: "wkwk, wkwkwk, wkwkwkwk, haha, hahaha, anjir, duh, deh, sih, dong, yaampun, mantap, asli, btw",
   firstNames: "Budi Siti Agus Dewi Andi Putri Rizky Ayu Dimas Nur Fajar Indah Bayu Rina Yoga Sari Eko Fitri",

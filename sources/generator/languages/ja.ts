@@ -34,9 +34,6 @@ export const japanese: LanguageData = {
 明日テストだ
 今夜は家族で{topic}
 フォローしてくれたらフォロー返します
-Twitter API でボット作ってる
-Twitter API の制限きつい
-Twitter API 触ってみた
 新しい動画あげました
 {person}のライブ行く人いる？
 {person}のチケット取れた
@@ -52,6 +49,7 @@ Twitter API 触ってみた
 推しが尊い
 仕事終わった
 疲れたけど楽しかった
+Twitter API でボット作ってる
 `,
   topics:
     "音楽, ラーメン, 寿司, カレー, コーヒー, ケーキ, アイス, 焼肉, たこ焼き, ご飯, 映画, アニメ, 漫画, ドラマ, " +

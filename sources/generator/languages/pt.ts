@@ -37,9 +37,6 @@ amanhã tenho prova
 hoje tem {topic} com a família
 a vida é boa
 me segue que eu sigo de volta
-testando a twitter api num bot novo
-meu app já conversa com a twitter api
-a twitter api caiu de novo
 vídeo novo no canal
 quem vai no show de {person}?
 os ingressos pro show de {person} esgotaram
@@ -55,6 +52,7 @@ feliz natal pra todos
 meu cachorro é o mais fofo
 que golaço
 ganhamos!
+testando a twitter api num bot novo
 `,
   topics:
     "música, futebol, jogo, comida, café, pizza, açaí, verão, praia, trabalho, escola, faculdade, férias, " +
@@ -71,7 +69,7 @@ ganhamos!
   times:
     "hoje, hoje à noite, agora, amanhã, esse fim de semana, ontem à noite, o dia todo, essa semana, de novo, sempre",
   people:
-    "anitta, justin bieber, bieber, ludmilla, luísa sonza, marília mendonça, gusttavo lima, taylor swift, neymar, " +
+    "anitta, ludmilla, luísa sonza, marília mendonça, justin bieber, bieber, gusttavo lima, taylor swift, neymar, " +
     "vini jr, ivete sangalo, pabllo vittar, iza, jão, bts, selena gomez, shakira, cristiano ronaldo",
   fillers: "kkkk, kkkkk, kkkkkkk, rs, rsrs, haha, mano, gente, nossa, affs, pfv, tipo, sério, socorro",
   firstNames:
