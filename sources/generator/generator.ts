@@ -65,8 +65,11 @@ const LINK_DOMAINS = [
   "shop.example.net",
 ];
 const EMOJI = ["😂", "❤️", "😍", "🔥", "🙏", "😭", "✨", "👍", "🎉", "😊", "💕", "🙌"];
-const SENTENCE_ENDS = [".", "!", "?", "...", "!!"];
-const UNSPACED_SENTENCE_ENDS = ["。", "！", "？", "w", "…"];
+/** Ends of statements; a question's phrase has its own "?". */
+const SENTENCE_ENDS = [".", "!", "...", "!!", "."];
+const UNSPACED_SENTENCE_ENDS = ["。", "！", "w", "…", "。"];
+/** Japanese says in 140 characters what takes 280 in English: Twitter's limit is 140 there. */
+const UNSPACED_TWEET_LIMIT = 140;
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** Twitter shortens a link's display form to this many characters and an ellipsis. */
 const DISPLAY_URL_LENGTH = 26;
@@ -236,8 +239,12 @@ function hashtagCount(random: Random): number {
 }
 
 /** How much to write: mostly one or two sentences, sometimes a long tweet of as many as fit up to a length. */
-function textBudget(random: Random): { sentences: number; length: number } {
-  if (random.chance(LONG_TWEET_SHARE)) return { sentences: Infinity, length: random.between(140, TWEET_LIMIT) };
+function textBudget(random: Random, unspaced: boolean): { sentences: number; length: number } {
+  if (random.chance(LONG_TWEET_SHARE))
+    return {
+      sentences: Infinity,
+      length: unspaced ? random.between(60, UNSPACED_TWEET_LIMIT) : random.between(140, TWEET_LIMIT),
+    };
   const u = random.next();
   return { sentences: u < 0.55 ? 1 : u < 0.85 ? 2 : u < 0.96 ? 3 : 4, length: TWEET_LIMIT };
 }
@@ -269,7 +276,7 @@ function writeOriginal(random: Random, language: Language, author: Author, room 
     writer.add(`@${mentioned}`);
     mentions.push(mentioned);
   }
-  const budget = textBudget(random);
+  const budget = textBudget(random, vocabulary.unspaced);
   const ends = vocabulary.unspaced ? UNSPACED_SENTENCE_ENDS : SENTENCE_ENDS;
   let ended = true;
   for (let written = 0; written < budget.sentences && writer.text.length < budget.length; written++) {
