@@ -246,7 +246,7 @@ function textBudget(random: Random, unspaced: boolean): { sentences: number; len
       length: unspaced ? random.between(60, UNSPACED_TWEET_LIMIT) : random.between(140, TWEET_LIMIT),
     };
   const u = random.next();
-  return { sentences: u < 0.55 ? 1 : u < 0.85 ? 2 : u < 0.96 ? 3 : 4, length: TWEET_LIMIT };
+  return { sentences: u < 0.45 ? 1 : u < 0.8 ? 2 : u < 0.94 ? 3 : 4, length: TWEET_LIMIT };
 }
 
 /**
