@@ -166,7 +166,7 @@ function slugOf(topic: string): string {
 }
 
 /** Lower-case ASCII letters only, as screen names allow. */
-export function toHandlePart(name: string): string {
+function toHandlePart(name: string): string {
   return name
     .normalize("NFD")
     .replace(/[^A-Za-z]/g, "")
