@@ -10,6 +10,8 @@ import {
   vocabularyOf,
   type Language,
   type LanguageVocabulary,
+  type Phrase,
+  type Slot,
 } from "./vocabulary";
 
 /**
@@ -63,15 +65,20 @@ const LINK_DOMAINS = [
   "shop.example.net",
 ];
 const EMOJI = ["😂", "❤️", "😍", "🔥", "🙏", "😭", "✨", "👍", "🎉", "😊", "💕", "🙌"];
-const SENTENCE_ENDS = [".", "!", "?", "...", "!!"];
-const UNSPACED_SENTENCE_ENDS = ["。", "！", "？", "w", "…"];
+/** Ends of statements; a question's phrase has its own "?". */
+const SENTENCE_ENDS = [".", "!", "...", "!!", "."];
+const UNSPACED_SENTENCE_ENDS = ["。", "！", "w", "…", "。"];
+/** Japanese says in 140 characters what takes 280 in English: Twitter's limit is 140 there. */
+const UNSPACED_TWEET_LIMIT = 140;
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** Twitter shortens a link's display form to this many characters and an ellipsis. */
 const DISPLAY_URL_LENGTH = 26;
 
 interface LanguageWorld {
   readonly vocabulary: LanguageVocabulary;
-  readonly words: Zipf;
+  readonly phrases: Zipf;
+  readonly topics: Zipf;
+  readonly people: Zipf;
   readonly tags: Zipf;
   readonly authors: readonly Author[];
   readonly popularity: Zipf;
@@ -95,7 +102,10 @@ class World {
       for (let i = 0; i < count; i++) authors.push(makeAuthor(vocabulary, random, handles, authorNumber++));
       languages.set(language, {
         vocabulary,
-        words: new Zipf(vocabulary.words.length, 1),
+        // A few phrases are said very often and most now and then, as in a real stream.
+        phrases: new Zipf(vocabulary.phrases.length, 0.6),
+        topics: new Zipf(vocabulary.topics.length, 1),
+        people: new Zipf(vocabulary.people.length, 1),
         tags: new Zipf(vocabulary.tagWords.length, 1),
         authors,
         popularity: new Zipf(authors.length, 0.8),
@@ -153,13 +163,14 @@ function makeHandle(vocabulary: LanguageVocabulary, random: Random): string {
     case 3:
       return capitalize(first) + capitalize(last) + random.between(0, 99);
     default: {
-      let handle = "";
-      const syllables = vocabulary.unspaced ? vocabulary.handleParts : vocabulary.syllables;
-      for (let i = random.between(2, 3); i > 0; i--) handle += random.pick(syllables);
-      return toAscii(handle) + (random.chance(0.5) ? random.between(1, 999) : "");
+      // A fan's handle: what they tweet about, then a number (or a name where topics are not in Latin script).
+      const topic = toAscii(random.pick(vocabulary.topics)) || first;
+      return topic + random.pick(FAN_SUFFIXES) + (random.chance(0.5) ? random.between(1, 999) : "");
     }
   }
 }
+
+const FAN_SUFFIXES = ["", "fan", "lover", "_", "daily", "4ever", "xo"];
 
 const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 const toAscii = (word: string): string => word.normalize("NFD").replace(/[^A-Za-z0-9_]/g, "");
@@ -178,11 +189,14 @@ class TextWriter {
     return this.text.length + 1 + token.length <= this.limit;
   }
 
-  /** Adds a word; words of an unspaced script (Japanese) join their neighbours without a space. */
+  /**
+   * Adds a word or a sentence; in an unspaced script (Japanese) it joins its neighbour without a
+   * space, unless a Latin word meets it (a term of its own for the matcher).
+   */
   add(token: string, unspaced = false): void {
-    if (this.text.length > 0 && !(unspaced && this.lastUnspaced)) this.text += " ";
+    if (this.text.length > 0 && !(unspaced && this.lastUnspaced && !isLatin(token))) this.text += " ";
     this.text += token;
-    this.lastUnspaced = unspaced;
+    this.lastUnspaced = unspaced && !endsLatin(token);
   }
 
   /** Appends punctuation to the last word. */
@@ -209,9 +223,9 @@ function displayUrl(expanded: string): string {
   return bare.length > DISPLAY_URL_LENGTH ? `${bare.slice(0, DISPLAY_URL_LENGTH)}…` : bare;
 }
 
-function makeLink(random: Random, vocabulary: LanguageVocabulary, words: Zipf): Link {
+function makeLink(random: Random, vocabulary: LanguageVocabulary, topics: Zipf): Link {
   const domain = random.pick(LINK_DOMAINS);
-  const slug = toAscii(words.pick(random, vocabulary.words)) || "post";
+  const slug = vocabulary.topicSlugs[topics.sample(random)] || "post";
   const expanded = random.chance(0.5)
     ? `https://${domain}/${slug}/${random.between(1000, 999_999)}`
     : `https://${domain}/p/${shortLink(random).slice(-6)}`;
@@ -224,10 +238,15 @@ function hashtagCount(random: Random): number {
   return u < 0.62 ? 0 : u < 0.87 ? 1 : u < 0.96 ? 2 : 3;
 }
 
-/** Text length to aim for: mostly short, sometimes up to the limit. */
-function textBudget(random: Random): number {
-  if (random.chance(LONG_TWEET_SHARE)) return random.between(140, TWEET_LIMIT);
-  return 15 + Math.floor(Math.pow(random.next(), 1.5) * 125);
+/** How much to write: mostly one or two sentences, sometimes a long tweet of as many as fit up to a length. */
+function textBudget(random: Random, unspaced: boolean): { sentences: number; length: number } {
+  if (random.chance(LONG_TWEET_SHARE))
+    return {
+      sentences: Infinity,
+      length: unspaced ? random.between(60, UNSPACED_TWEET_LIMIT) : random.between(140, TWEET_LIMIT),
+    };
+  const u = random.next();
+  return { sentences: u < 0.45 ? 1 : u < 0.8 ? 2 : u < 0.94 ? 3 : 4, length: TWEET_LIMIT };
 }
 
 /**
@@ -236,7 +255,8 @@ function textBudget(random: Random): number {
  */
 function writeOriginal(random: Random, language: Language, author: Author, room = 0): TweetDraft {
   const all = theWorld();
-  const { vocabulary, words, tags } = all.of(language);
+  const languageWorld = all.of(language);
+  const { vocabulary, topics, tags } = languageWorld;
   const hashtags: string[] = [];
   const mentions: string[] = [];
   const urls: string[] = [];
@@ -246,7 +266,7 @@ function writeOriginal(random: Random, language: Language, author: Author, room 
     const tag = tags.pick(random, vocabulary.tagWords);
     tagTexts.push(random.chance(0.2) && !vocabulary.unspaced ? capitalize(tag) : tag);
   }
-  const link = random.chance(LINK_SHARE) ? makeLink(random, vocabulary, words) : undefined;
+  const link = random.chance(LINK_SHARE) ? makeLink(random, vocabulary, topics) : undefined;
   const tail =
     tagTexts.reduce((sum, tag) => sum + tag.length + 2, 0) + (link === undefined ? 0 : link.short.length + 1);
   const writer = new TextWriter(TWEET_LIMIT - room - tail);
@@ -256,17 +276,22 @@ function writeOriginal(random: Random, language: Language, author: Author, room 
     writer.add(`@${mentioned}`);
     mentions.push(mentioned);
   }
-  const budget = Math.min(textBudget(random), writer.limit);
+  const budget = textBudget(random, vocabulary.unspaced);
   const ends = vocabulary.unspaced ? UNSPACED_SENTENCE_ENDS : SENTENCE_ENDS;
-  let sentenceStart = true;
-  while (writer.text.length < budget) {
-    let word = words.pick(random, vocabulary.words);
-    if (sentenceStart && !vocabulary.unspaced && random.chance(0.7)) word = capitalize(word);
-    if (!writer.fits(word)) break;
-    writer.add(word, vocabulary.unspaced && !isLatin(word));
-    sentenceStart = random.chance(0.07);
-    if (sentenceStart) writer.attach(random.pick(ends));
-    if (random.chance(0.015)) {
+  let ended = true;
+  for (let written = 0; written < budget.sentences && writer.text.length < budget.length; written++) {
+    let sentence = writeSentence(random, languageWorld);
+    if (random.chance(FILLER_SHARE)) sentence = withFiller(random, vocabulary, sentence);
+    if (!vocabulary.unspaced && random.chance(0.55)) sentence = capitalize(sentence);
+    if (!writer.fits(sentence)) break;
+    writer.add(sentence, vocabulary.unspaced);
+    ended = isEnded(sentence);
+    // Japanese sentences are run together, so each one ends in a mark; elsewhere many end bare.
+    if (!ended && (vocabulary.unspaced || random.chance(0.7))) {
+      writer.attach(random.pick(ends));
+      ended = true;
+    }
+    if (random.chance(0.04)) {
       const mentioned = all.pickAuthor(random, language).username;
       if (writer.fits(`@${mentioned}`)) {
         writer.add(`@${mentioned}`);
@@ -274,7 +299,7 @@ function writeOriginal(random: Random, language: Language, author: Author, room 
       }
     }
   }
-  if (!sentenceStart && random.chance(0.4)) writer.attach(random.pick(ends));
+  if (!ended && random.chance(0.3)) writer.attach(random.pick(ends));
   const emoji = random.chance(0.15) ? random.pick(EMOJI) : undefined;
   if (emoji !== undefined && writer.fits(emoji)) writer.add(emoji);
 
@@ -291,13 +316,62 @@ function writeOriginal(random: Random, language: Language, author: Author, room 
   return { text: writer.text, author, hashtags, mentions, urls, lang: language, referenced: [] };
 }
 
-const isLatin = (word: string): boolean => /^[\x20-\x7e]/.test(word);
+// Character codes, not regexes: these run for every sentence.
+const isPrintableAscii = (code: number): boolean => code >= 0x20 && code <= 0x7e;
+const isLatin = (word: string): boolean => isPrintableAscii(word.charCodeAt(0));
+const endsLatin = (word: string): boolean => isPrintableAscii(word.charCodeAt(word.length - 1));
+const SENTENCE_MARKS = new Set([".", "!", "?", "！", "？", "。"]);
+/** A sentence that already ends in punctuation of its own ("who's in?"). */
+const isEnded = (sentence: string): boolean => SENTENCE_MARKS.has(sentence.charAt(sentence.length - 1));
+/** Sentences that start or end with an interjection ("omg", "lol"). */
+const FILLER_SHARE = 0.12;
+
+/** One of the language's phrases, its slots filled: a topic, a mood, a time or a person. */
+function writeSentence(random: Random, world: LanguageWorld): string {
+  const phrase: Phrase = world.phrases.pick(random, world.vocabulary.phrases);
+  const { parts, slots } = phrase;
+  let text = parts[0] ?? "";
+  for (let i = 0; i < slots.length; i++) {
+    const filler = fillSlot(random, world, slots[i] ?? "topic");
+    const next = parts[i + 1] ?? "";
+    // In Japanese a Latin name stands apart, so that the matcher sees it as a word.
+    if (world.vocabulary.unspaced && isLatin(filler))
+      text +=
+        (text === "" || text.endsWith(" ") ? "" : " ") +
+        filler +
+        (next === "" || next.startsWith(" ") ? "" : " ") +
+        next;
+    else text += filler + next;
+  }
+  return text;
+}
+
+function fillSlot(random: Random, world: LanguageWorld, slot: Slot): string {
+  const { vocabulary } = world;
+  switch (slot) {
+    case "topic":
+      return world.topics.pick(random, vocabulary.topics);
+    case "person":
+      return world.people.pick(random, vocabulary.people);
+    case "mood":
+      return random.pick(vocabulary.moods);
+    case "time":
+      return random.pick(vocabulary.times);
+  }
+}
+
+/** "omg " before the sentence or " lol" after it; in Japanese "笑" and "w" join it without a space. */
+function withFiller(random: Random, vocabulary: LanguageVocabulary, sentence: string): string {
+  const filler = random.pick(vocabulary.fillers);
+  if (vocabulary.unspaced) return endsLatin(sentence) ? `${sentence} ${filler}` : sentence + filler;
+  return random.chance(0.5) ? `${filler} ${sentence}` : `${sentence} ${filler}`;
+}
 
 /** A tweet of only pop hashtags, a link or emoji: Twitter cannot tell its language. */
 function writeUndetermined(random: Random): TweetDraft {
   const all = theWorld();
   const language = all.pickLanguage(random);
-  const { vocabulary, words } = all.of(language);
+  const { vocabulary, topics } = all.of(language);
   const writer = new TextWriter();
   const hashtags: string[] = [];
   const urls: string[] = [];
@@ -307,7 +381,7 @@ function writeUndetermined(random: Random): TweetDraft {
     hashtags.push(tag);
   }
   if (random.chance(0.5)) {
-    const link = makeLink(random, vocabulary, words);
+    const link = makeLink(random, vocabulary, topics);
     writer.add(link.short);
     urls.push(link.expanded, link.display);
   } else {
