@@ -92,6 +92,11 @@ export const RunStatistics = z.object({
   dropped: z.number().int(),
   /** When Redis was found to have lost the mesh's state (restarted without persistence): figures before it are gone. */
   state_lost_at: z.string().nullable().default(null),
+  /** Matched tweets per second over the last 10 complete seconds (ingest clock); `/statistics` only. */
+  speed_now: z.number().default(0),
+  /** The fullest 1 s bucket (ingest clock): its count, and when (ISO-8601); 0 and null before any match. */
+  peak_speed: z.number().int().default(0),
+  peak_at: z.string().nullable().default(null),
 });
 export type RunStatistics = z.infer<typeof RunStatistics>;
 

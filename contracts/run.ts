@@ -41,5 +41,8 @@ export const Run = z.object({
   /** When a launcher last streamed the run (ms since the epoch): a run nobody streamed for ORPHAN_TIMEOUT ends then. */
   streamed_at: z.number().nullable().default(null),
   dropped: z.number().int().default(0),
+  /** The fullest 1 s bucket on the ingest clock, and its second (epoch seconds); kept by the count script. */
+  peak_speed: z.number().int().default(0),
+  peak_at: z.number().int().nullable().default(null),
 });
 export type Run = z.infer<typeof Run>;

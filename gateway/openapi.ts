@@ -118,6 +118,8 @@ function success(route: GatewayRoute): JsonSchema {
     }
     case "text/plain":
       return { description: "OK", content: { "text/plain": { schema: { type: "string" } } } };
+    case "text/csv":
+      return { description: "A CSV file with a header row", content: { "text/csv": { schema: { type: "string" } } } };
     case "asset":
       return {
         description: "OK",

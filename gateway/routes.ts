@@ -9,6 +9,7 @@ import {
   TimelinePage,
   TimelineParams,
 } from "../contracts/actions";
+import { SeriesPage, SeriesParams } from "../contracts/series";
 import { StreamEvents, StreamParams } from "../contracts/stream";
 import {
   AuthorTimelinePage,
@@ -32,7 +33,7 @@ import { Liveness, Readiness, Versions } from "./health";
  */
 
 /** Endpoints the gateway answers itself rather than by calling an action of the mesh. */
-export type GatewayHandlerName = "dashboard" | "docs" | "asset" | "stream" | "openapi" | "metrics";
+export type GatewayHandlerName = "dashboard" | "docs" | "asset" | "stream" | "openapi" | "metrics" | "seriesCsv";
 
 export interface GatewayRoute {
   method: "GET" | "POST" | "DELETE";
@@ -48,7 +49,7 @@ export interface GatewayRoute {
   /** The named events of an event stream, each with the schema of its `data`. */
   events?: Record<string, z.ZodType>;
   /** Content type of a non-JSON answer. */
-  produces?: "text/html" | "text/event-stream" | "text/plain" | "asset";
+  produces?: "text/html" | "text/event-stream" | "text/plain" | "text/csv" | "asset";
   /** Spends the X API quota, changes the run or writes state (follows): requires the bearer token when API_TOKEN is set. */
   requiresToken?: boolean;
   /** Limited per client to LAUNCH_RATE_LIMIT a minute. */
@@ -117,6 +118,23 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     target: { action: "statistics.runs" },
     params: RunHistoryParams,
     response: RunHistory,
+  },
+  {
+    method: "GET",
+    path: "/statistics/series",
+    summary:
+      "A run's matched tweets per bucket (1s, 10s, 1m, 1h), overall and per phrase, on the event or the ingest clock; every bucket present",
+    target: { action: "statistics.series" },
+    params: SeriesParams,
+    response: SeriesPage,
+  },
+  {
+    method: "GET",
+    path: "/statistics/series.csv",
+    summary: "The same series as CSV: at, amount, then a column per phrase",
+    target: { handler: "seriesCsv" },
+    params: SeriesParams,
+    produces: "text/csv",
   },
   {
     method: "GET",

@@ -31,6 +31,9 @@ const NO_RUN: RunStatistics = {
   reconnects: 0,
   dropped: 0,
   state_lost_at: null,
+  speed_now: 0,
+  peak_speed: 0,
+  peak_at: null,
 };
 
 /** The figures `/statistics` answers for a run; zeros before any run. */
@@ -61,6 +64,9 @@ export function runStatistics(
     reconnects: run.reconnects,
     dropped: run.dropped,
     state_lost_at: null,
+    speed_now: 0,
+    peak_speed: run.peak_speed,
+    peak_at: run.peak_at === null ? null : new Date(run.peak_at * 1000).toISOString(),
   };
 }
 

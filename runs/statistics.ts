@@ -1,9 +1,20 @@
 import type { RunHistory, RunStatistics } from "../contracts/actions";
 import type { RunStore } from "../store/run-store";
+import type { SeriesStore } from "../store/series-store";
+import { recentSecondsFields } from "./series";
 import { historyTotals, runStatistics } from "./figures";
 
 /** What the statistics reads need of the run store. */
 export type RunFigures = Pick<RunStore, "current" | "phraseCounts" | "streaming" | "list" | "count">;
+
+/** What `/statistics` reads: the runs, and the ingest series for `speed_now`. */
+export interface CurrentFigurePorts {
+  runs: RunFigures;
+  series: Pick<SeriesStore, "counts">;
+}
+
+/** `speed_now` is the mean of this many complete seconds. */
+export const SPEED_NOW_SECONDS = 10;
 
 /**
  * `/statistics`: the current run, or the last one; zeros before any run. `stateLostAt` is when Redis
@@ -11,15 +22,20 @@ export type RunFigures = Pick<RunStore, "current" | "phraseCounts" | "streaming"
  * as if nothing had happened.
  */
 export async function currentStatistics(
-  runs: RunFigures,
+  { runs, series }: CurrentFigurePorts,
   now = Date.now(),
   stateLostAt: number | null = null,
 ): Promise<RunStatistics> {
   const state_lost_at = stateLostAt === null ? null : new Date(stateLostAt).toISOString();
   const run = await runs.current();
   if (!run) return { ...runStatistics(null, {}, now), state_lost_at };
-  const [perPhrase, streaming] = await Promise.all([runs.phraseCounts(run.id), runs.streaming()]);
-  return { ...runStatistics(run, perPhrase, now, streaming), state_lost_at };
+  const [perPhrase, streaming, recent] = await Promise.all([
+    runs.phraseCounts(run.id),
+    runs.streaming(),
+    series.counts(run.id, "ingest", recentSecondsFields(now, SPEED_NOW_SECONDS)),
+  ]);
+  const speed_now = recent.reduce((sum, count) => sum + count, 0) / SPEED_NOW_SECONDS;
+  return { ...runStatistics(run, perPhrase, now, streaming), state_lost_at, speed_now };
 }
 
 /** `/statistics/runs`: the newest `limit` runs, and totals across every run. */

@@ -87,6 +87,14 @@ class Batcher {
   /** Takes an item; resolves when the next one may be pulled. */
   async add(item: SourceItem): Promise<void> {
     this.throwIfFailed();
+    const now = Date.now();
+    // A batch holds the items of one second of pulling: its first pull's second is every item's
+    // ingest second, which the statistics count per second (store/count-matches-5.lua).
+    if (this.pending.length > 0 && Math.floor(now / 1000) !== Math.floor(this.firstPulledAt / 1000)) {
+      await this.settle();
+      await this.send();
+      this.throwIfFailed();
+    }
     if (this.pending.length === 0) this.firstPulledAt = Date.now();
     this.pending.push(item);
     this.position++;

@@ -1,3 +1,4 @@
+import { Errors } from "moleculer";
 import type { Logger } from "../core/logger";
 
 /**
@@ -6,4 +7,17 @@ import type { Logger } from "../core/logger";
  */
 export function dropBatchOfUnknownRun(logger: Pick<Logger, "warn">, batch: { batch_id: string }): void {
   logger.warn(`Batch ${batch.batch_id} belongs to no known run; dropped`);
+}
+
+/** 404 for a read of a run that is not kept: never launched, or Redis lost it. */
+export function runNotFound(runId: string): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError(
+    `run ${runId} is not known: never launched, or no longer kept`,
+    404,
+    "RUN_NOT_FOUND",
+    {
+      field: "run_id",
+      run_id: runId,
+    },
+  );
 }

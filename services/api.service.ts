@@ -18,6 +18,8 @@ import { closeGracefully, listenGateway, type ListenOptions, NAMESPACE_HEADER } 
 import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
 import { observeHttpRequest, QueueDepths, registerHttpMetrics, scrapeMesh } from "../gateway/mesh-metrics";
 import { openApiDocument } from "../gateway/openapi";
+import { sendCsv, seriesCsv } from "../gateway/csv";
+import type { SeriesPage } from "../contracts/series";
 import { AssetParams, GATEWAY_ROUTES } from "../gateway/routes";
 import { DRAINING_EVENT } from "../mesh/drain";
 import { openPipeline, type Pipeline } from "../pipeline";
@@ -124,6 +126,12 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
             asset: (req, res) => files.send(res, parseParams(AssetParams, req.$params).file),
             stream: (req, res) => stream.open(req, res, parseParams(StreamParams, req.$params)),
             openapi: (_req, res) => sendText(res, "application/json; charset=utf-8", openApi),
+            seriesCsv: async (req, res) => {
+              const page = await broker.call<SeriesPage, unknown>("statistics.series", req.$params, {
+                requestID: req.$requestId,
+              });
+              sendCsv(res, `series-${page.run_id ?? "none"}-${page.clock}-${page.resolution}.csv`, seriesCsv(page));
+            },
             metrics: async (_req, res) =>
               sendText(
                 res,

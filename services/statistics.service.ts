@@ -2,10 +2,13 @@ import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
 import { RunHistoryParams } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
+import { SeriesParams } from "../contracts/series";
 import { parseParams } from "../contracts/validation";
 import { READ_ACTION } from "../mesh/broker-options";
 import { countMatchBatch, type MatchCountPorts } from "../runs/count-matches";
+import { readSeries } from "../runs/series";
 import { currentStatistics, runHistory } from "../runs/statistics";
+import { SeriesStore } from "../store/series-store";
 import { LiveFeed } from "../workers/live-feed";
 import { WorkerClients } from "../workers/worker-clients";
 
@@ -17,6 +20,7 @@ interface StatisticsSettings extends ServiceSettingSchema {
 export function statisticsService(env: Environment): ServiceSchema<StatisticsSettings> {
   let worker: WorkerClients;
   let feed: LiveFeed;
+  let series: SeriesStore;
 
   return {
     name: "statistics",
@@ -28,7 +32,15 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
 
     actions: {
       /** The current run's figures, or the last run's; zeros before any run. */
-      get: { ...READ_ACTION, handler: () => currentStatistics(worker.runs, Date.now(), worker.epoch.stateLostAt) },
+      get: {
+        ...READ_ACTION,
+        handler: () => currentStatistics({ runs: worker.runs, series }, Date.now(), worker.epoch.stateLostAt),
+      },
+      /** A run's matched tweets per bucket, overall and per phrase, on the event or the ingest clock. */
+      series: {
+        ...READ_ACTION,
+        handler: (ctx) => readSeries({ runs: worker.runs, series }, parseParams(SeriesParams, ctx.params)),
+      },
       /** Every run, newest first, with totals across runs. */
       runs: {
         ...READ_ACTION,
@@ -38,6 +50,7 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
 
     async started() {
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
+      series = new SeriesStore(worker.redis, worker.keys);
       // Tells the gateways that figures changed, for /stream; coalesced, and never awaited here.
       feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
       const ports: MatchCountPorts = {

@@ -17,6 +17,11 @@ export interface RedisKeys {
   admittedBatches(runId: string): string;
   /** Hash: matched tweets per track phrase for a run. */
   phraseCounts(runId: string): string;
+  /**
+   * Hash: a run's matched tweets per bucket on one clock (`event` or `ingest`), fields as
+   * `seriesField` names them, plus `first` and `last`, the seconds the series spans.
+   */
+  runSeries(runId: string, clock: "event" | "ingest"): string;
   /** String with a TTL: who holds a run's stream, renewed while it streams. */
   streamLease: string;
   /** String (JSON): the mesh's epoch marker, gone when Redis lost the mesh's state (store/epoch.ts). */
@@ -68,6 +73,7 @@ export function redisKeys(namespace: string): RedisKeys {
     admittedTweets: (runId) => `${prefix}run:${runId}:tweets`,
     admittedBatches: (runId) => `${prefix}run:${runId}:admitted`,
     phraseCounts: (runId) => `${prefix}run:${runId}:phrases`,
+    runSeries: (runId, clock) => `${prefix}run:${runId}:series:${clock}`,
     streamLease: `${prefix}stream:lease`,
     epoch: `${prefix}epoch`,
     launchByKey: (idempotencyKey) => `${prefix}launch:${idempotencyKey}`,
@@ -85,4 +91,12 @@ export function redisKeys(namespace: string): RedisKeys {
     followedAuthors: (subscriberId) => `${prefix}subscriber:${subscriberId}:authors`,
     followedPhrases: (subscriberId) => `${prefix}subscriber:${subscriberId}:track`,
   };
+}
+
+/**
+ * The field of a series hash holding one bucket's count: `<resolution>:<bucket start, epoch
+ * seconds>`, then `:<phrase>` for one phrase's. store/count-matches-5.lua writes the same names.
+ */
+export function seriesField(resolution: string, start: number, phrase?: string): string {
+  return phrase === undefined ? `${resolution}:${start}` : `${resolution}:${start}:${phrase}`;
 }

@@ -4,8 +4,12 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Match, MatchBatch } from "../contracts/messages";
 import { Run, type EndReason } from "../contracts/run";
+import { eventSecond, SERIES_RESOLUTIONS } from "../contracts/series";
 import type { RedisKeys } from "./keys";
 import { scripts } from "./scripts";
+
+/** The resolutions the count script keeps, finest first, as it takes them. */
+const SERIES_RESOLUTIONS_JSON = JSON.stringify(Object.entries(SERIES_RESOLUTIONS));
 
 /** What a launch sets; the figures start at zero. */
 export type RunSettings = Pick<Run, "track" | "languages" | "max_tweets" | "duration" | "source" | "seed">;
@@ -41,6 +45,8 @@ export function encodeRun(run: Run): string[] {
     published: String(run.published),
     examined: String(run.examined),
     amount: String(run.amount),
+    peak_speed: String(run.peak_speed),
+    peak_at: run.peak_at === null ? null : String(run.peak_at),
   };
   return Object.entries(fields).flatMap(([field, value]) => (value === null ? [] : [field, value]));
 }
@@ -66,6 +72,8 @@ export function decodeRun(hash: Record<string, string>): Run {
     reconnects: number("reconnects"),
     dropped: number("dropped"),
     streamed_at: number("streamed_at"),
+    peak_speed: number("peak_speed"),
+    peak_at: number("peak_at"),
   });
 }
 
@@ -109,6 +117,8 @@ export class RunStore {
       published: 0,
       examined: 0,
       amount: 0,
+      peak_speed: 0,
+      peak_at: null,
     };
     for (;;) {
       const seen = (await this.redis.get(this.keys.currentRun)) ?? "";
@@ -184,16 +194,28 @@ export class RunStore {
   }
 
   /** Counts a batch of admitted matches once, however often it is delivered; null when the run does not exist. */
-  async countMatches(batch: Pick<MatchBatch, "run_id" | "batch_id" | "examined" | "matches">): Promise<number | null> {
+  async countMatches(
+    batch: Pick<MatchBatch, "run_id" | "batch_id" | "examined" | "matches" | "sent_at">,
+  ): Promise<number | null> {
     const runId = batch.run_id;
-    const keys = [this.keys.run(runId), this.keys.countedBatches(runId), this.keys.phraseCounts(runId)];
-    const phrases = JSON.stringify(batch.matches.map((match) => match.phrases));
+    const keys = [
+      this.keys.run(runId),
+      this.keys.countedBatches(runId),
+      this.keys.phraseCounts(runId),
+      this.keys.runSeries(runId, "event"),
+      this.keys.runSeries(runId, "ingest"),
+    ];
+    // A batch holds items pulled in one second (runs/stream.ts): the second it was first pulled in.
+    const ingest = Math.floor(batch.sent_at / 1000);
     const amount = Number(
       await scripts.countMatches.run(this.redis, keys, [
         batch.batch_id,
         batch.examined,
-        phrases,
+        JSON.stringify(batch.matches.map((match) => match.phrases)),
         this.deduplicationTtl,
+        ingest,
+        JSON.stringify(batch.matches.map((match) => eventSecond(match.tweet.created_at, ingest))),
+        SERIES_RESOLUTIONS_JSON,
       ]),
     );
     return amount === SCRIPT_CODES.RUN_MISSING ? null : amount;

@@ -5,6 +5,7 @@ import type { Tweet } from "../../contracts/tweet";
 import { redisKeys } from "../../store/keys";
 import { RunStore, type RunSettings } from "../../store/run-store";
 import { scripts } from "../../store/scripts";
+import { SeriesStore } from "../../store/series-store";
 import { TimelineStore } from "../../store/timeline-store";
 import { REDIS_URL } from "../support/mesh";
 
@@ -115,6 +116,7 @@ describe("the Redis stores (real Redis)", () => {
       const batch = {
         run_id: run.id,
         batch_id: "b0",
+        sent_at: 1_700_000_000_500,
         examined: 10,
         matches: [match("1", ["a", "b"]), match("2", ["a"])],
       };
@@ -125,10 +127,42 @@ describe("the Redis stores (real Redis)", () => {
       expect(await runs.phraseCounts(run.id)).toEqual({ a: 2, b: 2 });
     });
 
+    it("keeps the series of both clocks and the peak second in the same once-only step", async () => {
+      const { run } = await runs.launch({ ...settings, track: ["a", "b"] });
+      const at = (iso: string, id: string, phrases: string[]): Match => ({
+        tweet: { ...tweet(id), created_at: iso },
+        phrases,
+      });
+      const first = {
+        run_id: run.id,
+        batch_id: "s0",
+        sent_at: 1_700_000_010_900,
+        examined: 3,
+        matches: [
+          at("2023-11-14T22:13:05.000Z", "1", ["a"]),
+          at("2023-11-14T22:13:05.999Z", "2", ["a", "b"]),
+          at("2023-11-14T22:14:01.000Z", "3", ["b"]),
+        ],
+      };
+      await runs.countMatches(first);
+      await runs.countMatches(first);
+      await runs.countMatches({ ...first, batch_id: "s1", sent_at: 1_700_000_011_000, matches: [first.matches[0]!] });
+      const series = new SeriesStore(redis, keys);
+      const event = (fields: string[]) => series.counts(run.id, "event", fields);
+      const second = Math.floor(Date.parse("2023-11-14T22:13:05Z") / 1000);
+      expect(await event([`1s:${second}`, `1s:${second}:a`, `1s:${second}:b`])).toEqual([3, 3, 1]);
+      expect(await event([`1m:${second - (second % 60)}`, `1h:${second - (second % 3600)}`])).toEqual([3, 4]);
+      expect(await series.span(run.id, "event")).toEqual({ first: second, last: second + 56 });
+      const ingest = (fields: string[]) => series.counts(run.id, "ingest", fields);
+      expect(await ingest(["1s:1700000010", "1s:1700000011", "10s:1700000010", "1s:1700000012"])).toEqual([3, 1, 4, 0]);
+      expect(await series.span(run.id, "ingest")).toEqual({ first: 1_700_000_010, last: 1_700_000_011 });
+      expect(await runs.get(run.id)).toMatchObject({ amount: 4, peak_speed: 3, peak_at: 1_700_000_010 });
+    });
+
     it("lets the de-duplication state of a run expire after its last batch", async () => {
       const { run } = await runs.launch(settings);
       await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1")] });
-      await runs.countMatches({ run_id: run.id, batch_id: "b0", examined: 1, matches: [match("1")] });
+      await runs.countMatches({ run_id: run.id, batch_id: "b0", sent_at: 0, examined: 1, matches: [match("1")] });
       for (const key of [keys.admittedTweets(run.id), keys.admittedBatches(run.id), keys.countedBatches(run.id)]) {
         const ttl = await redis.ttl(key);
         expect(ttl).toBeGreaterThan(6 * 24 * 3600);
@@ -139,7 +173,9 @@ describe("the Redis stores (real Redis)", () => {
 
     it("answers null for a run that does not exist", async () => {
       expect(await runs.admitMatches({ run_id: "gone-1", batch_id: "b0", matches: [match("1")] })).toBeNull();
-      expect(await runs.countMatches({ run_id: "gone-1", batch_id: "b0", examined: 1, matches: [] })).toBeNull();
+      expect(
+        await runs.countMatches({ run_id: "gone-1", batch_id: "b0", sent_at: 0, examined: 1, matches: [] }),
+      ).toBeNull();
     });
   });
 

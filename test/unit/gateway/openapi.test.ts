@@ -30,6 +30,7 @@ describe("/openapi.json", () => {
     const aliases = moleculerAliases(GATEWAY_ROUTES, {
       dashboard: noop,
       docs: noop,
+      seriesCsv: noop,
       asset: noop,
       stream: noop,
       openapi: noop,

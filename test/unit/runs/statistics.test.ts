@@ -1,5 +1,6 @@
 import { Run } from "../../../contracts/run";
 import { currentStatistics, runHistory, type RunFigures } from "../../../runs/statistics";
+import { seriesField } from "../../../store/keys";
 
 const run = (id: string, fields: Partial<Run>): Run =>
   Run.parse({ id, track: ["bieber"], source: "generator", started_at: 0, ...fields });
@@ -15,9 +16,15 @@ function figures(runs: Run[], perPhrase: Record<string, Record<string, number>> 
   };
 }
 
+/** Ingest series counts by field; every other bucket is empty. */
+const series = (counts: Record<string, number> = {}) => ({
+  counts: async (_runId: string, _clock: string, fields: readonly string[]) =>
+    fields.map((field) => counts[field] ?? 0),
+});
+
 describe("statistics reads", () => {
   it("answers zeros before any run", async () => {
-    expect(await currentStatistics(figures([]), 5_000)).toMatchObject({
+    expect(await currentStatistics({ runs: figures([]), series: series() }, 5_000)).toMatchObject({
       amount: 0,
       speed: 0,
       elapsed_time: 0,
@@ -30,7 +37,7 @@ describe("statistics reads", () => {
   it("answers the current run's figures, its phrase counts and whether a worker streams it", async () => {
     const current = run("run-2", { started_at: 0, amount: 30, examined: 900, published: 900 });
     const answer = await currentStatistics(
-      figures([current, run("run-1", {})], { "run-2": { bieber: 30 } }, true),
+      { runs: figures([current, run("run-1", {})], { "run-2": { bieber: 30 } }, true), series: series() },
       10_000,
     );
     expect(answer).toMatchObject({
@@ -42,6 +49,15 @@ describe("statistics reads", () => {
       streaming: true,
       per_phrase: { bieber: 30 },
     });
+  });
+
+  it("gives speed_now over the last 10 complete seconds, and the peak second", async () => {
+    const current = run("run-2", { started_at: 0, amount: 60, peak_speed: 9, peak_at: 95 });
+    // Now is 100.5 s: seconds 90 to 99 are complete, 100 is still filling and 89 is too old.
+    const counts = { [seriesField("1s", 89)]: 50, [seriesField("1s", 90)]: 4, [seriesField("1s", 99)]: 6 };
+    counts[seriesField("1s", 100)] = 70;
+    const answer = await currentStatistics({ runs: figures([current]), series: series(counts) }, 100_500);
+    expect(answer).toMatchObject({ speed_now: 1, peak_speed: 9, peak_at: "1970-01-01T00:01:35.000Z" });
   });
 
   it("answers the newest runs and totals across every run, not only those shown", async () => {

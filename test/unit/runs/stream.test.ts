@@ -40,6 +40,39 @@ const run = (position = 0, published = 0): Run =>
   aRun({ track: ["t"], source: "replay", started_at: 0, position, published });
 
 describe("streaming a run", () => {
+  // Batches are cut at each second of pulling: the clock stands still unless a test moves it.
+  let clock = 1_700_000_000_200;
+  beforeEach(() => {
+    clock = 1_700_000_000_200;
+    jest.spyOn(Date, "now").mockImplementation(() => clock);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it("cuts a batch where the second of pulling changes: every item of a batch has its ingest second", async () => {
+    const batches: TweetBatch[] = [];
+    const source: TweetSource = {
+      name: "ticking",
+      async *items() {
+        for (let index = 0; index < 9; index++) {
+          // Three items in each of three seconds.
+          clock = 1_700_000_000_200 + Math.floor(index / 3) * 1000 + (index % 3) * 100;
+          yield { kind: "tweet", tweet: tweet(index) };
+        }
+      },
+    };
+    await streamRun(
+      run(),
+      source,
+      { publish: async (batch) => void batches.push(batch), recordProgress: async () => true },
+      { batchSize: 100, lingerMs: 60_000, signal: new AbortController().signal },
+    );
+    expect(batches.map((batch) => [batch.batch_id, Math.floor(batch.sent_at / 1000)])).toEqual([
+      ["run-1:0-3", 1_700_000_000],
+      ["run-1:3-6", 1_700_000_001],
+      ["run-1:6-9", 1_700_000_002],
+    ]);
+  });
+
   it("sends every item in batches and records progress after each confirmed batch", async () => {
     const batches: TweetBatch[] = [];
     const progress: Array<{ position: number; published: number }> = [];

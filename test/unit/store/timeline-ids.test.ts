@@ -34,6 +34,8 @@ describe("run records", () => {
     published: 3,
     examined: 2,
     amount: 1,
+    peak_speed: 1,
+    peak_at: 1_700_000_003,
   };
 
   it("survive the trip through a Redis hash", () => {

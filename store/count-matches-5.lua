@@ -1,0 +1,78 @@
+--[[
+  Counts one batch of admitted matches, once however often it is delivered: the batch id guards
+  every figure it adds to, the per-bucket series and the run's peak second included, so that a run's
+  buckets always sum to its amount.
+
+  KEYS[1] the run's hash
+  KEYS[2] set of counted batch ids
+  KEYS[3] hash of matched tweets per track phrase
+  KEYS[4] hash of the run's series on the event clock (fields `<resolution>:<start>[:<phrase>]`, `first`, `last`)
+  KEYS[5] hash of the run's series on the ingest clock, the same way
+
+  ARGV[1] batch id
+  ARGV[2] tweets the filter examined in the batch
+  ARGV[3] JSON list of the matched phrases of each admitted match (a list of lists)
+  ARGV[4] seconds the set of counted batch ids outlives the run's last batch
+  ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second
+  ARGV[6] JSON list of each admitted match's event second (epoch seconds), in ARGV[3]'s order
+  ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first
+
+  Returns the run's amount after the batch; RUN_MISSING when the run does not exist
+]]
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  return RUN_MISSING
+end
+if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
+  redis.call("EXPIRE", KEYS[2], ARGV[4])
+  local matches = cjson.decode(ARGV[3])
+  local events = cjson.decode(ARGV[6])
+  local resolutions = cjson.decode(ARGV[7])
+  local ingest = tonumber(ARGV[5])
+  redis.call("HINCRBY", KEYS[1], "examined", ARGV[2])
+  redis.call("HINCRBY", KEYS[1], "amount", #matches)
+
+  -- Summed per field first: a batch's matches mostly share their seconds.
+  local sums = { {}, {} }
+  local function count(sum, second, phrases)
+    for _, resolution in ipairs(resolutions) do
+      local field = resolution[1] .. ":" .. (second - second % resolution[2])
+      sum[field] = (sum[field] or 0) + 1
+      for _, phrase in ipairs(phrases) do
+        sum[field .. ":" .. phrase] = (sum[field .. ":" .. phrase] or 0) + 1
+      end
+    end
+  end
+  local earliest, latest
+  for index, phrases in ipairs(matches) do
+    for _, phrase in ipairs(phrases) do
+      redis.call("HINCRBY", KEYS[3], phrase, 1)
+    end
+    local event = events[index]
+    count(sums[1], event, phrases)
+    count(sums[2], ingest, phrases)
+    if not earliest or event < earliest then earliest = event end
+    if not latest or event > latest then latest = event end
+  end
+  for which, sum in ipairs(sums) do
+    for field, amount in pairs(sum) do
+      redis.call("HINCRBY", KEYS[3 + which], field, amount)
+    end
+  end
+
+  local function span(key, first, last)
+    local known = tonumber(redis.call("HGET", key, "first"))
+    if not known or first < known then redis.call("HSET", key, "first", first) end
+    known = tonumber(redis.call("HGET", key, "last"))
+    if not known or last > known then redis.call("HSET", key, "last", last) end
+  end
+  if #matches > 0 then
+    span(KEYS[4], earliest, latest)
+    span(KEYS[5], ingest, ingest)
+    -- The peak is the fullest 1 s bucket on the ingest clock.
+    local second = tonumber(redis.call("HGET", KEYS[5], resolutions[1][1] .. ":" .. ingest))
+    if second > tonumber(redis.call("HGET", KEYS[1], "peak_speed") or "0") then
+      redis.call("HSET", KEYS[1], "peak_speed", second, "peak_at", ingest)
+    end
+  end
+end
+return tonumber(redis.call("HGET", KEYS[1], "amount") or "0")
