@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { SeriesPage } from "../contracts/series";
+import type { TopValues } from "../contracts/top-values";
 
 /** A CSV field as RFC 4180 quotes it: in double quotes, doubled inside, when it holds a comma, a quote or a line break. */
 export function csvField(value: string | number): string {
@@ -18,6 +19,11 @@ export function seriesCsv(page: SeriesPage): string {
     ["at", "amount", ...phrases],
     ...page.points.map((point) => [point.at, point.amount, ...phrases.map((phrase) => point.per_phrase[phrase] ?? 0)]),
   ]);
+}
+
+/** Top values as CSV: `value,count`, highest first. */
+export function topValuesCsv(top: TopValues): string {
+  return csvRows([["value", "count"], ...top.items.map((item) => [item.value, item.count])]);
 }
 
 /** Answers a CSV file to be saved (`Content-Disposition: attachment`) under `fileName`. */

@@ -11,6 +11,7 @@ import {
 } from "../contracts/actions";
 import { SeriesPage, SeriesParams } from "../contracts/series";
 import { StreamEvents, StreamParams } from "../contracts/stream";
+import { TopParams, TopValues } from "../contracts/top-values";
 import {
   AuthorTimelinePage,
   AuthorTimelineParams,
@@ -33,7 +34,8 @@ import { Liveness, Readiness, Versions } from "./health";
  */
 
 /** Endpoints the gateway answers itself rather than by calling an action of the mesh. */
-export type GatewayHandlerName = "dashboard" | "docs" | "asset" | "stream" | "openapi" | "metrics" | "seriesCsv";
+export type GatewayHandlerName =
+  "dashboard" | "docs" | "asset" | "stream" | "openapi" | "metrics" | "seriesCsv" | "topCsv";
 
 export interface GatewayRoute {
   method: "GET" | "POST" | "DELETE";
@@ -134,6 +136,23 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     summary: "The same series as CSV: at, amount, then a column per phrase",
     target: { handler: "seriesCsv" },
     params: SeriesParams,
+    produces: "text/csv",
+  },
+  {
+    method: "GET",
+    path: "/statistics/top",
+    summary:
+      "A run's most counted hashtags, mentions, authors, languages, domains or phrases, over the run or the last 60s, 10m or 1h",
+    target: { action: "statistics.top" },
+    params: TopParams,
+    response: TopValues,
+  },
+  {
+    method: "GET",
+    path: "/statistics/top.csv",
+    summary: "The same top values as CSV: value, count",
+    target: { handler: "topCsv" },
+    params: TopParams,
     produces: "text/csv",
   },
   {

@@ -18,7 +18,8 @@ import { closeGracefully, listenGateway, type ListenOptions, NAMESPACE_HEADER } 
 import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
 import { observeHttpRequest, QueueDepths, registerHttpMetrics, scrapeMesh } from "../gateway/mesh-metrics";
 import { openApiDocument } from "../gateway/openapi";
-import { sendCsv, seriesCsv } from "../gateway/csv";
+import { sendCsv, seriesCsv, topValuesCsv } from "../gateway/csv";
+import type { TopValues } from "../contracts/top-values";
 import type { SeriesPage } from "../contracts/series";
 import { AssetParams, GATEWAY_ROUTES } from "../gateway/routes";
 import { DRAINING_EVENT } from "../mesh/drain";
@@ -131,6 +132,12 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
                 requestID: req.$requestId,
               });
               sendCsv(res, `series-${page.run_id ?? "none"}-${page.clock}-${page.resolution}.csv`, seriesCsv(page));
+            },
+            topCsv: async (req, res) => {
+              const top = await broker.call<TopValues, unknown>("statistics.top", req.$params, {
+                requestID: req.$requestId,
+              });
+              sendCsv(res, `top-${top.run_id ?? "none"}-${top.field}-${top.window}.csv`, topValuesCsv(top));
             },
             metrics: async (_req, res) =>
               sendText(

@@ -3,12 +3,15 @@ import type { Environment } from "../config/environment";
 import { RunHistoryParams } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
 import { SeriesParams } from "../contracts/series";
+import { TopParams } from "../contracts/top-values";
 import { parseParams } from "../contracts/validation";
 import { READ_ACTION } from "../mesh/broker-options";
 import { countMatchBatch, type MatchCountPorts } from "../runs/count-matches";
 import { readSeries } from "../runs/series";
 import { currentStatistics, runHistory } from "../runs/statistics";
 import { SeriesStore } from "../store/series-store";
+import { TopValuesStore } from "../store/top-values-store";
+import { readTopValues } from "../runs/top-values";
 import { LiveFeed } from "../workers/live-feed";
 import { WorkerClients } from "../workers/worker-clients";
 
@@ -21,6 +24,7 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
   let worker: WorkerClients;
   let feed: LiveFeed;
   let series: SeriesStore;
+  let top: TopValuesStore;
 
   return {
     name: "statistics",
@@ -35,6 +39,11 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
       get: {
         ...READ_ACTION,
         handler: () => currentStatistics({ runs: worker.runs, series }, Date.now(), worker.epoch.stateLostAt),
+      },
+      /** A run's most counted hashtags, mentions, authors, languages, domains or phrases, over the run or a window. */
+      top: {
+        ...READ_ACTION,
+        handler: (ctx) => readTopValues({ runs: worker.runs, top }, parseParams(TopParams, ctx.params)),
       },
       /** A run's matched tweets per bucket, overall and per phrase, on the event or the ingest clock. */
       series: {
@@ -51,6 +60,7 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
     async started() {
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
       series = new SeriesStore(worker.redis, worker.keys);
+      top = new TopValuesStore(worker.redis, worker.keys);
       // Tells the gateways that figures changed, for /stream; coalesced, and never awaited here.
       feed = new LiveFeed((event, notice) => this.broker.broadcast(event, notice, { groups: ["api"] }));
       const ports: MatchCountPorts = {

@@ -22,6 +22,12 @@ export interface RedisKeys {
    * `seriesField` names them, plus `first` and `last`, the seconds the series spans.
    */
   runSeries(runId: string, clock: "event" | "ingest"): string;
+  /** Sorted set: a run's matched tweets by value of one top field (`hashtags`, `authors`, ...). */
+  topValues(runId: string, field: string): string;
+  /** Sorted set with a TTL: the same for one bucket of a window (`60s`, `10m`, `1h`) on the ingest clock. */
+  topWindowBucket(runId: string, field: string, window: string, start: number): string;
+  /** Sorted set, deleted by the script that fills it: a window's buckets summed for one read. */
+  topScratch(runId: string, token: string): string;
   /** String with a TTL: who holds a run's stream, renewed while it streams. */
   streamLease: string;
   /** String (JSON): the mesh's epoch marker, gone when Redis lost the mesh's state (store/epoch.ts). */
@@ -74,6 +80,9 @@ export function redisKeys(namespace: string): RedisKeys {
     admittedBatches: (runId) => `${prefix}run:${runId}:admitted`,
     phraseCounts: (runId) => `${prefix}run:${runId}:phrases`,
     runSeries: (runId, clock) => `${prefix}run:${runId}:series:${clock}`,
+    topValues: (runId, field) => `${prefix}run:${runId}:top:${field}`,
+    topWindowBucket: (runId, field, window, start) => `${prefix}run:${runId}:top:${field}:${window}:${start}`,
+    topScratch: (runId, token) => `${prefix}run:${runId}:top-scratch:${token}`,
     streamLease: `${prefix}stream:lease`,
     epoch: `${prefix}epoch`,
     launchByKey: (idempotencyKey) => `${prefix}launch:${idempotencyKey}`,

@@ -5,8 +5,13 @@ import { z } from "zod";
 import type { Match, MatchBatch } from "../contracts/messages";
 import { Run, type EndReason } from "../contracts/run";
 import { eventSecond, SERIES_RESOLUTIONS } from "../contracts/series";
+import { TOP_FIELDS, TOP_WINDOWS } from "../contracts/top-values";
+import { BUCKET_TOP_CAPACITY, RUN_TOP_CAPACITY, tallyTopValues, windowBucketsOf } from "./top-values";
 import type { RedisKeys } from "./keys";
 import { scripts } from "./scripts";
+
+/** What count-matches-5+.lua adds to one top-value set: [capacity, trim flag field, TTL, counts]. */
+type TopEntry = [number, string, number, Record<string, number>];
 
 /** The resolutions the count script keeps, finest first, as it takes them. */
 const SERIES_RESOLUTIONS_JSON = JSON.stringify(Object.entries(SERIES_RESOLUTIONS));
@@ -99,6 +104,8 @@ export class RunStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly deduplicationTtl = DEDUPLICATION_TTL_SECONDS,
+    /** Distinct values kept exactly per top-value set: a test makes them small to see the trim. */
+    private readonly topCapacity = { run: RUN_TOP_CAPACITY, bucket: BUCKET_TOP_CAPACITY },
   ) {}
 
   /** Starts a run; the active run, if any, ends as "replaced" in the same step. */
@@ -198,15 +205,17 @@ export class RunStore {
     batch: Pick<MatchBatch, "run_id" | "batch_id" | "examined" | "matches" | "sent_at">,
   ): Promise<number | null> {
     const runId = batch.run_id;
+    // A batch holds items pulled in one second (runs/stream.ts): the second it was first pulled in.
+    const ingest = Math.floor(batch.sent_at / 1000);
+    const top = this.topCounts(runId, ingest, batch.matches);
     const keys = [
       this.keys.run(runId),
       this.keys.countedBatches(runId),
       this.keys.phraseCounts(runId),
       this.keys.runSeries(runId, "event"),
       this.keys.runSeries(runId, "ingest"),
+      ...top.map(([key]) => key),
     ];
-    // A batch holds items pulled in one second (runs/stream.ts): the second it was first pulled in.
-    const ingest = Math.floor(batch.sent_at / 1000);
     const amount = Number(
       await scripts.countMatches.run(this.redis, keys, [
         batch.batch_id,
@@ -216,9 +225,29 @@ export class RunStore {
         ingest,
         JSON.stringify(batch.matches.map((match) => eventSecond(match.tweet.created_at, ingest))),
         SERIES_RESOLUTIONS_JSON,
+        JSON.stringify(top.map(([, entry]) => entry)),
       ]),
     );
     return amount === SCRIPT_CODES.RUN_MISSING ? null : amount;
+  }
+
+  /**
+   * The top-value sets a batch adds to, each with what the count script needs: the run's set of each
+   * field (trimmed past RUN_TOP_CAPACITY), and the window buckets of its ingest second.
+   */
+  private topCounts(runId: string, ingest: number, matches: readonly Match[]): [string, TopEntry][] {
+    if (matches.length === 0) return [];
+    const tally = tallyTopValues(matches);
+    return TOP_FIELDS.flatMap((field): [string, TopEntry][] => [
+      [this.keys.topValues(runId, field), [this.topCapacity.run, `top_trimmed:${field}`, 0, tally[field]]],
+      ...windowBucketsOf(ingest).map(([window, start]): [string, TopEntry] => {
+        const { bucketSeconds, buckets } = TOP_WINDOWS[window];
+        return [
+          this.keys.topWindowBucket(runId, field, window, start),
+          [this.topCapacity.bucket, `top_window_trimmed:${field}`, bucketSeconds * (buckets + 1), tally[field]],
+        ];
+      }),
+    ]);
   }
 
   /**

@@ -68,10 +68,11 @@ export const scripts = {
   launchRun: LuaScript.load("launch-run-4.lua"),
   endRun: LuaScript.load("end-run-1.lua"),
   admitMatches: LuaScript.load("admit-matches-3.lua"),
-  countMatches: LuaScript.load("count-matches-5.lua"),
+  countMatches: LuaScript.load("count-matches-5+.lua"),
   renewLease: LuaScript.load("renew-lease-1.lua"),
   releaseLease: LuaScript.load("release-lease-1.lua"),
   updateRun: LuaScript.load("update-run-1.lua"),
   follow: LuaScript.load("follow-3+.lua"),
+  readTop: LuaScript.load("read-top-1+.lua"),
   unfollow: LuaScript.load("unfollow-3+.lua"),
 };

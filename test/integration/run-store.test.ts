@@ -6,6 +6,7 @@ import { redisKeys } from "../../store/keys";
 import { RunStore, type RunSettings } from "../../store/run-store";
 import { scripts } from "../../store/scripts";
 import { SeriesStore } from "../../store/series-store";
+import { TopValuesStore } from "../../store/top-values-store";
 import { TimelineStore } from "../../store/timeline-store";
 import { REDIS_URL } from "../support/mesh";
 
@@ -157,6 +158,50 @@ describe("the Redis stores (real Redis)", () => {
       expect(await ingest(["1s:1700000010", "1s:1700000011", "10s:1700000010", "1s:1700000012"])).toEqual([3, 1, 4, 0]);
       expect(await series.span(run.id, "ingest")).toEqual({ first: 1_700_000_010, last: 1_700_000_011 });
       expect(await runs.get(run.id)).toMatchObject({ amount: 4, peak_speed: 3, peak_at: 1_700_000_010 });
+    });
+
+    it("keeps top values once per batch, highest first and ties by value, trimmed past capacity and then approximate", async () => {
+      const small = new RunStore(redis, keys, 3600, { run: 10, bucket: 10 });
+      const { run } = await small.launch(settings);
+      const tagged = (id: string, hashtags: string[]): Match => ({
+        tweet: { ...tweet(id), hashtags },
+        phrases: ["bieber"],
+      });
+      const batch = {
+        run_id: run.id,
+        batch_id: "t0",
+        sent_at: Date.now(),
+        examined: 4,
+        matches: [tagged("1", ["b", "a"]), tagged("2", ["c", "B"]), tagged("3", ["a"]), tagged("4", ["z"])],
+      };
+      await small.countMatches(batch);
+      await small.countMatches(batch);
+      const top = new TopValuesStore(redis, keys);
+      const now = Math.floor(batch.sent_at / 1000);
+      expect(await top.top(run.id, "hashtags", "run", 3, now)).toEqual({
+        items: [
+          { value: "a", count: 2 },
+          { value: "b", count: 2 },
+          { value: "c", count: 1 },
+        ],
+        approximate: false,
+      });
+      expect((await top.top(run.id, "hashtags", "60s", 10, now)).items).toHaveLength(4);
+      expect((await top.top(run.id, "languages", "10m", 10, now)).items).toEqual([{ value: "en", count: 4 }]);
+      // A window long past holds nothing.
+      expect((await top.top(run.id, "hashtags", "60s", 10, now + 3600)).items).toEqual([]);
+
+      // Twelve one-off tags more: past 10 + 1 the least counted go, and the answers say they may be low.
+      const many = Array.from({ length: 12 }, (_, index) => tagged(String(10 + index), [`tag${index}`]));
+      await small.countMatches({ ...batch, batch_id: "t1", matches: many });
+      const trimmed = await top.top(run.id, "hashtags", "run", 100, now);
+      expect(trimmed.approximate).toBe(true);
+      expect(trimmed.items).toHaveLength(10);
+      expect(trimmed.items.slice(0, 2)).toEqual([
+        { value: "a", count: 2 },
+        { value: "b", count: 2 },
+      ]);
+      expect(await redis.keys(`${namespace}:run:${run.id}:top-scratch:*`)).toEqual([]);
     });
 
     it("lets the de-duplication state of a run expire after its last batch", async () => {

@@ -31,6 +31,7 @@ describe("/openapi.json", () => {
       dashboard: noop,
       docs: noop,
       seriesCsv: noop,
+      topCsv: noop,
       asset: noop,
       stream: noop,
       openapi: noop,

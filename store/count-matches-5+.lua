@@ -1,13 +1,15 @@
 --[[
   Counts one batch of admitted matches, once however often it is delivered: the batch id guards
-  every figure it adds to, the per-bucket series and the run's peak second included, so that a run's
-  buckets always sum to its amount.
+  every figure it adds to, the per-bucket series, the top values and the run's peak second included,
+  so that a run's buckets always sum to its amount.
 
   KEYS[1] the run's hash
   KEYS[2] set of counted batch ids
   KEYS[3] hash of matched tweets per track phrase
   KEYS[4] hash of the run's series on the event clock (fields `<resolution>:<start>[:<phrase>]`, `first`, `last`)
   KEYS[5] hash of the run's series on the ingest clock, the same way
+  KEYS[6..] sorted sets of top values: the run's for each field, and the window bucket of each field
+            the batch's ingest second falls in, in ARGV[8]'s order
 
   ARGV[1] batch id
   ARGV[2] tweets the filter examined in the batch
@@ -16,6 +18,8 @@
   ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second
   ARGV[6] JSON list of each admitted match's event second (epoch seconds), in ARGV[3]'s order
   ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first
+  ARGV[8] JSON list, one per KEYS[6..]: [capacity, run hash field noting a trim, TTL seconds (0: none),
+          {value: count}]; a set past its capacity by a tenth loses its least counted values down to it
 
   Returns the run's amount after the batch; RUN_MISSING when the run does not exist
 ]]
@@ -56,6 +60,24 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
   for which, sum in ipairs(sums) do
     for field, amount in pairs(sum) do
       redis.call("HINCRBY", KEYS[3 + which], field, amount)
+    end
+  end
+
+  for index, top in ipairs(cjson.decode(ARGV[8])) do
+    local key = KEYS[5 + index]
+    local capacity, trimmedField, ttl, counts = top[1], top[2], top[3], top[4]
+    local added = false
+    for value, amount in pairs(counts) do
+      redis.call("ZINCRBY", key, amount, value)
+      added = true
+    end
+    if added then
+      if ttl > 0 then redis.call("EXPIRE", key, ttl) end
+      local size = redis.call("ZCARD", key)
+      if size > capacity + math.floor(capacity / 10) then
+        redis.call("ZREMRANGEBYRANK", key, 0, size - capacity - 1)
+        redis.call("HSET", KEYS[1], trimmedField, ingest)
+      end
     end
   end
 
