@@ -147,17 +147,20 @@ describe("the live stream", () => {
     expect(client.events("statistics")).toEqual([figures(9)]);
   });
 
-  it("buffers at most clientBufferBytes (and one write) for a client that never reads, however many tweets come", () => {
+  it("buffers up to clientBufferBytes for a slow client before dropping, and no more however many tweets come", () => {
     const live = stream({ clientBufferBytes: 2000 });
     const { client } = open(live);
     client.full = true;
+    // Four notices of two tweet events (about 215 bytes each) fit: a client a moment behind loses nothing.
+    for (let i = 0; i < 4; i++) live.matched(notice(tweet(`early${i}a`, ["a"]), tweet(`early${i}b`, ["a"])));
+    expect(client.events("tweet")).toHaveLength(8);
     for (let i = 0; i < 1000; i++) live.matched(notice(tweet(`${i}a`, ["a"]), tweet(`${i}b`, ["a"])));
     // The first write always goes (an empty buffer takes any one event); later ones only while they fit.
     expect(client.writableLength).toBeLessThanOrEqual(2000);
     expect(client.writableLength).toBeGreaterThan(0);
     const sent = client.events("tweet").length;
     client.drain();
-    expect(client.events("dropped")).toEqual([{ tweets: 2000 - sent }]);
+    expect(client.events("dropped")).toEqual([{ tweets: 2008 - sent }]);
   });
 
   it("serializes each tweet once for all its clients, whatever their number, and each track's events once", () => {
