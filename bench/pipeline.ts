@@ -131,7 +131,7 @@ function peakRss(pid: number | undefined): number {
 }
 
 /** Resident set of a process now (Linux: VmRSS), MB. */
-function currentRss(pid: number | undefined): number {
+export function currentRss(pid: number | undefined): number {
   return statusMb(pid, "VmRSS");
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Tweet } from "../contracts/tweet";
@@ -11,6 +11,7 @@ import { measureBrokerBaseline, type BaselineResult } from "./broker-baseline";
 import { measureMatcher, readCaptures, type MatcherResult } from "./matcher";
 import { BENCH_TRACK, measureLatency, measureThroughput, type LatencyResult, type ThroughputResult } from "./pipeline";
 import { measureBareHttp, measureDirect, measureHttp, type RpcResult } from "./rpc";
+import { measureStalledStreams, type StalledStreamsResult } from "./stalled-streams";
 
 /**
  * `make bench`: how fast the mesh does its job on this machine, each figure beside a baseline
@@ -20,6 +21,10 @@ const TWEETS = Number(process.env.BENCH_TWEETS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_SIZE = 200;
 const CONCURRENCY = 50;
+/** `stalled-streams` runs that scenario alone (`BENCH_SCENARIO=stalled-streams make bench`); unset: everything. */
+const SCENARIO = process.env.BENCH_SCENARIO ?? "all";
+const STALLED_CLIENTS = Number(process.env.BENCH_STALLED_CLIENTS ?? 1000);
+const STALLED_ROUNDS = Number(process.env.BENCH_STALLED_ROUNDS ?? 2);
 
 const progress = (line: string) => console.log(`bench: ${line}`);
 
@@ -30,6 +35,7 @@ interface Results {
   latency: LatencyResult;
   rpc: RpcResult[];
   matcher: MatcherResult | null;
+  stalledStreams: StalledStreamsResult | null;
 }
 
 async function main(): Promise<void> {
@@ -43,6 +49,16 @@ async function main(): Promise<void> {
   progress(
     `${machine.cores} cores (${machine.cpus}), Node ${machine.node}; ${TWEETS.toLocaleString("en")} tweets per throughput run`,
   );
+
+  if (SCENARIO === "stalled-streams") {
+    const stalledStreams = await measureStalledStreamsIfPresent();
+    writeResults(
+      "stalled-streams",
+      { machine, stalledStreams },
+      `${stalledStreamsLines(machine, stalledStreams).join("\n")}\n`,
+    );
+    return;
+  }
 
   progress("matcher: 400 phrases over the real captures");
   const matcher = readCapturesIfPresent();
@@ -77,14 +93,51 @@ async function main(): Promise<void> {
   progress(`RPC: /statistics at ${CONCURRENCY} concurrent clients, ${SECONDS} s each`);
   const rpc = await measureRpc();
 
-  const results: Results = { machine, throughput, baseline, latency, rpc, matcher };
-  const table = renderTable(results);
+  const stalledStreams = await measureStalledStreamsIfPresent();
+
+  const results: Results = { machine, throughput, baseline, latency, rpc, matcher, stalledStreams };
+  writeResults("latest", results, renderTable(results));
+}
+
+/** Writes `bench/results/<name>.{md,json}` and prints the table. */
+function writeResults(name: string, results: unknown, table: string): void {
   const folder = path.resolve(__dirname, "../../bench/results");
   mkdirSync(folder, { recursive: true });
-  writeFileSync(path.join(folder, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(path.join(folder, "latest.md"), table);
+  writeFileSync(path.join(folder, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(folder, `${name}.md`), table);
   console.log(`\n${table}`);
-  progress(`written to ${path.relative(process.cwd(), folder)}/latest.{md,json}`);
+  progress(`written to ${path.relative(process.cwd(), folder)}/${name}.{md,json}`);
+}
+
+async function measureStalledStreamsIfPresent(): Promise<StalledStreamsResult | null> {
+  const dir = path.join(sharedDataDir, "tweets", "v1");
+  if (!existsSync(dir)) {
+    progress(`stalled streams skipped: no captures in ${dir}`);
+    return null;
+  }
+  progress(`stalled streams: a replay of the captures with 0 and ${STALLED_CLIENTS} stalled /stream clients`);
+  return measureStalledStreams(dir, STALLED_CLIENTS, STALLED_ROUNDS, progress);
+}
+
+/** The scenario's rows of the table: the ratio of the speeds, and the mesh process's RSS growth. */
+function stalledStreamsLines(machine: Results["machine"], result: StalledStreamsResult | null): string[] {
+  const header = [
+    `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpus}), ${machine.memoryGb} GiB, Node ${machine.node}, RabbitMQ and Redis on the same machine.`,
+    "",
+    "| what | figure | baseline in the same run | ratio |",
+    "|---|---|---|---|",
+  ];
+  return [...header, ...stalledStreamsRows(result)];
+}
+
+function stalledStreamsRows(result: StalledStreamsResult | null): string[] {
+  if (!result) return ["| replay with stalled /stream clients | skipped: no captures | | |"];
+  const { none, stalled } = result;
+  const growth = (run: StalledStreamsResult["none"]) => `${run.rssBeforeMb} → ${run.rssAfterMb} MB`;
+  return [
+    `| one-process mesh, replay of ${number(result.tweets)} real tweets with ${number(result.stalledClients)} stalled /stream clients (best of ${result.runs.length / 2}) | ${number(stalled.tweetsPerSecond)} tweets/s (${stalled.seconds.toFixed(1)} s, amount ${number(stalled.amount)}) | no /stream client: ${number(none.tweetsPerSecond)} tweets/s (${none.seconds.toFixed(1)} s, amount ${number(none.amount)}) | ${ratio(stalled.tweetsPerSecond, none.tweetsPerSecond)} |`,
+    `| RSS of the one-process mesh, before the clients and at the end of the replay | ${growth(stalled)} with ${number(result.stalledClients)} stalled clients | ${growth(none)} without | |`,
+  ];
 }
 
 function readCapturesIfPresent(): MatcherResult | null {
@@ -162,7 +215,7 @@ function rssGrowth(run: ThroughputResult): string {
 }
 
 function renderTable(results: Results): string {
-  const { machine, throughput, baseline, latency, rpc, matcher } = results;
+  const { machine, throughput, baseline, latency, rpc, matcher, stalledStreams } = results;
   const [gateway, direct, bare, uncoalesced] = rpc;
   const lines = [
     `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpus}), ${machine.memoryGb} GiB, Node ${machine.node}, RabbitMQ and Redis on the same machine.`,
@@ -188,6 +241,7 @@ function renderTable(results: Results): string {
       : "| matcher | skipped: no captures | | |",
     `| peak RSS per worker (throughput runs) | ${throughput.map((run) => `${Math.max(...Object.values(run.peakRssMb))} MB max (${run.layout})`).join("; ")} | | |`,
     `| RSS growth per worker from half-way to the end of a throughput run | ${throughput.map((run) => `${rssGrowth(run)} (${run.layout})`).join("; ")} | | |`,
+    ...stalledStreamsRows(stalledStreams),
     "",
   ];
   return lines.filter((line, index) => line !== "" || index === 1 || index === lines.length - 1).join("\n");

@@ -165,6 +165,10 @@ const EnvironmentVariables = z.object({
     .min(1, "STREAM_MAX_RATE must be at least 1")
     .max(60, "STREAM_MAX_RATE must be at most 60")
     .default(10),
+  /** Bytes a `/stream` client's answer may hold unsent; beyond, its tweets are dropped (and counted in a `dropped` event). */
+  STREAM_BUFFER: positiveInt("STREAM_BUFFER").default(256 * 1024),
+  /** Seconds a `/stream` client may take nothing (its buffer full) before it is disconnected; EventSource reconnects. */
+  STREAM_STALL_SECS: positiveInt("STREAM_STALL_SECS").default(30),
   TWEET_TTL: positiveInt("TWEET_TTL").default(24 * 3600),
 });
 

@@ -22,6 +22,8 @@ export const METRICS = {
   queueConsumers: "tweetmesh.queue.consumers",
   /** Gauge: clients of `/stream` on a gateway worker. */
   streamClients: "tweetmesh.stream.clients",
+  /** Counter: `/stream` clients a gateway worker disconnected because they took nothing for STREAM_STALL_SECS. */
+  streamStalledDisconnects: "tweetmesh.stream.stalled_disconnects",
 } as const;
 
 /** The prefix `/metrics` gathers of every node, besides Moleculer's own request and process metrics. */

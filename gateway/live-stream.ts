@@ -13,15 +13,20 @@ export interface LiveStreamOptions {
   refreshMs: number;
   /** Clients one gateway worker serves at once; beyond, 503. */
   maxClients: number;
+  /** Bytes one client's answer may hold unsent (STREAM_BUFFER); beyond, its tweets are dropped and counted. */
+  clientBufferBytes: number;
+  /** A client whose buffer stays full this long is cut off (STREAM_STALL_SECS), freeing its buffer and socket. */
+  stallTimeoutMs: number;
 }
 
-/** The longest pause between reads of the figures while they fail (no statistics worker, say). */
-
-export const LIVE_STREAM_DEFAULTS: Omit<LiveStreamOptions, "maxRate"> = {
+export const LIVE_STREAM_DEFAULTS: Pick<LiveStreamOptions, "heartbeatMs" | "refreshMs" | "maxClients"> = {
   heartbeatMs: 15_000,
   refreshMs: 1000,
   maxClients: 1000,
 };
+
+/** How often clients are checked for a stall at most; a short STREAM_STALL_SECS is checked more often. */
+const STALL_CHECK_MS = 1000;
 
 /** Reads the current figures (the gateway calls `statistics.get`). */
 export type ReadFigures = () => Promise<RunStatistics>;
@@ -31,58 +36,121 @@ interface StreamLogger {
   warn(...args: unknown[]): void;
 }
 
+/** What the stream tells the gateway's metrics. */
+export interface LiveStreamObserver {
+  /** A client that took nothing for `stallTimeoutMs` was disconnected. */
+  stalledClientCut(): void;
+}
+
+const sseEvent = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
 /**
- * One `/stream` client. A write that the socket cannot take at once (`write` answers false) marks it
- * congested until `drain`: meanwhile its tweets are dropped and counted, and only the newest figures
- * are kept for it, so a slow client costs a bounded buffer and never holds anyone else up.
+ * One matched notice as its SSE text: each tweet serialized once for all clients, and the text
+ * each track filter gets built once for all clients sharing that filter.
+ */
+class MatchedEvents {
+  private readonly events: { text: string; phrases: string[] }[];
+  private readonly byFilter = new Map<string, { text: string; tweets: number }>();
+
+  constructor(notice: MatchedNotice) {
+    this.events = notice.matches.map((match) => ({
+      text: sseEvent("tweet", { run_id: notice.run_id, tweet: match.tweet, phrases: match.phrases }),
+      phrases: match.phrases.map((phrase) => phrase.toLowerCase()),
+    }));
+  }
+
+  /** The events a client of `filter` gets: their text, and how many tweets it holds. */
+  for(filter: TrackFilter | null): { text: string; tweets: number } {
+    const key = filter?.key ?? "";
+    let events = this.byFilter.get(key);
+    if (!events) {
+      const kept = filter
+        ? this.events.filter((event) => event.phrases.some((p) => filter.phrases.has(p)))
+        : this.events;
+      events = { text: kept.map((event) => event.text).join(""), tweets: kept.length };
+      this.byFilter.set(key, events);
+    }
+    return events;
+  }
+}
+
+/** A client's `track`, lower-cased; `key` names it so that clients of the same track share their events. */
+interface TrackFilter {
+  phrases: Set<string>;
+  key: string;
+}
+
+/**
+ * One `/stream` client. Its answer may hold `bufferBytes` unsent; a write that would go past marks
+ * it congested until the buffer empties: meanwhile its tweets are dropped and counted, and only the
+ * newest figures are kept for it. So a slow client costs a bounded buffer and never holds anyone
+ * else up; one that stays congested for the stall timeout is disconnected.
  */
 class StreamClient {
-  private congested = false;
-  private pendingFigures: RunStatistics | null = null;
+  /** Since when the buffer is full; null while the client keeps up. */
+  congestedSince: number | null = null;
+  private pendingFigures: string | null = null;
   private dropped = 0;
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly phrases: Set<string> | null,
+    readonly filter: TrackFilter | null,
+    private readonly bufferBytes: number,
   ) {
-    res.on("drain", () => this.drained());
+    res.on("drain", () => this.resume());
   }
 
-  figures(figures: RunStatistics): void {
-    if (this.congested) this.pendingFigures = figures;
-    else this.write("statistics", figures);
+  figures(text: string, now = Date.now()): void {
+    if (!this.send(text, now)) this.pendingFigures = text;
   }
 
-  tweet(notice: MatchedNotice, match: MatchedNotice["matches"][number]): void {
-    if (this.phrases && !match.phrases.some((phrase) => this.phrases?.has(phrase.toLowerCase()))) return;
-    if (this.congested) this.dropped += 1;
-    else this.write("tweet", { run_id: notice.run_id, tweet: match.tweet, phrases: match.phrases });
+  tweets(events: { text: string; tweets: number }, now = Date.now()): void {
+    if (events.tweets > 0 && !this.send(events.text, now)) this.dropped += events.tweets;
   }
 
   heartbeat(): void {
-    if (!this.congested) this.writeRaw(": heartbeat\n\n");
+    if (this.congestedSince === null) this.send(": heartbeat\n\n", Date.now());
+  }
+
+  /** Whether it has been congested for `timeoutMs` by `now`; a buffer emptied meanwhile resumes it first. */
+  stalled(now: number, timeoutMs: number): boolean {
+    if (this.congestedSince !== null && this.res.writableLength === 0) this.resume();
+    return this.congestedSince !== null && now - this.congestedSince >= timeoutMs;
   }
 
   end(): void {
     this.res.end();
   }
 
-  private drained(): void {
-    this.congested = false;
-    if (this.dropped > 0) this.write("dropped", { tweets: this.dropped });
-    this.dropped = 0;
+  /** Frees its buffer and socket at once: `end` would wait for a client that does not read. */
+  cut(): void {
+    this.res.destroy();
+  }
+
+  private resume(): void {
+    if (this.congestedSince === null) return;
+    this.congestedSince = null;
+    const dropped = this.dropped;
     const figures = this.pendingFigures;
+    this.dropped = 0;
     this.pendingFigures = null;
-    if (figures && !this.congested) this.write("statistics", figures);
+    if (dropped > 0 && !this.send(sseEvent("dropped", { tweets: dropped }), Date.now())) this.dropped += dropped;
+    if (figures) this.figures(figures);
   }
 
-  private write(event: string, data: unknown): void {
-    this.writeRaw(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  }
-
-  private writeRaw(text: string): void {
-    if (this.res.writableEnded || this.res.destroyed) return;
-    if (!this.res.write(text)) this.congested = true;
+  /** Writes `text` unless the client is congested or it would overflow the buffer; false when not written. */
+  private send(text: string, now: number): boolean {
+    if (this.res.writableEnded || this.res.destroyed) return true;
+    if (this.congestedSince !== null && this.res.writableLength === 0) this.resume();
+    if (
+      this.congestedSince === null &&
+      this.res.writableLength > 0 &&
+      this.res.writableLength + text.length > this.bufferBytes
+    )
+      this.congestedSince = now;
+    if (this.congestedSince !== null) return false;
+    this.res.write(text);
+    return true;
   }
 }
 
@@ -100,12 +168,15 @@ export class LiveStream {
   private failedReads = 0;
   private retryAt = 0;
   private latest: RunStatistics | null = null;
+  /** The latest figures as their SSE event, serialized once for all clients. */
+  private latestText: string | null = null;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
     private readonly readFigures: ReadFigures,
     private readonly options: LiveStreamOptions,
     private readonly logger: StreamLogger,
+    private readonly observer: LiveStreamObserver = { stalledClientCut: () => undefined },
   ) {}
 
   get clientCount(): number {
@@ -116,6 +187,7 @@ export class LiveStream {
     this.timers = [
       setInterval(() => void this.tick(), Math.ceil(1000 / this.options.maxRate)),
       setInterval(() => this.heartbeat(), this.options.heartbeatMs),
+      setInterval(() => this.cutStalled(), Math.min(STALL_CHECK_MS, Math.ceil(this.options.stallTimeoutMs / 2))),
     ];
     for (const timer of this.timers) timer.unref();
   }
@@ -149,13 +221,12 @@ export class LiveStream {
     if (req.method === "HEAD") return void res.end();
     res.write("retry: 3000\n\n");
     req.socket.setNoDelay(true);
-    const phrases = params.track ? new Set(params.track.map((phrase) => phrase.toLowerCase())) : null;
-    const client = new StreamClient(res, phrases);
+    const client = new StreamClient(res, trackFilter(params.track), this.options.clientBufferBytes);
     this.clients.add(client);
     const forget = () => this.clients.delete(client);
     res.once("close", forget);
     req.once("close", forget);
-    if (this.latest) client.figures(this.latest);
+    if (this.latestText) client.figures(this.latestText);
     this.stale = true;
   }
 
@@ -166,7 +237,20 @@ export class LiveStream {
 
   /** A timeline worker stored matches: pushed to each client whose filter they pass. */
   matched(notice: MatchedNotice): void {
-    for (const client of this.clients) for (const match of notice.matches) client.tweet(notice, match);
+    if (this.clients.size === 0 || notice.matches.length === 0) return;
+    const events = new MatchedEvents(notice);
+    const now = Date.now();
+    for (const client of this.clients) client.tweets(events.for(client.filter), now);
+  }
+
+  /** Disconnects the clients congested for `stallTimeoutMs`: a live one reconnects after `retry:`. */
+  cutStalled(now = Date.now()): void {
+    for (const client of this.clients) {
+      if (!client.stalled(now, this.options.stallTimeoutMs)) continue;
+      this.clients.delete(client);
+      client.cut();
+      this.observer.stalledClientCut();
+    }
   }
 
   /** Reads and sends the figures when stale, or when a run is running and they are older than `refreshMs`. */
@@ -182,7 +266,10 @@ export class LiveStream {
       this.failedReads = 0;
       this.retryAt = 0;
       this.latest = figures;
-      for (const client of this.clients) client.figures(figures);
+      const text = sseEvent("statistics", figures);
+      this.latestText = text;
+      const at = Date.now();
+      for (const client of this.clients) client.figures(text, at);
     } catch (error) {
       // Retried later and later, rather than at every tick while no statistics worker answers.
       this.stale = true;
@@ -200,4 +287,10 @@ export class LiveStream {
   private heartbeat(): void {
     for (const client of this.clients) client.heartbeat();
   }
+}
+
+function trackFilter(track: readonly string[] | undefined): TrackFilter | null {
+  if (!track) return null;
+  const phrases = new Set(track.map((phrase) => phrase.toLowerCase()));
+  return { phrases, key: [...phrases].sort().join("\n") };
 }

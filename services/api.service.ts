@@ -5,6 +5,7 @@ import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import type { Environment } from "../config/environment";
 import { readBuildInfo } from "../config/build";
 import { IDEMPOTENCY_KEY, RunStatistics } from "../contracts/actions";
+import { METRICS } from "../core/metric-names";
 import { LIVE_EVENTS, MatchedNotice, StreamParams } from "../contracts/stream";
 import { parseParams } from "../contracts/validation";
 import { type GatewayRequest, matchedRoute, moleculerAliases } from "../gateway/aliases";
@@ -234,6 +235,11 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       broker = this.broker;
       failures = new FailedRequestLog(this.logger);
       registerHttpMetrics(this.broker.metrics);
+      this.broker.metrics.register({
+        name: METRICS.streamStalledDisconnects,
+        type: "counter",
+        description: "/stream clients disconnected because they took nothing for STREAM_STALL_SECS",
+      });
     },
 
     async started() {
@@ -245,8 +251,14 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       pipeline.connection.start().catch(() => undefined);
       stream = new LiveStream(
         async () => RunStatistics.parse(await this.broker.call("statistics.get")),
-        { maxRate: env.STREAM_MAX_RATE, ...LIVE_STREAM_DEFAULTS },
+        {
+          ...LIVE_STREAM_DEFAULTS,
+          maxRate: env.STREAM_MAX_RATE,
+          clientBufferBytes: env.STREAM_BUFFER,
+          stallTimeoutMs: env.STREAM_STALL_SECS * 1000,
+        },
         this.logger,
+        { stalledClientCut: () => this.broker.metrics.increment(METRICS.streamStalledDisconnects) },
       );
       stream.start();
       const handler = (this as unknown as { httpHandler: RequestListener }).httpHandler;

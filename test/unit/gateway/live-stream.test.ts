@@ -4,10 +4,14 @@ import type { RunStatistics } from "../../../contracts/actions";
 import type { MatchedNotice } from "../../../contracts/stream";
 import { LiveStream } from "../../../gateway/live-stream";
 
-/** A response whose socket takes writes until `full`, like a client that stopped reading. */
+/**
+ * A response whose socket takes writes at once until `full`, like a client that stopped reading:
+ * then what is written stays buffered (`writableLength`) until `drain()`.
+ */
 class FakeClient extends EventEmitter {
   written = "";
   full = false;
+  writableLength = 0;
   writableEnded = false;
   destroyed = false;
   status = 0;
@@ -16,10 +20,20 @@ class FakeClient extends EventEmitter {
   }
   write(text: string): boolean {
     this.written += text;
+    if (this.full) this.writableLength += text.length;
     return !this.full;
   }
   end() {
     this.writableEnded = true;
+  }
+  destroy() {
+    this.destroyed = true;
+    this.emit("close");
+  }
+  drain() {
+    this.full = false;
+    this.writableLength = 0;
+    this.emit("drain");
   }
   events(name: string): unknown[] {
     return [...this.written.matchAll(new RegExp(`event: ${name}\\ndata: (.*)\\n\\n`, "g"))].map((match) =>
@@ -45,6 +59,14 @@ const tweet = (id: string, phrases: string[]) => ({
 });
 const notice = (...matches: ReturnType<typeof tweet>[]): MatchedNotice => ({ run_id: "run-1", matches });
 const quiet = { debug: () => undefined, warn: () => undefined };
+const OPTIONS = {
+  maxRate: 10,
+  heartbeatMs: 15_000,
+  refreshMs: 1000,
+  maxClients: 2,
+  clientBufferBytes: 1000,
+  stallTimeoutMs: 5000,
+};
 
 function open(stream: LiveStream, params = {}) {
   const client = new FakeClient();
@@ -60,8 +82,8 @@ describe("the live stream", () => {
     reads += 1;
     return figures(amount);
   };
-  const stream = () =>
-    new LiveStream(readFigures, { maxRate: 10, heartbeatMs: 15_000, refreshMs: 1000, maxClients: 2 }, quiet);
+  const stream = (options: Partial<typeof OPTIONS> = {}) =>
+    new LiveStream(readFigures, { ...OPTIONS, ...options }, quiet);
 
   beforeEach(() => {
     amount = 0;
@@ -105,8 +127,9 @@ describe("the live stream", () => {
     expect(filtered.events("tweet")).toEqual([expect.objectContaining({ run_id: "run-1", phrases: ["love"] })]);
   });
 
-  it("drops tweets for a client that does not drain, keeps only its newest figures, and tells it on drain", async () => {
-    const live = stream();
+  it("drops tweets for a client whose buffer is full, keeps only its newest figures, and tells it on drain", async () => {
+    // Room for one tweet event (about 215 bytes), not three.
+    const live = stream({ clientBufferBytes: 300 });
     const { client } = open(live);
     client.full = true;
     live.matched(notice(tweet("1", ["a"])));
@@ -119,10 +142,86 @@ describe("the live stream", () => {
     live.counted();
     await live.tick(100);
     expect(client.written.length).toBe(before);
-    client.full = false;
-    client.emit("drain");
+    client.drain();
     expect(client.events("dropped")).toEqual([{ tweets: 2 }]);
     expect(client.events("statistics")).toEqual([figures(9)]);
+  });
+
+  it("buffers up to clientBufferBytes for a slow client before dropping, and no more however many tweets come", () => {
+    const live = stream({ clientBufferBytes: 2000 });
+    const { client } = open(live);
+    client.full = true;
+    // Four notices of two tweet events (about 215 bytes each) fit: a client a moment behind loses nothing.
+    for (let i = 0; i < 4; i++) live.matched(notice(tweet(`early${i}a`, ["a"]), tweet(`early${i}b`, ["a"])));
+    expect(client.events("tweet")).toHaveLength(8);
+    for (let i = 0; i < 1000; i++) live.matched(notice(tweet(`${i}a`, ["a"]), tweet(`${i}b`, ["a"])));
+    // The first write always goes (an empty buffer takes any one event); later ones only while they fit.
+    expect(client.writableLength).toBeLessThanOrEqual(2000);
+    expect(client.writableLength).toBeGreaterThan(0);
+    const sent = client.events("tweet").length;
+    client.drain();
+    expect(client.events("dropped")).toEqual([{ tweets: 2008 - sent }]);
+  });
+
+  it("serializes each tweet once for all its clients, whatever their number, and each track's events once", () => {
+    const live = new LiveStream(readFigures, { ...OPTIONS, maxClients: 100 }, quiet);
+    const clients = Array.from({ length: 100 }, (_, i) => open(live, i % 2 ? { track: ["love"] } : {}).client);
+    const stringify = jest.spyOn(JSON, "stringify");
+    try {
+      live.matched(notice(tweet("1", ["love"]), tweet("2", ["bieber"])));
+      expect(stringify).toHaveBeenCalledTimes(2);
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(clients.map((client) => client.events("tweet").length)).toEqual(clients.map((_, i) => (i % 2 ? 1 : 2)));
+  });
+
+  describe("a client whose buffer stays full", () => {
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
+
+    it("is disconnected once stallTimeoutMs passed, freeing its socket, and counted", () => {
+      let cut = 0;
+      const live = new LiveStream(readFigures, OPTIONS, quiet, { stalledClientCut: () => (cut += 1) });
+      const stalled = open(live).client;
+      const reading = open(live).client;
+      stalled.full = true;
+      live.matched(notice(tweet("1", ["a"])));
+      for (let i = 0; i < 10; i++) live.matched(notice(tweet(`${i}`, ["a"])));
+      live.cutStalled(Date.now() + OPTIONS.stallTimeoutMs - 1);
+      expect(stalled.destroyed).toBe(false);
+      live.cutStalled(Date.now() + OPTIONS.stallTimeoutMs);
+      expect(stalled.destroyed).toBe(true);
+      expect(reading.destroyed).toBe(false);
+      expect(live.clientCount).toBe(1);
+      expect(cut).toBe(1);
+    });
+
+    it("is kept when it drains meanwhile: a slow client is not a stalled one", () => {
+      const live = stream();
+      const { client } = open(live);
+      client.full = true;
+      for (let i = 0; i < 10; i++) live.matched(notice(tweet(`${i}`, ["a"])));
+      jest.setSystemTime(Date.now() + OPTIONS.stallTimeoutMs - 1000);
+      client.drain();
+      live.cutStalled(Date.now() + 1000);
+      expect(client.destroyed).toBe(false);
+      expect(live.clientCount).toBe(1);
+    });
+
+    it("is checked by the stream's own timer once started", () => {
+      const live = stream();
+      const { client } = open(live);
+      live.start();
+      try {
+        client.full = true;
+        for (let i = 0; i < 10; i++) live.matched(notice(tweet(`${i}`, ["a"])));
+        jest.advanceTimersByTime(OPTIONS.stallTimeoutMs + 1000);
+        expect(client.destroyed).toBe(true);
+      } finally {
+        live.stop();
+      }
+    });
   });
 
   it("forgets a client that disconnects, and refuses beyond maxClients with a 503", () => {
@@ -144,7 +243,7 @@ describe("the live stream", () => {
         if (failing) throw new Error("Service 'statistics.get' is not registered.");
         return figures(1);
       },
-      { maxRate: 10, heartbeatMs: 15_000, refreshMs: 1000, maxClients: 2 },
+      OPTIONS,
       quiet,
     );
     const { client } = open(live);
