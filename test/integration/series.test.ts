@@ -1,5 +1,7 @@
 import type { RunStatistics } from "../../contracts/actions";
 import { SERIES_RESOLUTIONS, type SeriesPage } from "../../contracts/series";
+import type { TopValues } from "../../contracts/top-values";
+import type { Tweet } from "../../contracts/tweet";
 import { bucketStart } from "../../runs/series";
 import {
   captureFile,
@@ -32,6 +34,29 @@ function referenceBuckets(expected: ReplayExpectation, size: number): Map<number
   }
   return buckets;
 }
+
+/** The reference's top values of a field: each matched tweet once per distinct value, highest first, ties by value. */
+function referenceTop(expected: ReplayExpectation, valuesOf: (tweet: Tweet) => string[], limit: number) {
+  const counts = new Map<string, number>();
+  for (const tweet of expected.matched)
+    for (const value of new Set(valuesOf(tweet))) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, limit);
+}
+
+const REFERENCE_FIELDS: Record<string, (tweet: Tweet) => string[]> = {
+  hashtags: (tweet) => tweet.hashtags.map((tag) => tag.toLowerCase()),
+  mentions: (tweet) => tweet.mentions.map((name) => name.toLowerCase()),
+  languages: (tweet) => [tweet.lang ?? "und"],
+  // Expanded and display URLs name the same link: its host, lowercase, without www.
+  domains: (tweet) =>
+    tweet.urls.flatMap((url) => {
+      const host = /^(?:[a-z]+:\/\/)?([^/?#:]+)/i.exec(url)?.[1]?.toLowerCase();
+      return host ? [host.replace(/^www\./, "")] : [];
+    }),
+};
 
 /** A CSV answer's rows as objects of its header's columns. */
 function parseCsv(text: string): Record<string, string>[] {
@@ -91,6 +116,22 @@ describeReady("per-second series of a replayed capture", () => {
       expect(final.peak_speed).toBe(Math.max(...ingest.points.map((point) => point.amount)));
       expect(ingest.points.find((point) => point.amount === final.peak_speed)?.at).toBe(final.peak_at);
 
+      for (const [field, valuesOf] of Object.entries(REFERENCE_FIELDS)) {
+        const top = (await request<TopValues>(`${cluster.url}/statistics/top?field=${field}&limit=20`)).body;
+        expect({ field, items: top.items, approximate: top.approximate }).toEqual({
+          field,
+          items: referenceTop(expected, valuesOf, 20),
+          approximate: false,
+        });
+      }
+      const topCsv = await fetch(`${cluster.url}/statistics/top.csv?field=hashtags&limit=5`);
+      expect(parseCsv(await topCsv.text())).toEqual(
+        referenceTop(expected, REFERENCE_FIELDS.hashtags ?? (() => []), 5).map((item) => ({
+          value: item.value,
+          count: String(item.count),
+        })),
+      );
+
       const csv = await fetch(`${cluster.url}/statistics/series.csv?clock=event`);
       expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
       expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="series-.*-event-/);
@@ -106,7 +147,7 @@ describeReady("per-second series of a replayed capture", () => {
     }
   }
 
-  it("equals the capture's matched tweets per created_at second, and sums to the run's figures on both clocks", () =>
+  it("equals the capture's matched tweets per created_at second and its top values, and sums to the run's figures on both clocks", () =>
     replayAndCheck(async () => {}));
 
   it("stays exact when a statistics worker is killed with SIGKILL mid-replay", () =>
