@@ -97,11 +97,15 @@ export const RunStatistics = z.object({
   /** The fullest 1 s bucket (ingest clock): its count, and when (ISO-8601); 0 and null before any match. */
   peak_speed: z.number().int().default(0),
   peak_at: z.string().nullable().default(null),
+  /** The seconds the launch asked the run to last; null when it did not. */
+  duration: z.number().nullable().default(null),
 });
 export type RunStatistics = z.infer<typeof RunStatistics>;
 
 export const RunHistory = z.object({
   runs: z.array(RunStatistics),
+  /** The `cursor` of the next page of older runs; null on the last page. */
+  next_cursor: RunId.nullable().default(null),
   totals: z.object({
     runs: z.number().int(),
     amount: z.number().int(),
@@ -120,6 +124,8 @@ export const RunHistoryParams = z.object({
     .min(1, "limit must be at least 1")
     .max(1000, "limit must be at most 1000")
     .default(100),
+  /** The previous page's `next_cursor`: the page starts with the run after it. */
+  cursor: RunId.optional(),
 });
 
 /** Tweets per timeline page. */

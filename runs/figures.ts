@@ -34,6 +34,7 @@ const NO_RUN: RunStatistics = {
   speed_now: 0,
   peak_speed: 0,
   peak_at: null,
+  duration: null,
 };
 
 /** The figures `/statistics` answers for a run; zeros before any run. */
@@ -67,6 +68,7 @@ export function runStatistics(
     speed_now: 0,
     peak_speed: run.peak_speed,
     peak_at: run.peak_at === null ? null : new Date(run.peak_at * 1000).toISOString(),
+    duration: run.duration,
   };
 }
 

@@ -5,7 +5,10 @@ import { recentSecondsFields } from "./series";
 import { historyTotals, runStatistics } from "./figures";
 
 /** What the statistics reads need of the run store. */
-export type RunFigures = Pick<RunStore, "current" | "phraseCounts" | "streaming" | "list" | "count">;
+export type RunFigures = Pick<
+  RunStore,
+  "current" | "phraseCounts" | "phraseCountsOf" | "streaming" | "list" | "page" | "count"
+>;
 
 /** What `/statistics` reads: the runs, and the ingest series for `speed_now`. */
 export interface CurrentFigurePorts {
@@ -38,8 +41,27 @@ export async function currentStatistics(
   return { ...runStatistics(run, perPhrase, now, streaming), state_lost_at, speed_now };
 }
 
-/** `/statistics/runs`: the newest `limit` runs, and totals across every run. */
-export async function runHistory(runs: RunFigures, limit: number, now = Date.now()): Promise<RunHistory> {
-  const all = (await runs.list(await runs.count())).map((run) => runStatistics(run, {}, now));
-  return { runs: all.slice(0, limit), totals: historyTotals(all) };
+/**
+ * `/statistics/runs`: a page of runs, newest first, each with its figures as `/statistics` gives
+ * them (its phrase counts, and whether it streams, for the current one), and totals across every run.
+ */
+export async function runHistory(
+  runs: RunFigures,
+  params: { limit: number; cursor?: string | undefined },
+  now = Date.now(),
+): Promise<RunHistory> {
+  const [page, all, current, streaming] = await Promise.all([
+    runs.page(params.limit, params.cursor),
+    runs.list(await runs.count()),
+    runs.current(),
+    runs.streaming(),
+  ]);
+  const perPhrase = await runs.phraseCountsOf(page.runs.map((run) => run.id));
+  return {
+    runs: page.runs.map((run, index) =>
+      runStatistics(run, perPhrase[index] ?? {}, now, run.id === current?.id && streaming),
+    ),
+    next_cursor: page.nextCursor,
+    totals: historyTotals(all.map((run) => runStatistics(run, {}, now))),
+  };
 }

@@ -53,7 +53,7 @@ export function statisticsService(env: Environment): ServiceSchema<StatisticsSet
       /** Every run, newest first, with totals across runs. */
       runs: {
         ...READ_ACTION,
-        handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params).limit),
+        handler: (ctx) => runHistory(worker.runs, parseParams(RunHistoryParams, ctx.params)),
       },
     },
 

@@ -173,6 +173,33 @@ export class RunStore {
     return replies.flatMap(([error, hash]) => (error || !isHash(hash) || !hash.id ? [] : [decodeRun(hash)]));
   }
 
+  /**
+   * A page of runs, newest first, starting after `afterRunId` (a previous page's last run); the
+   * cursor of the next page is its last run, null when no older run is left.
+   */
+  async page(limit: number, afterRunId?: string): Promise<{ runs: Run[]; nextCursor: string | null }> {
+    const after = afterRunId === undefined ? null : await this.redis.zrevrank(this.keys.runs, afterRunId);
+    if (afterRunId !== undefined && after === null) return { runs: [], nextCursor: null };
+    const start = after === null ? 0 : after + 1;
+    // One more than asked says whether an older page exists.
+    const ids = await this.redis.zrevrange(this.keys.runs, start, start + limit);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids.slice(0, limit)) pipeline.hgetall(this.keys.run(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const runs = replies.flatMap(([error, hash]) => (error || !isHash(hash) || !hash.id ? [] : [decodeRun(hash)]));
+    return { runs, nextCursor: ids.length > limit ? (ids[limit - 1] ?? null) : null };
+  }
+
+  /** The matched tweets per phrase of each run, in one round trip. */
+  async phraseCountsOf(runIds: readonly string[]): Promise<Record<string, number>[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of runIds) pipeline.hgetall(this.keys.phraseCounts(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, hash]) =>
+      error || !isHash(hash) ? {} : Object.fromEntries(Object.entries(hash).map(([phrase, n]) => [phrase, Number(n)])),
+    );
+  }
+
   async count(): Promise<number> {
     return this.redis.zcard(this.keys.runs);
   }

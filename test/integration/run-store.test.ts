@@ -83,6 +83,22 @@ describe("the Redis stores (real Redis)", () => {
         [...listed.map((run) => run.started_at)].sort((a, b) => b - a),
       );
     });
+
+    it("pages runs newest first by cursor, without gaps or repeats, to an empty cursor", async () => {
+      const own = new RunStore(redis, redisKeys(`${namespace}:paging`));
+      const launched: string[] = [];
+      for (let index = 0; index < 5; index++) launched.push((await own.launch(settings, 1_000 + index)).run.id);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await own.page(2, cursor);
+        seen.push(...page.runs.map((run) => run.id));
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual([...launched].reverse());
+      expect(await own.page(2, "unknown-1")).toEqual({ runs: [], nextCursor: null });
+    });
   });
 
   describe("admitting and counting matches", () => {

@@ -12,6 +12,12 @@ function figures(runs: Run[], perPhrase: Record<string, Record<string, number>> 
     phraseCounts: async (runId) => perPhrase[runId] ?? {},
     streaming: async () => streaming,
     list: async (limit) => runs.slice(0, limit),
+    page: async (limit, after) => {
+      const start = after === undefined ? 0 : runs.findIndex((run) => run.id === after) + 1;
+      const shown = runs.slice(start, start + limit);
+      return { runs: shown, nextCursor: start + limit < runs.length ? (shown.at(-1)?.id ?? null) : null };
+    },
+    phraseCountsOf: async (runIds) => runIds.map((runId) => perPhrase[runId] ?? {}),
     count: async () => runs.length,
   };
 }
@@ -60,14 +66,32 @@ describe("statistics reads", () => {
     expect(answer).toMatchObject({ speed_now: 1, peak_speed: 9, peak_at: "1970-01-01T00:01:35.000Z" });
   });
 
+  it("gives every listed run its phrase counts, peak and duration, and says which one streams", async () => {
+    const runs = [
+      run("run-2", { started_at: 0, amount: 5, peak_speed: 2, peak_at: 3, duration: 60 }),
+      run("run-1", { started_at: 0, ended_at: 1000, amount: 1 }),
+    ];
+    const history = await runHistory(figures(runs, { "run-2": { bieber: 5 }, "run-1": { bieber: 1 } }, true), {
+      limit: 10,
+    });
+    expect(history.runs).toMatchObject([
+      { run_id: "run-2", per_phrase: { bieber: 5 }, streaming: true, peak_speed: 2, duration: 60 },
+      { run_id: "run-1", per_phrase: { bieber: 1 }, streaming: false, duration: null },
+    ]);
+  });
+
   it("answers the newest runs and totals across every run, not only those shown", async () => {
     const runs = [
       run("run-3", { started_at: 20_000, ended_at: 30_000, amount: 10 }),
       run("run-2", { started_at: 0, ended_at: 10_000, amount: 30 }),
       run("run-1", { started_at: 0, ended_at: 20_000, amount: 20 }),
     ];
-    const history = await runHistory(figures(runs), 2, 40_000);
+    const history = await runHistory(figures(runs), { limit: 2 }, 40_000);
     expect(history.runs.map((shown) => shown.run_id)).toEqual(["run-3", "run-2"]);
+    expect(history.next_cursor).toBe("run-2");
+    const older = await runHistory(figures(runs), { limit: 2, cursor: "run-2" }, 40_000);
+    expect(older.runs.map((shown) => shown.run_id)).toEqual(["run-1"]);
+    expect(older.next_cursor).toBeNull();
     expect(history.totals).toEqual({ runs: 3, amount: 60, examined: 0, elapsed_time: 40, speed: 1.5 });
   });
 });
