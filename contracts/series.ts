@@ -9,7 +9,7 @@ import { RunId } from "./messages";
 export const SeriesClock = z.enum(["event", "ingest"], { error: "clock must be event or ingest" });
 export type SeriesClock = z.infer<typeof SeriesClock>;
 
-/** Bucket sizes, each kept as its own roll-up (store/count-matches-5.lua), finest first. */
+/** Bucket sizes, each kept as its own roll-up (store/count-matches-5+.lua), finest first. */
 export const SERIES_RESOLUTIONS = { "1s": 1, "10s": 10, "1m": 60, "1h": 3600 } as const;
 export type SeriesResolution = keyof typeof SERIES_RESOLUTIONS;
 export const SeriesResolutionParam = z.enum(Object.keys(SERIES_RESOLUTIONS) as [SeriesResolution], {
@@ -63,6 +63,11 @@ export const SeriesPage = z.object({
   total: z.number().int(),
 });
 export type SeriesPage = z.infer<typeof SeriesPage>;
+
+/** The start of the bucket of `size` seconds that holds `second`: buckets are aligned on the epoch (UTC). */
+export function bucketStart(second: number, size: number): number {
+  return Math.floor(second / size) * size;
+}
 
 /** The second a matched tweet counts in on the event clock: its own `created_at`, else when it was pulled. */
 export function eventSecond(createdAt: string, ingestSecond: number): number {

@@ -1,6 +1,7 @@
 import { Errors } from "moleculer";
 import type { Run } from "../contracts/run";
 import {
+  bucketStart,
   MAX_SERIES_POINTS,
   SERIES_RESOLUTIONS,
   type SeriesClock,
@@ -11,7 +12,7 @@ import {
 } from "../contracts/series";
 import { normalizePhrase } from "../contracts/track";
 import { seriesField } from "../store/keys";
-import { runNotFound } from "./unknown-run";
+import { runAsked, type RunLookup } from "./unknown-run";
 
 /** The seconds a run's series of one clock spans, first and last inclusive; null before its first match. */
 export interface SeriesSpan {
@@ -21,7 +22,7 @@ export interface SeriesSpan {
 
 /** What reading a series needs: the run, and the bucket counts of one clock by field (store/series-store.ts). */
 export interface SeriesReadPorts {
-  runs: { current(): Promise<Run | null>; get(runId: string): Promise<Run | null> };
+  runs: RunLookup;
   series: {
     span(runId: string, clock: SeriesClock): Promise<SeriesSpan | null>;
     counts(runId: string, clock: SeriesClock, fields: readonly string[]): Promise<number[]>;
@@ -29,11 +30,6 @@ export interface SeriesReadPorts {
 }
 
 const RESOLUTIONS = Object.keys(SERIES_RESOLUTIONS) as SeriesResolution[];
-
-/** The start of the bucket of `size` seconds that holds `second`: buckets are aligned on the epoch (UTC). */
-export function bucketStart(second: number, size: number): number {
-  return Math.floor(second / size) * size;
-}
 
 /** The bucket starts from the one holding `from` to the last starting before `to`. */
 export function bucketStarts(from: number, to: number, size: number): number[] {
@@ -69,11 +65,8 @@ export function chooseResolution(from: number, to: number, asked?: SeriesResolut
  * span on that clock.
  */
 export async function readSeries(ports: SeriesReadPorts, params: SeriesParams): Promise<SeriesPage> {
-  const run = params.run_id === undefined ? await ports.runs.current() : await ports.runs.get(params.run_id);
-  if (!run) {
-    if (params.run_id !== undefined) throw runNotFound(params.run_id);
-    return emptyPage(null, params);
-  }
+  const run = await runAsked(ports.runs, params.run_id);
+  if (!run) return emptyPage(null, params);
   const phrases = phrasesOf(run, params.phrase);
   const span = await ports.series.span(run.id, params.clock);
   const from = params.from ?? span?.first;

@@ -1,11 +1,10 @@
-import type { Run } from "../contracts/run";
 import type { TopParams, TopValues } from "../contracts/top-values";
 import type { TopValuesStore } from "../store/top-values-store";
-import { runNotFound } from "./unknown-run";
+import { runAsked, type RunLookup } from "./unknown-run";
 
 /** What reading top values needs: the run, and the store of its counts. */
 export interface TopValuesReadPorts {
-  runs: { current(): Promise<Run | null>; get(runId: string): Promise<Run | null> };
+  runs: RunLookup;
   top: Pick<TopValuesStore, "top">;
 }
 
@@ -15,8 +14,7 @@ export async function readTopValues(
   params: TopParams,
   now = Date.now(),
 ): Promise<TopValues> {
-  const run = params.run_id === undefined ? await ports.runs.current() : await ports.runs.get(params.run_id);
-  if (!run && params.run_id !== undefined) throw runNotFound(params.run_id);
+  const run = await runAsked(ports.runs, params.run_id);
   const answer = { run_id: run?.id ?? null, field: params.field, window: params.window };
   if (!run) return { ...answer, items: [], approximate: false };
   return {

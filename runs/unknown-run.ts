@@ -1,4 +1,5 @@
 import { Errors } from "moleculer";
+import type { Run } from "../contracts/run";
 import type { Logger } from "../core/logger";
 
 /**
@@ -20,4 +21,18 @@ export function runNotFound(runId: string): Errors.MoleculerClientError {
       run_id: runId,
     },
   );
+}
+
+/** The runs a read of one run's figures looks in. */
+export interface RunLookup {
+  current(): Promise<Run | null>;
+  get(runId: string): Promise<Run | null>;
+}
+
+/** The run a read asks for (`run_id`), else the current or last one; null before any run, 404 for an unknown `run_id`. */
+export async function runAsked(runs: RunLookup, runId: string | undefined): Promise<Run | null> {
+  if (runId === undefined) return runs.current();
+  const run = await runs.get(runId);
+  if (!run) throw runNotFound(runId);
+  return run;
 }

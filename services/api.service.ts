@@ -8,7 +8,7 @@ import { IDEMPOTENCY_KEY, RunStatistics } from "../contracts/actions";
 import { METRICS } from "../core/metric-names";
 import { LIVE_EVENTS, MatchedNotice, StreamParams } from "../contracts/stream";
 import { parseParams } from "../contracts/validation";
-import { type GatewayRequest, matchedRoute, moleculerAliases } from "../gateway/aliases";
+import { type GatewayHandler, type GatewayRequest, matchedRoute, moleculerAliases } from "../gateway/aliases";
 import { RequestAdmission } from "../gateway/admission";
 import { CorsPolicy } from "../gateway/cors";
 import { DashboardFiles } from "../gateway/dashboard-files";
@@ -87,6 +87,16 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
     return epoch.stateLostAt;
   }
 
+  /** A CSV download of an action's answer: the action validates the request's params as for its JSON route. */
+  function csvExport<T>(action: string, render: (answer: T) => { fileName: string; csv: string }): GatewayHandler {
+    return async (req, res) => {
+      const { fileName, csv } = render(
+        await broker.call<T, unknown>(action, req.$params, { requestID: req.$requestId }),
+      );
+      sendCsv(res, fileName, csv);
+    };
+  }
+
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -128,18 +138,14 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
             asset: (req, res) => files.send(res, parseParams(AssetParams, req.$params).file),
             stream: (req, res) => stream.open(req, res, parseParams(StreamParams, req.$params)),
             openapi: (_req, res) => sendText(res, "application/json; charset=utf-8", openApi),
-            seriesCsv: async (req, res) => {
-              const page = await broker.call<SeriesPage, unknown>("statistics.series", req.$params, {
-                requestID: req.$requestId,
-              });
-              sendCsv(res, `series-${page.run_id ?? "none"}-${page.clock}-${page.resolution}.csv`, seriesCsv(page));
-            },
-            topCsv: async (req, res) => {
-              const top = await broker.call<TopValues, unknown>("statistics.top", req.$params, {
-                requestID: req.$requestId,
-              });
-              sendCsv(res, `top-${top.run_id ?? "none"}-${top.field}-${top.window}.csv`, topValuesCsv(top));
-            },
+            seriesCsv: csvExport<SeriesPage>("statistics.series", (page) => ({
+              fileName: `series-${page.run_id ?? "none"}-${page.clock}-${page.resolution}.csv`,
+              csv: seriesCsv(page),
+            })),
+            topCsv: csvExport<TopValues>("statistics.top", (top) => ({
+              fileName: `top-${top.run_id ?? "none"}-${top.field}-${top.window}.csv`,
+              csv: topValuesCsv(top),
+            })),
             metrics: async (_req, res) =>
               sendText(
                 res,

@@ -104,7 +104,7 @@ export function redisKeys(namespace: string): RedisKeys {
 
 /**
  * The field of a series hash holding one bucket's count: `<resolution>:<bucket start, epoch
- * seconds>`, then `:<phrase>` for one phrase's. store/count-matches-5.lua writes the same names.
+ * seconds>`, then `:<phrase>` for one phrase's. store/count-matches-5+.lua writes the same names.
  */
 export function seriesField(resolution: string, start: number, phrase?: string): string {
   return phrase === undefined ? `${resolution}:${start}` : `${resolution}:${start}:${phrase}`;

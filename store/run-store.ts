@@ -82,6 +82,10 @@ export function decodeRun(hash: Record<string, string>): Run {
   });
 }
 
+function decodePhraseCounts(hash: Record<string, string>): Record<string, number> {
+  return Object.fromEntries(Object.entries(hash).map(([phrase, count]) => [phrase, Number(count)]));
+}
+
 /**
  * How long a run's de-duplication state (admitted tweet ids, admission records, counted batch ids)
  * outlives its last batch: redeliveries come within minutes, and without an end the sets would grow
@@ -166,11 +170,7 @@ export class RunStore {
 
   /** Newest first. */
   async list(limit: number): Promise<Run[]> {
-    const ids = await this.redis.zrevrange(this.keys.runs, 0, limit - 1);
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.keys.run(id));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.flatMap(([error, hash]) => (error || !isHash(hash) || !hash.id ? [] : [decodeRun(hash)]));
+    return this.runsOf(await this.redis.zrevrange(this.keys.runs, 0, limit - 1));
   }
 
   /**
@@ -183,11 +183,18 @@ export class RunStore {
     const start = after === null ? 0 : after + 1;
     // One more than asked says whether an older page exists.
     const ids = await this.redis.zrevrange(this.keys.runs, start, start + limit);
+    return {
+      runs: await this.runsOf(ids.slice(0, limit)),
+      nextCursor: ids.length > limit ? (ids[limit - 1] ?? null) : null,
+    };
+  }
+
+  /** These runs in one round trip, in order, leaving out any whose hash is gone. */
+  private async runsOf(runIds: readonly string[]): Promise<Run[]> {
     const pipeline = this.redis.pipeline();
-    for (const id of ids.slice(0, limit)) pipeline.hgetall(this.keys.run(id));
+    for (const id of runIds) pipeline.hgetall(this.keys.run(id));
     const replies = (await pipeline.exec()) ?? [];
-    const runs = replies.flatMap(([error, hash]) => (error || !isHash(hash) || !hash.id ? [] : [decodeRun(hash)]));
-    return { runs, nextCursor: ids.length > limit ? (ids[limit - 1] ?? null) : null };
+    return replies.flatMap(([error, hash]) => (error || !isHash(hash) || !hash.id ? [] : [decodeRun(hash)]));
   }
 
   /** The matched tweets per phrase of each run, in one round trip. */
@@ -195,9 +202,7 @@ export class RunStore {
     const pipeline = this.redis.pipeline();
     for (const id of runIds) pipeline.hgetall(this.keys.phraseCounts(id));
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, hash]) =>
-      error || !isHash(hash) ? {} : Object.fromEntries(Object.entries(hash).map(([phrase, n]) => [phrase, Number(n)])),
-    );
+    return replies.map(([error, hash]) => (error || !isHash(hash) ? {} : decodePhraseCounts(hash)));
   }
 
   async count(): Promise<number> {
@@ -205,8 +210,7 @@ export class RunStore {
   }
 
   async phraseCounts(runId: string): Promise<Record<string, number>> {
-    const hash = await this.redis.hgetall(this.keys.phraseCounts(runId));
-    return Object.fromEntries(Object.entries(hash).map(([phrase, count]) => [phrase, Number(count)]));
+    return decodePhraseCounts(await this.redis.hgetall(this.keys.phraseCounts(runId)));
   }
 
   /**

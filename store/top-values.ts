@@ -3,6 +3,7 @@
  * batch's tally, and the window buckets; store/count-matches-5+.lua adds the tallies.
  */
 import type { Match } from "../contracts/messages";
+import { bucketStart } from "../contracts/series";
 import { TOP_FIELDS, TOP_WINDOWS, type TopField } from "../contracts/top-values";
 
 /** Distinct values a run's count of one field keeps exactly; past it the least counted are trimmed. */
@@ -50,13 +51,13 @@ export function tallyTopValues(matches: readonly Match[]): Record<TopField, Reco
 export function windowBucketsOf(ingestSecond: number): [keyof typeof TOP_WINDOWS, number][] {
   return Object.entries(TOP_WINDOWS).map(([window, { bucketSeconds }]) => [
     window as keyof typeof TOP_WINDOWS,
-    ingestSecond - (((ingestSecond % bucketSeconds) + bucketSeconds) % bucketSeconds),
+    bucketStart(ingestSecond, bucketSeconds),
   ]);
 }
 
 /** The bucket starts a window sums at `nowSecond`, newest first: the filling bucket and those before it. */
 export function windowBucketStarts(window: keyof typeof TOP_WINDOWS, nowSecond: number): number[] {
   const { bucketSeconds, buckets } = TOP_WINDOWS[window];
-  const newest = nowSecond - (((nowSecond % bucketSeconds) + bucketSeconds) % bucketSeconds);
+  const newest = bucketStart(nowSecond, bucketSeconds);
   return Array.from({ length: buckets }, (_, index) => newest - index * bucketSeconds);
 }

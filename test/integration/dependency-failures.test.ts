@@ -29,6 +29,21 @@ function runServer(env: Record<string, string>) {
 
 const freePort = () => 40000 + Math.floor(Math.random() * 5000);
 
+/** Waits for `/health` on `port` to answer 200 while the process starts, then asks `/ready`. */
+async function probesWhileStarting(port: number, what: string): Promise<{ health: number; ready: Response }> {
+  const health = await eventually(
+    () =>
+      fetch(`http://127.0.0.1:${port}/health`).then(
+        (answer) => answer.status,
+        () => 0,
+      ),
+    (status) => status === 200,
+    10_000,
+    what,
+  );
+  return { health, ready: await fetch(`http://127.0.0.1:${port}/ready`) };
+}
+
 const describeBuilt = serverBuilt() ? describe : describe.skip;
 
 /** Issue #14, items 1, 2 and 16: what a process does when a dependency is missing from the start. */
@@ -41,18 +56,8 @@ describeBuilt("a process whose dependencies are missing", () => {
       HEALTH_PORT: String(probePort),
       STARTUP_TIMEOUT: "4",
     });
-    const health = await eventually(
-      () =>
-        fetch(`http://127.0.0.1:${probePort}/health`).then(
-          (answer) => answer.status,
-          () => 0,
-        ),
-      (status) => status === 200,
-      10_000,
-      "/health before RabbitMQ connects",
-    );
+    const { health, ready } = await probesWhileStarting(probePort, "/health before RabbitMQ connects");
     expect(health).toBe(200);
-    const ready = await fetch(`http://127.0.0.1:${probePort}/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({
       ready: false,
@@ -78,18 +83,8 @@ describeBuilt("a process whose dependencies are missing", () => {
       STARTUP_TIMEOUT: "6",
     });
     try {
-      const health = await eventually(
-        () =>
-          fetch(`http://127.0.0.1:${port}/health`).then(
-            (answer) => answer.status,
-            () => 0,
-          ),
-        (status) => status === 200,
-        10_000,
-        "/health on PORT before RabbitMQ connects",
-      );
+      const { health, ready } = await probesWhileStarting(port, "/health on PORT before RabbitMQ connects");
       expect(health).toBe(200);
-      const ready = await fetch(`http://127.0.0.1:${port}/ready`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({
         ready: false,

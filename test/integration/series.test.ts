@@ -1,8 +1,7 @@
 import type { RunStatistics } from "../../contracts/actions";
-import { SERIES_RESOLUTIONS, type SeriesPage } from "../../contracts/series";
+import { bucketStart, SERIES_RESOLUTIONS, type SeriesPage } from "../../contracts/series";
 import type { TopValues } from "../../contracts/top-values";
 import type { Tweet } from "../../contracts/tweet";
-import { bucketStart } from "../../runs/series";
 import {
   captureFile,
   replayExpectation,

@@ -1,8 +1,6 @@
 import { Errors } from "moleculer";
-import { SeriesParams } from "../../../contracts/series";
-import { eventSecond } from "../../../contracts/series";
+import { bucketStart, eventSecond, SeriesParams } from "../../../contracts/series";
 import {
-  bucketStart,
   bucketStarts,
   chooseResolution,
   pointCount,
