@@ -29,14 +29,17 @@ function runServer(env: Record<string, string>) {
 
 const freePort = () => 40000 + Math.floor(Math.random() * 5000);
 
+/** The status a URL answers with; 0 while nothing listens there. */
+const statusOf = (url: string): Promise<number> =>
+  fetch(url).then(
+    (answer) => answer.status,
+    () => 0,
+  );
+
 /** Waits for `/health` on `port` to answer 200 while the process starts, then asks `/ready`. */
 async function probesWhileStarting(port: number, what: string): Promise<{ health: number; ready: Response }> {
   const health = await eventually(
-    () =>
-      fetch(`http://127.0.0.1:${port}/health`).then(
-        (answer) => answer.status,
-        () => 0,
-      ),
+    () => statusOf(`http://127.0.0.1:${port}/health`),
     (status) => status === 200,
     10_000,
     what,
@@ -146,11 +149,7 @@ describeOwnedRedis("stopping while Redis is gone", () => {
       });
       try {
         await eventually(
-          () =>
-            fetch(`http://127.0.0.1:${port}/ready`).then(
-              (answer) => answer.status,
-              () => 0,
-            ),
+          () => statusOf(`http://127.0.0.1:${port}/ready`),
           (status) => status === 200,
           30_000,
           "the one-process mesh to be ready",
@@ -326,11 +325,7 @@ describeBuilt("a run whose every launcher was down for longer than ORPHAN_TIMEOU
     const statistics = () => request<RunStatistics>(`${url}/statistics`).then((answer) => answer.body);
     const ready = () =>
       eventually(
-        () =>
-          fetch(`${url}/ready`).then(
-            (answer) => answer.status,
-            () => 0,
-          ),
+        () => statusOf(`${url}/ready`),
         (status) => status === 200,
         30_000,
         "the one-process mesh to be ready",
