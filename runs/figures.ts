@@ -1,5 +1,6 @@
 import type { RunHistory, RunStatistics } from "../contracts/actions";
 import type { Run } from "../contracts/run";
+import type { EndedRunTotals } from "../store/run-store";
 
 /** Whole seconds since launch, frozen when the run ended. */
 export function elapsedSeconds(run: Pick<Run, "started_at" | "ended_at">, now: number): number {
@@ -72,19 +73,18 @@ export function runStatistics(
   };
 }
 
-/** Totals across runs: the "statistics across multiple runs" of the original. */
-export function historyTotals(runs: readonly RunStatistics[]): RunHistory["totals"] {
-  const amount = sum(runs, (run) => run.amount);
-  const elapsed = sum(runs, (run) => run.elapsed_time);
+/**
+ * Totals across runs, the "statistics across multiple runs" of the original: the sums of the ended
+ * runs, and the run still running, if any.
+ */
+export function historyTotals(ended: EndedRunTotals, running: RunStatistics | null): RunHistory["totals"] {
+  const amount = ended.amount + (running?.amount ?? 0);
+  const elapsed = ended.elapsed + (running?.elapsed_time ?? 0);
   return {
-    runs: runs.length,
+    runs: ended.runs + (running ? 1 : 0),
     amount,
-    examined: sum(runs, (run) => run.examined),
+    examined: ended.examined + (running?.examined ?? 0),
     elapsed_time: elapsed,
     speed: speed(amount, elapsed),
   };
-}
-
-function sum<T>(items: readonly T[], value: (item: T) => number): number {
-  return items.reduce((total, item) => total + value(item), 0);
 }

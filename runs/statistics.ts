@@ -7,7 +7,7 @@ import { historyTotals, runStatistics } from "./figures";
 /** What the statistics reads need of the run store. */
 export type RunFigures = Pick<
   RunStore,
-  "current" | "phraseCounts" | "phraseCountsOf" | "streaming" | "list" | "page" | "count"
+  "current" | "phraseCounts" | "phraseCountsOf" | "streaming" | "page" | "endedRunTotals"
 >;
 
 /** What `/statistics` reads: the runs, and the ingest series for `speed_now`. */
@@ -43,25 +43,29 @@ export async function currentStatistics(
 
 /**
  * `/statistics/runs`: a page of runs, newest first, each with its figures as `/statistics` gives
- * them (its phrase counts, and whether it streams, for the current one), and totals across every run.
+ * them (its phrase counts, and whether it streams, for the current one), and totals across every run:
+ * the running sums of the ended runs, and the current run's figures while it runs.
  */
 export async function runHistory(
   runs: RunFigures,
   params: { limit: number; cursor?: string | undefined },
   now = Date.now(),
 ): Promise<RunHistory> {
-  const [page, all, current, streaming] = await Promise.all([
+  const [page, current, streaming] = await Promise.all([
     runs.page(params.limit, params.cursor),
-    runs.list(await runs.count()),
     runs.current(),
     runs.streaming(),
   ]);
-  const perPhrase = await runs.phraseCountsOf(page.runs.map((run) => run.id));
+  const open = current && current.ended_at === null ? current : null;
+  const [perPhrase, ended] = await Promise.all([
+    runs.phraseCountsOf(page.runs.map((run) => run.id)),
+    runs.endedRunTotals(open ? 1 : 0),
+  ]);
   return {
     runs: page.runs.map((run, index) =>
       runStatistics(run, perPhrase[index] ?? {}, now, run.id === current?.id && streaming),
     ),
     next_cursor: page.nextCursor,
-    totals: historyTotals(all.map((run) => runStatistics(run, {}, now))),
+    totals: historyTotals(ended, open && runStatistics(open, {}, now)),
   };
 }

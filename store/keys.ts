@@ -7,6 +7,12 @@ export interface RedisKeys {
   currentRun: string;
   /** Sorted set: run ids scored by their start time. */
   runs: string;
+  /**
+   * Hash: the summed figures of every ended run (`runs`, `amount`, `examined`, `elapsed` seconds),
+   * kept by the scripts that end runs and count their late batches: totals across runs without
+   * reading every run.
+   */
+  endedRunTotals: string;
   /** Hash: a run's settings and figures (see `contracts/run.ts`). */
   run(runId: string): string;
   /** Set: batch ids the statistics service has counted for a run. */
@@ -74,6 +80,7 @@ export function redisKeys(namespace: string): RedisKeys {
   return {
     currentRun: `${prefix}run:current`,
     runs: `${prefix}runs`,
+    endedRunTotals: `${prefix}runs:ended-totals`,
     run: (runId) => `${prefix}run:${runId}`,
     countedBatches: (runId) => `${prefix}run:${runId}:batches`,
     admittedTweets: (runId) => `${prefix}run:${runId}:tweets`,
@@ -104,7 +111,7 @@ export function redisKeys(namespace: string): RedisKeys {
 
 /**
  * The field of a series hash holding one bucket's count: `<resolution>:<bucket start, epoch
- * seconds>`, then `:<phrase>` for one phrase's. store/count-matches-5+.lua writes the same names.
+ * seconds>`, then `:<phrase>` for one phrase's. store/count-matches-6+.lua writes the same names.
  */
 export function seriesField(resolution: string, start: number, phrase?: string): string {
   return phrase === undefined ? `${resolution}:${start}` : `${resolution}:${start}:${phrase}`;

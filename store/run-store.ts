@@ -10,7 +10,7 @@ import { BUCKET_TOP_CAPACITY, RUN_TOP_CAPACITY, tallyTopValues, windowBucketsOf 
 import type { RedisKeys } from "./keys";
 import { scripts } from "./scripts";
 
-/** What count-matches-5+.lua adds to one top-value set: [capacity, trim flag field, TTL, counts]. */
+/** What count-matches-6+.lua adds to one top-value set: [capacity, trim flag field, TTL, counts]. */
 type TopEntry = [number, string, number, Record<string, number>];
 
 /** The resolutions the count script keeps, finest first, as it takes them. */
@@ -82,6 +82,19 @@ export function decodeRun(hash: Record<string, string>): Run {
   });
 }
 
+/** The summed figures of every ended run; `elapsed` in whole seconds. */
+export interface EndedRunTotals {
+  runs: number;
+  amount: number;
+  examined: number;
+  elapsed: number;
+}
+
+function decodeEndedRunTotals(hash: Record<string, string>): EndedRunTotals {
+  const number = (field: string) => Number(hash[field] ?? 0);
+  return { runs: number("runs"), amount: number("amount"), examined: number("examined"), elapsed: number("elapsed") };
+}
+
 function decodePhraseCounts(hash: Record<string, string>): Record<string, number> {
   return Object.fromEntries(Object.entries(hash).map(([phrase, count]) => [phrase, Number(count)]));
 }
@@ -134,7 +147,13 @@ export class RunStore {
     for (;;) {
       const seen = (await this.redis.get(this.keys.currentRun)) ?? "";
       const previous = seen ? await this.get(seen) : null;
-      const keys = [this.keys.currentRun, this.keys.runs, this.keys.run(run.id), this.keys.run(seen || run.id)];
+      const keys = [
+        this.keys.currentRun,
+        this.keys.runs,
+        this.keys.run(run.id),
+        this.keys.run(seen || run.id),
+        this.keys.endedRunTotals,
+      ];
       const started = await scripts.launchRun.run(this.redis, keys, [seen, run.id, now, ...encodeRun(run)]);
       if (started === SCRIPT_CODES.DONE)
         return { run, replacedRunId: previous && previous.ended_at === null ? previous.id : null };
@@ -143,7 +162,8 @@ export class RunStore {
 
   /** Ends a run if it is still running; answers whether this call ended it. */
   async end(runId: string, reason: EndReason, now = Date.now(), detail = ""): Promise<boolean> {
-    return (await scripts.endRun.run(this.redis, [this.keys.run(runId)], [now, reason, detail])) === SCRIPT_CODES.DONE;
+    const keys = [this.keys.run(runId), this.keys.endedRunTotals];
+    return (await scripts.endRun.run(this.redis, keys, [now, reason, detail])) === SCRIPT_CODES.DONE;
   }
 
   /** Adds a live source's reconnects and drops since its last report to the run's figures. */
@@ -166,11 +186,6 @@ export class RunStore {
   async current(): Promise<Run | null> {
     const runId = await this.redis.get(this.keys.currentRun);
     return runId ? this.get(runId) : null;
-  }
-
-  /** Newest first. */
-  async list(limit: number): Promise<Run[]> {
-    return this.runsOf(await this.redis.zrevrange(this.keys.runs, 0, limit - 1));
   }
 
   /**
@@ -209,6 +224,23 @@ export class RunStore {
     return this.redis.zcard(this.keys.runs);
   }
 
+  /**
+   * The summed figures of every ended run, as the scripts that end runs keep them. `openRuns` runs of
+   * the index are not ended (the current one, while it runs): when the sums do not account for every
+   * other run of the index, they are summed anew from the runs, once (store/sum-ended-runs-2+.lua).
+   */
+  async endedRunTotals(openRuns: number): Promise<EndedRunTotals> {
+    const [hash, indexed] = await Promise.all([this.redis.hgetall(this.keys.endedRunTotals), this.count()]);
+    const totals = decodeEndedRunTotals(hash);
+    if (hash.runs !== undefined && totals.runs + openRuns === indexed) return totals;
+    for (;;) {
+      const ids = await this.redis.zrange(this.keys.runs, 0, -1);
+      const keys = [this.keys.endedRunTotals, this.keys.runs, ...ids.map((id) => this.keys.run(id))];
+      if ((await scripts.sumEndedRuns.run(this.redis, keys, [])) === SCRIPT_CODES.DONE)
+        return decodeEndedRunTotals(await this.redis.hgetall(this.keys.endedRunTotals));
+    }
+  }
+
   async phraseCounts(runId: string): Promise<Record<string, number>> {
     return decodePhraseCounts(await this.redis.hgetall(this.keys.phraseCounts(runId)));
   }
@@ -245,6 +277,7 @@ export class RunStore {
       this.keys.phraseCounts(runId),
       this.keys.runSeries(runId, "event"),
       this.keys.runSeries(runId, "ingest"),
+      this.keys.endedRunTotals,
       ...top.map(([key]) => key),
     ];
     const amount = Number(

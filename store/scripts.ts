@@ -65,14 +65,15 @@ export class LuaScript {
 }
 
 export const scripts = {
-  launchRun: LuaScript.load("launch-run-4.lua"),
-  endRun: LuaScript.load("end-run-1.lua"),
+  launchRun: LuaScript.load("launch-run-5.lua"),
+  endRun: LuaScript.load("end-run-2.lua"),
   admitMatches: LuaScript.load("admit-matches-3.lua"),
-  countMatches: LuaScript.load("count-matches-5+.lua"),
+  countMatches: LuaScript.load("count-matches-6+.lua"),
   renewLease: LuaScript.load("renew-lease-1.lua"),
   releaseLease: LuaScript.load("release-lease-1.lua"),
   updateRun: LuaScript.load("update-run-1.lua"),
   follow: LuaScript.load("follow-3+.lua"),
   readTop: LuaScript.load("read-top-1+.lua"),
   unfollow: LuaScript.load("unfollow-3+.lua"),
+  sumEndedRuns: LuaScript.load("sum-ended-runs-2+.lua"),
 };

@@ -78,7 +78,7 @@ describe("the Redis stores (real Redis)", () => {
     });
 
     it("lists runs newest first", async () => {
-      const listed = await runs.list(3);
+      const listed = (await runs.page(3)).runs;
       expect(listed.map((run) => run.started_at)).toEqual(
         [...listed.map((run) => run.started_at)].sort((a, b) => b - a),
       );
@@ -98,6 +98,59 @@ describe("the Redis stores (real Redis)", () => {
       }
       expect(seen).toEqual([...launched].reverse());
       expect(await own.page(2, "unknown-1")).toEqual({ runs: [], nextCursor: null });
+    });
+  });
+
+  describe("totals across runs", () => {
+    // A namespace of their own: the sums cover every run of it.
+    const totalsKeys = redisKeys(`${namespace}-totals`);
+    const store = new RunStore(redis, totalsKeys);
+    const batch = (runId: string, batchId: string, matches: Match[]) => ({
+      run_id: runId,
+      batch_id: batchId,
+      sent_at: 5_000,
+      examined: matches.length * 10,
+      matches,
+    });
+
+    afterAll(async () => {
+      const found = await redis.keys(`${namespace}-totals:*`);
+      if (found.length > 0) await redis.del(...found);
+    });
+
+    it("keeps the sums of ended runs as they end: replaced, ended, and batches counted after the end", async () => {
+      expect(await store.endedRunTotals(0)).toEqual({ runs: 0, amount: 0, examined: 0, elapsed: 0 });
+      const first = await store.launch(settings, 1_000);
+      await store.countMatches(batch(first.run.id, "a0", [match("1"), match("2")]));
+      const second = await store.launch(settings, 4_500);
+      expect(await store.endedRunTotals(1)).toEqual({ runs: 1, amount: 2, examined: 20, elapsed: 3 });
+
+      await store.countMatches(batch(second.run.id, "b0", [match("3")]));
+      await store.end(second.run.id, "stopped", 10_000);
+      await store.end(second.run.id, "duration", 11_000);
+      // In flight when the run ended, and then delivered twice.
+      await store.countMatches(batch(second.run.id, "b1", [match("4")]));
+      await store.countMatches(batch(second.run.id, "b1", [match("4")]));
+      expect(await store.endedRunTotals(0)).toEqual({ runs: 2, amount: 4, examined: 40, elapsed: 8 });
+    });
+
+    it("sums the runs anew when the sums are gone or miss a run, then keeps them again", async () => {
+      const expected = await store.endedRunTotals(0);
+      await redis.del(totalsKeys.endedRunTotals);
+      expect(await store.endedRunTotals(0)).toEqual(expected);
+
+      // A run ended by a version that kept no sums (a rolling deploy): the count of runs says so.
+      const third = await store.launch(settings, 20_000);
+      await store.countMatches(batch(third.run.id, "c0", [match("5")]));
+      await redis.hset(totalsKeys.run(third.run.id), "ended_at", 22_000, "end_reason", "stopped");
+      expect(await store.endedRunTotals(0)).toEqual({
+        runs: 3,
+        amount: expected.amount + 1,
+        examined: expected.examined + 10,
+        elapsed: expected.elapsed + 2,
+      });
+      await store.launch(settings, 30_000);
+      expect((await store.endedRunTotals(1)).runs).toBe(3);
     });
   });
 

@@ -83,7 +83,7 @@ function currentWrites() {
     TweetBatch: batch,
     MatchBatch: filterBatch(batch, runFilter(run)),
     RunStatistics: figures,
-    RunHistory: { runs: [figures], totals: historyTotals([figures]) },
+    RunHistory: { runs: [figures], totals: historyTotals({ runs: 0, amount: 0, examined: 0, elapsed: 0 }, figures) },
   };
 }
 

@@ -63,15 +63,19 @@ describe("run statistics", () => {
 });
 
 describe("history totals", () => {
-  it("adds amounts and times across runs and derives the overall speed", () => {
-    const runs = [
-      runStatistics(run({ amount: 10, examined: 100, ended_at: 1_010_000 }), {}, 0),
-      runStatistics(run({ amount: 30, examined: 300, ended_at: 1_030_000 }), {}, 0),
-    ] satisfies RunStatistics[];
-    expect(historyTotals(runs)).toEqual({ runs: 2, amount: 40, examined: 400, elapsed_time: 40, speed: 1 });
+  const ended = { runs: 2, amount: 40, examined: 400, elapsed: 40 };
+
+  it("derives the overall speed from the sums of the ended runs", () => {
+    expect(historyTotals(ended, null)).toEqual({ runs: 2, amount: 40, examined: 400, elapsed_time: 40, speed: 1 });
+  });
+
+  it("adds the run still running, as of now", () => {
+    const running = runStatistics(run({ amount: 20, examined: 100 }), {}, 1_020_000) satisfies RunStatistics;
+    expect(historyTotals(ended, running)).toEqual({ runs: 3, amount: 60, examined: 500, elapsed_time: 60, speed: 1 });
   });
 
   it("is all zeros with no runs", () => {
-    expect(historyTotals([])).toEqual({ runs: 0, amount: 0, examined: 0, elapsed_time: 0, speed: 0 });
+    const none = { runs: 0, amount: 0, examined: 0, elapsed: 0 };
+    expect(historyTotals(none, null)).toEqual({ runs: 0, amount: 0, examined: 0, elapsed_time: 0, speed: 0 });
   });
 });

@@ -11,14 +11,23 @@ function figures(runs: Run[], perPhrase: Record<string, Record<string, number>> 
     current: async () => runs[0] ?? null,
     phraseCounts: async (runId) => perPhrase[runId] ?? {},
     streaming: async () => streaming,
-    list: async (limit) => runs.slice(0, limit),
     page: async (limit, after) => {
       const start = after === undefined ? 0 : runs.findIndex((run) => run.id === after) + 1;
       const shown = runs.slice(start, start + limit);
       return { runs: shown, nextCursor: start + limit < runs.length ? (shown.at(-1)?.id ?? null) : null };
     },
     phraseCountsOf: async (runIds) => runIds.map((runId) => perPhrase[runId] ?? {}),
-    count: async () => runs.length,
+    // The running sums the end scripts keep: the ended runs' figures.
+    endedRunTotals: async () => {
+      const ended = runs.filter((shown) => shown.ended_at !== null);
+      const sum = (figure: (shown: Run) => number) => ended.reduce((total, shown) => total + figure(shown), 0);
+      return {
+        runs: ended.length,
+        amount: sum((shown) => shown.amount),
+        examined: sum((shown) => shown.examined),
+        elapsed: sum((shown) => Math.floor(((shown.ended_at ?? 0) - shown.started_at) / 1000)),
+      };
+    },
   };
 }
 
@@ -93,5 +102,14 @@ describe("statistics reads", () => {
     expect(older.runs.map((shown) => shown.run_id)).toEqual(["run-1"]);
     expect(older.next_cursor).toBeNull();
     expect(history.totals).toEqual({ runs: 3, amount: 60, examined: 0, elapsed_time: 40, speed: 1.5 });
+  });
+
+  it("adds the run still running to the sums of the ended ones, as of now", async () => {
+    const runs = [
+      run("run-2", { started_at: 30_000, amount: 10, examined: 50 }),
+      run("run-1", { started_at: 0, ended_at: 20_000, amount: 20, examined: 100 }),
+    ];
+    const history = await runHistory(figures(runs), { limit: 1 }, 40_000);
+    expect(history.totals).toEqual({ runs: 2, amount: 30, examined: 150, elapsed_time: 30, speed: 1 });
   });
 });

@@ -8,7 +8,8 @@
   KEYS[3] hash of matched tweets per track phrase
   KEYS[4] hash of the run's series on the event clock (fields `<resolution>:<start>[:<phrase>]`, `first`, `last`)
   KEYS[5] hash of the run's series on the ingest clock, the same way
-  KEYS[6..] sorted sets of top values: the run's for each field, and the window bucket of each field
+  KEYS[6] hash of the summed figures of every ended run: a batch counted after its run ended joins them
+  KEYS[7..] sorted sets of top values: the run's for each field, and the window bucket of each field
             the batch's ingest second falls in, in ARGV[8]'s order
 
   ARGV[1] batch id
@@ -18,7 +19,7 @@
   ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second
   ARGV[6] JSON list of each admitted match's event second (epoch seconds), in ARGV[3]'s order
   ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first
-  ARGV[8] JSON list, one per KEYS[6..]: [capacity, run hash field noting a trim, TTL seconds (0: none),
+  ARGV[8] JSON list, one per KEYS[7..]: [capacity, run hash field noting a trim, TTL seconds (0: none),
           {value: count}]; a set past its capacity by a tenth loses its least counted values down to it
 
   Returns the run's amount after the batch; RUN_MISSING when the run does not exist
@@ -34,6 +35,10 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
   local ingest = tonumber(ARGV[5])
   redis.call("HINCRBY", KEYS[1], "examined", ARGV[2])
   redis.call("HINCRBY", KEYS[1], "amount", #matches)
+  if redis.call("HEXISTS", KEYS[1], "ended_at") == 1 then
+    redis.call("HINCRBY", KEYS[6], "amount", #matches)
+    redis.call("HINCRBY", KEYS[6], "examined", ARGV[2])
+  end
 
   -- Summed per field first: a batch's matches mostly share their seconds.
   local sums = { {}, {} }
@@ -64,7 +69,7 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
   end
 
   for index, top in ipairs(cjson.decode(ARGV[8])) do
-    local key = KEYS[5 + index]
+    local key = KEYS[6 + index]
     local capacity, trimmedField, ttl, counts = top[1], top[2], top[3], top[4]
     local added = false
     for value, amount in pairs(counts) do
