@@ -520,8 +520,12 @@ function showPhrases(perPhrase) {
   $("phrases").replaceChildren(...entries.map(([phrase, count]) => barRow(phrase, count, top)));
 }
 
+/** A matched tweet at the top of the list, once: the page's first read of /timeline and the stream may both bring it. */
 function showTweet(event) {
+  const list = $("tweets");
+  if ([...list.children].some((shown) => shown.dataset.tweetId === event.tweet.id)) return;
   const item = document.createElement("li");
+  item.dataset.tweetId = event.tweet.id;
   const author = Object.assign(document.createElement("span"), {
     className: "author",
     textContent: `@${event.tweet.author.username}`,
@@ -530,7 +534,6 @@ function showTweet(event) {
   item.append(author, text);
   for (const phrase of event.phrases)
     item.append(Object.assign(document.createElement("span"), { className: "phrase-tag", textContent: phrase }));
-  const list = $("tweets");
   list.prepend(item);
   while (list.children.length > TWEETS_SHOWN) list.lastElementChild.remove();
 }
@@ -623,8 +626,13 @@ function wireView() {
 wireForm();
 wireView();
 connect();
-// The stream's first event says the same; this one makes the page whole even before it connects.
+// Two first reads that fill the page before the stream does: the figures (its first event repeats
+// them) and the newest matches from before the page opened (it brings only later ones), oldest
+// first. Either failing leaves the page to the stream alone.
 api("/statistics")
   .then((figures) => liveFigures === null && onFigures(figures))
+  .catch(() => {});
+api("/timeline", { limit: TWEETS_SHOWN })
+  .then((page) => page.tweets.reverse().forEach(showTweet))
   .catch(() => {});
 setInterval(() => void refresher.tick(), 250);

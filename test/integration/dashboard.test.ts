@@ -230,12 +230,14 @@ withChromium("the dashboard in headless Chromium", () => {
     await page.mouse.move(0, 0);
   });
 
-  it("keeps the same points after a reload", async () => {
+  it("keeps the same points, and the newest matches, after a reload", async () => {
     const before = await plotted();
     await page.reload();
     await page.locator('#connection[data-state="open"]').waitFor({ timeout: WAIT_MS });
     await chartEqualsSeries(endedRun);
     expect(await plotted()).toEqual(before);
+    // The stream brings only new matches; the ones before the reload come from /timeline.
+    await page.locator("#tweets li").first().waitFor({ timeout: WAIT_MS });
   });
 
   it("shows the ended run's top hashtags, mentions, authors, languages and domains as /statistics/top does", async () => {
