@@ -16,7 +16,7 @@ const CONTENT_TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
 };
 
-const DASHBOARD_FILES = ["index.html", "docs.html", "dashboard.js", "dashboard.css", "docs.js"] as const;
+const DASHBOARD_FILES = ["index.html", "docs.html", "dashboard.js", "chart.js", "dashboard.css", "docs.js"] as const;
 type DashboardFile = (typeof DASHBOARD_FILES)[number];
 
 function isDashboardFile(name: string): name is DashboardFile {
