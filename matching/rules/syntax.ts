@@ -203,7 +203,7 @@ class Parser {
   /** Where a clause was due and none came. */
   private missingClause(): never {
     const next = this.peek();
-    if (next === undefined) this.fail(this.rule.length === 0 ? 1 : [...this.rule].length, "a clause is missing here");
+    if (next === undefined) this.fail([...this.rule].length, "a clause is missing here");
     if (next.type === "OR") this.fail(next.at, "OR needs a clause on each side");
     this.fail(next.at, "a group needs at least one clause");
   }
