@@ -15,10 +15,40 @@ export const Author = z.looseObject({
   /** Screen name, without the `@`. */
   username: z.string(),
   name: z.string().optional(),
+  /** Whether X showed the author as verified (`is:verified`); absent when the source does not say. */
+  verified: z.boolean().optional(),
 });
 export type Author = z.infer<typeof Author>;
 
-/** The part of a tweet that track phrases are matched against. */
+/** What a reply answers (`to:`, `is:reply`): any of the three the source names. */
+export const ReplyTo = z.looseObject({
+  tweet_id: TweetId.optional(),
+  user_id: z.string().optional(),
+  /** Screen name, without the `@`. */
+  username: z.string().optional(),
+});
+export type ReplyTo = z.infer<typeof ReplyTo>;
+
+/** How a tweet refers to another, as X API v2's `referenced_tweets` says it. */
+export const TweetReference = z.looseObject({
+  /** "retweeted", "quoted" or "replied_to"; other kinds pass through. */
+  type: z.string(),
+  id: TweetId,
+});
+export type TweetReference = z.infer<typeof TweetReference>;
+
+/** Where a tweet was posted from (`has:geo`, `place_country:`): present only when it carries a place or coordinates. */
+export const TweetGeo = z.looseObject({
+  /** ISO 3166-1 alpha-2 code of the tagged place's country, when the source resolved the place. */
+  country_code: z.string().optional(),
+});
+export type TweetGeo = z.infer<typeof TweetGeo>;
+
+/**
+ * The part of a tweet that track phrases and rules are matched against.
+ * Fields added after 0.2.0 are optional, and absent means "none" or "the source did not say": older
+ * writers (and the generator) do not send them, and messages stay as small as before when empty.
+ */
 export const TweetContent = z.looseObject({
   id: TweetId,
   /** The full text: `extended_tweet.full_text` for long v1.1 tweets, `note_tweet` text in v2. */
@@ -30,6 +60,12 @@ export const TweetContent = z.looseObject({
   mentions: z.array(z.string()).default([]),
   /** Every URL form that track phrases may match: `expanded_url` and `display_url` of each link. */
   urls: z.array(z.string()).default([]),
+  /** Cashtag texts without the `$` (v1.1 `entities.symbols`, v2 `entities.cashtags`). */
+  cashtags: z.array(z.string()).optional(),
+  /** Present when the tweet is a reply. */
+  reply_to: ReplyTo.optional(),
+  /** The kind of each attached medium: "photo", "video" or "animated_gif" (others pass through). */
+  media: z.array(z.string()).optional(),
 });
 export type TweetContent = z.infer<typeof TweetContent>;
 
@@ -40,6 +76,13 @@ export const Tweet = TweetContent.extend({
   lang: z.string().nullable().default(null),
   /** The retweeted and quoted tweets it carries: a tweet matches through them too. */
   referenced: z.array(TweetContent).default([]),
+  /** Which tweets it retweets, quotes or replies to: `referenced` holds the contents, this the kinds. */
+  referenced_tweets: z.array(TweetReference).optional(),
+  /** The id of the tweet that started its conversation (its own id when it starts one). */
+  conversation_id: TweetId.optional(),
+  geo: TweetGeo.optional(),
+  /** Ids of every version of an edited tweet, oldest first, this one last (X API v2). */
+  edit_history_tweet_ids: z.array(TweetId).optional(),
 });
 export type Tweet = z.infer<typeof Tweet>;
 

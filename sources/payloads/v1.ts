@@ -3,9 +3,12 @@ import {
   TweetId,
   type Author,
   type DeleteNotice,
+  type ReplyTo,
   type SourceItem,
   type Tweet,
   type TweetContent,
+  type TweetGeo,
+  type TweetReference,
 } from "../../contracts/tweet";
 import { snowflakeTime } from "./snowflake";
 import { linkForms, unescapeTweetText } from "./twitter-text";
@@ -20,16 +23,24 @@ import { linkForms, unescapeTweetText } from "./twitter-text";
  */
 
 const V1Link = z.object({ expanded_url: z.string().nullish(), display_url: z.string().nullish() });
+/** A medium: `type` is "photo", "video" or "animated_gif" in `extended_entities` ("photo" in `entities`). */
+const V1Media = V1Link.extend({ type: z.string().nullish() });
 
 const V1Entities = z.object({
   hashtags: z.array(z.object({ text: z.string() })).nullish(),
   user_mentions: z.array(z.object({ screen_name: z.string() })).nullish(),
+  symbols: z.array(z.object({ text: z.string() })).nullish(),
   urls: z.array(V1Link).nullish(),
-  media: z.array(V1Link).nullish(),
+  media: z.array(V1Media).nullish(),
 });
 export type V1Entities = z.infer<typeof V1Entities>;
 
-const V1User = z.object({ id_str: z.string().min(1), screen_name: z.string(), name: z.string().nullish() });
+const V1User = z.object({
+  id_str: z.string().min(1),
+  screen_name: z.string(),
+  name: z.string().nullish(),
+  verified: z.boolean().nullish(),
+});
 type V1User = z.infer<typeof V1User>;
 
 /** The fields a tweet and the tweets it embeds have in common. */
@@ -39,6 +50,9 @@ export const V1Status = z.object({
   /** Set instead of `text` by REST endpoints called with `tweet_mode=extended`. */
   full_text: z.string().nullish(),
   user: V1User,
+  in_reply_to_status_id_str: z.string().nullish(),
+  in_reply_to_user_id_str: z.string().nullish(),
+  in_reply_to_screen_name: z.string().nullish(),
   entities: V1Entities.nullish(),
   extended_entities: V1Entities.nullish(),
   /** Tweets longer than 140 characters carry their full text and entities here. */
@@ -58,6 +72,9 @@ export const V1Tweet = V1Status.extend({
   lang: z.string().nullish(),
   retweeted_status: V1Status.extend({ quoted_status: V1Status.nullish() }).nullish(),
   quoted_status: V1Status.nullish(),
+  /** GeoJSON point of exact coordinates; only its presence is read. */
+  coordinates: z.unknown().optional(),
+  place: z.object({ country_code: z.string().nullish() }).nullish(),
 });
 export type V1Tweet = z.infer<typeof V1Tweet>;
 
@@ -79,25 +96,32 @@ const isNullishListOf = (value: unknown, field: string): boolean =>
   isNullish(value) ||
   (Array.isArray(value) && value.every((item) => isRecord(item) && typeof item[field] === "string"));
 
-const isNullishLinks = (value: unknown): boolean =>
-  isNullish(value) ||
-  (Array.isArray(value) &&
-    value.every((link) => isRecord(link) && isNullishString(link.expanded_url) && isNullishString(link.display_url)));
+const isNullishBoolean = (value: unknown): boolean => isNullish(value) || typeof value === "boolean";
+
+const isLink = (link: unknown): link is Json =>
+  isRecord(link) && isNullishString(link.expanded_url) && isNullishString(link.display_url);
+
+const isNullishLinks = (value: unknown): boolean => isNullish(value) || (Array.isArray(value) && value.every(isLink));
+
+const isNullishMedia = (value: unknown): boolean =>
+  isNullish(value) || (Array.isArray(value) && value.every((medium) => isLink(medium) && isNullishString(medium.type)));
 
 const isNullishEntities = (value: unknown): boolean =>
   isNullish(value) ||
   (isRecord(value) &&
     isNullishListOf(value.hashtags, "text") &&
     isNullishListOf(value.user_mentions, "screen_name") &&
+    isNullishListOf(value.symbols, "text") &&
     isNullishLinks(value.urls) &&
-    isNullishLinks(value.media));
+    isNullishMedia(value.media));
 
 const isUser = (value: unknown): boolean =>
   isRecord(value) &&
   typeof value.id_str === "string" &&
   value.id_str.length > 0 &&
   typeof value.screen_name === "string" &&
-  isNullishString(value.name);
+  isNullishString(value.name) &&
+  isNullishBoolean(value.verified);
 
 const isNullishExtendedTweet = (value: unknown): boolean =>
   isNullish(value) ||
@@ -113,6 +137,9 @@ function isStatus(value: unknown): value is Json {
     isNullishString(value.text) &&
     isNullishString(value.full_text) &&
     isUser(value.user) &&
+    isNullishString(value.in_reply_to_status_id_str) &&
+    isNullishString(value.in_reply_to_user_id_str) &&
+    isNullishString(value.in_reply_to_screen_name) &&
     isNullishEntities(value.entities) &&
     isNullishEntities(value.extended_entities) &&
     isNullishExtendedTweet(value.extended_tweet)
@@ -130,7 +157,8 @@ export function isV1Tweet(value: unknown): value is V1Tweet {
     isNullishString(value.timestamp_ms) &&
     isNullishString(value.lang) &&
     (isNullish(retweeted) || (isStatus(retweeted) && isNullishStatus(retweeted.quoted_status))) &&
-    isNullishStatus(value.quoted_status)
+    isNullishStatus(value.quoted_status) &&
+    (isNullish(value.place) || (isRecord(value.place) && isNullishString(value.place.country_code)))
   );
 }
 
@@ -186,9 +214,29 @@ function createdAt(tweet: V1Tweet): string | undefined {
 }
 
 function v1Author(user: V1User): Author {
-  return user.name
+  const author: Author = user.name
     ? { id: user.id_str, username: user.screen_name, name: user.name }
     : { id: user.id_str, username: user.screen_name };
+  if (typeof user.verified === "boolean") author.verified = user.verified;
+  return author;
+}
+
+/** Whom a reply answers, from the `in_reply_to_*` fields; undefined when it answers nothing. */
+function v1ReplyTo(status: V1Status): ReplyTo | undefined {
+  const { in_reply_to_status_id_str: tweetId, in_reply_to_user_id_str: userId } = status;
+  const username = status.in_reply_to_screen_name;
+  if (!tweetId && !userId) return undefined;
+  return {
+    ...(tweetId && TweetId.safeParse(tweetId).success ? { tweet_id: tweetId } : {}),
+    ...(userId ? { user_id: userId } : {}),
+    ...(username ? { username } : {}),
+  };
+}
+
+/** The kinds of the tweet's media: `extended_entities` lists them all, `entities` only the first photo. */
+function v1MediaKinds(media: V1Entities | null | undefined, entities: V1Entities | null | undefined): string[] {
+  const list = media?.media ?? entities?.media ?? [];
+  return list.map((medium) => medium.type ?? "photo");
 }
 
 /** The full text: `extended_tweet.full_text` for long tweets, else `full_text`, else `text`. */
@@ -205,6 +253,9 @@ export function v1StatusToContent(status: V1Status): TweetContent | undefined {
   // Long tweets' entities are in extended_tweet; the top-level ones only cover the cut text.
   const entities = extended?.entities ?? status.entities;
   const media = extended?.extended_entities ?? status.extended_entities;
+  const cashtags = entities?.symbols?.map((symbol) => symbol.text) ?? [];
+  const replyTo = v1ReplyTo(status);
+  const mediaKinds = v1MediaKinds(media, entities);
   return {
     id: status.id_str,
     text,
@@ -212,6 +263,9 @@ export function v1StatusToContent(status: V1Status): TweetContent | undefined {
     hashtags: entities?.hashtags?.map((hashtag) => hashtag.text) ?? [],
     mentions: entities?.user_mentions?.map((mention) => mention.screen_name) ?? [],
     urls: linkForms(entities?.urls, entities?.media, media?.media),
+    ...(cashtags.length > 0 ? { cashtags } : {}),
+    ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+    ...(mediaKinds.length > 0 ? { media: mediaKinds } : {}),
   };
 }
 
@@ -227,12 +281,49 @@ function referencedContents(tweet: V1Tweet): TweetContent[] {
   return referenced;
 }
 
+/** The kinds of reference v2 names, from the embedded statuses and `in_reply_to_status_id_str`. */
+function v1References(tweet: V1Tweet): TweetReference[] {
+  const references: TweetReference[] = [];
+  if (tweet.retweeted_status) references.push({ type: "retweeted", id: tweet.retweeted_status.id_str });
+  if (tweet.quoted_status) references.push({ type: "quoted", id: tweet.quoted_status.id_str });
+  const repliedTo = tweet.in_reply_to_status_id_str;
+  if (repliedTo && TweetId.safeParse(repliedTo).success) references.push({ type: "replied_to", id: repliedTo });
+  return references;
+}
+
+/** Coordinates or a tagged place; v1.1 puts the retweeted tweet's place on it, not on the retweet. */
+function v1Geo(tweet: V1Tweet): TweetGeo | undefined {
+  const hasCoordinates = tweet.coordinates !== undefined && tweet.coordinates !== null;
+  if (!hasCoordinates && !tweet.place) return undefined;
+  return tweet.place?.country_code ? { country_code: tweet.place.country_code } : {};
+}
+
+/**
+ * The facts only the tweet itself has. v1.1 has no `conversation_id`; a tweet that replies to no
+ * tweet starts a conversation, so its own id is its conversation's, and a reply's stays unknown.
+ */
+function v1TweetFacts(tweet: V1Tweet): Pick<Tweet, "referenced_tweets" | "conversation_id" | "geo"> {
+  const references = v1References(tweet);
+  const geo = v1Geo(tweet);
+  return {
+    ...(references.length > 0 ? { referenced_tweets: references } : {}),
+    ...(tweet.in_reply_to_status_id_str ? {} : { conversation_id: tweet.id_str }),
+    ...(geo === undefined ? {} : { geo }),
+  };
+}
+
 /** The project's tweet, or undefined when the tweet has no text or no creation time. */
 export function v1TweetToTweet(tweet: V1Tweet): Tweet | undefined {
   const content = v1StatusToContent(tweet);
   const created = createdAt(tweet);
   if (content === undefined || created === undefined) return undefined;
-  return { ...content, created_at: created, lang: tweet.lang ?? null, referenced: referencedContents(tweet) };
+  return {
+    ...content,
+    created_at: created,
+    lang: tweet.lang ?? null,
+    referenced: referencedContents(tweet),
+    ...v1TweetFacts(tweet),
+  };
 }
 
 export function v1DeleteToNotice(message: V1DeleteMessage): DeleteNotice {

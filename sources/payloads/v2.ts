@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { TweetId, type Author, type Tweet, type TweetContent } from "../../contracts/tweet";
+import {
+  TweetId,
+  type Author,
+  type ReplyTo,
+  type Tweet,
+  type TweetContent,
+  type TweetGeo,
+  type TweetReference,
+} from "../../contracts/tweet";
 import { snowflakeTime } from "./snowflake";
 import { linkForms, unescapeTweetText } from "./twitter-text";
 
@@ -11,7 +19,8 @@ import { linkForms, unescapeTweetText } from "./twitter-text";
 
 const V2Entities = z.looseObject({
   hashtags: z.array(z.looseObject({ tag: z.string() })).optional(),
-  mentions: z.array(z.looseObject({ username: z.string() })).optional(),
+  mentions: z.array(z.looseObject({ username: z.string(), id: z.string().nullish() })).optional(),
+  cashtags: z.array(z.looseObject({ tag: z.string() })).optional(),
   urls: z.array(z.looseObject({ expanded_url: z.string().nullish(), display_url: z.string().nullish() })).optional(),
 });
 
@@ -31,16 +40,33 @@ export const V2Tweet = z.looseObject({
   entities: V2Entities.optional(),
   note_tweet: z.looseObject({ text: z.string(), entities: V2Entities.optional() }).optional(),
   referenced_tweets: z.array(V2ReferencedTweet).optional(),
+  conversation_id: TweetId.nullish(),
+  in_reply_to_user_id: z.string().nullish(),
+  attachments: z.looseObject({ media_keys: z.array(z.string()).nullish() }).nullish(),
+  /** A tagged place (`place_id`, resolved through `includes.places`) or exact coordinates. */
+  geo: z.looseObject({ place_id: z.string().nullish(), coordinates: z.unknown().optional() }).nullish(),
+  edit_history_tweet_ids: z.array(TweetId).nullish(),
 });
 export type V2Tweet = z.infer<typeof V2Tweet>;
 
-export const V2User = z.looseObject({ id: z.string(), username: z.string(), name: z.string().nullish() });
+export const V2User = z.looseObject({
+  id: z.string(),
+  username: z.string(),
+  name: z.string().nullish(),
+  verified: z.boolean().nullish(),
+});
 export type V2User = z.infer<typeof V2User>;
 
-/** The expansions: the users and tweets that the message's tweets refer to by id. */
+/** An attachment: "photo", "video" or "animated_gif". */
+const V2Media = z.looseObject({ media_key: z.string(), type: z.string() });
+const V2Place = z.looseObject({ id: z.string(), country_code: z.string().nullish() });
+
+/** The expansions: the users, tweets, media and places that the message's tweets refer to by id. */
 export const V2Includes = z.looseObject({
   users: z.array(V2User).optional(),
   tweets: z.array(V2Tweet).optional(),
+  media: z.array(V2Media).optional(),
+  places: z.array(V2Place).optional(),
 });
 export type V2Includes = z.infer<typeof V2Includes>;
 
@@ -71,12 +97,17 @@ export type V2Page = z.infer<typeof V2Page>;
 export interface V2IncludesIndex {
   readonly users: ReadonlyMap<string, V2User>;
   readonly tweets: ReadonlyMap<string, V2Tweet>;
+  /** Media kinds by media key. */
+  readonly media: ReadonlyMap<string, string>;
+  readonly places: ReadonlyMap<string, z.infer<typeof V2Place>>;
 }
 
 export function indexIncludes(includes: V2Includes | undefined): V2IncludesIndex {
   return {
     users: new Map((includes?.users ?? []).map((user) => [user.id, user])),
     tweets: new Map((includes?.tweets ?? []).map((tweet) => [tweet.id, tweet])),
+    media: new Map((includes?.media ?? []).map((medium) => [medium.media_key, medium.type])),
+    places: new Map((includes?.places ?? []).map((place) => [place.id, place])),
   };
 }
 
@@ -87,12 +118,46 @@ function v2Author(authorId: string | null | undefined, index: V2IncludesIndex): 
   const id = authorId || UNKNOWN_AUTHOR_ID;
   const user = index.users.get(id);
   if (user === undefined) return { id, username: "" };
-  return user.name ? { id, username: user.username, name: user.name } : { id, username: user.username };
+  const author: Author = user.name ? { id, username: user.username, name: user.name } : { id, username: user.username };
+  if (typeof user.verified === "boolean") author.verified = user.verified;
+  return author;
 }
 
-/** The content track phrases match against: the long-post text and its entities when present. */
+type V2Entities = z.infer<typeof V2Entities>;
+
+/**
+ * Whom a reply answers: the `replied_to` tweet and `in_reply_to_user_id`, the user's name from
+ * `includes.users` or, when users were not expanded, from the mention of that user.
+ */
+function v2ReplyTo(tweet: V2Tweet, entities: V2Entities | undefined, index: V2IncludesIndex): ReplyTo | undefined {
+  const tweetId = tweet.referenced_tweets?.find((reference) => reference.type === "replied_to")?.id;
+  const userId = tweet.in_reply_to_user_id ?? undefined;
+  if (tweetId === undefined && userId === undefined) return undefined;
+  const username =
+    userId === undefined
+      ? undefined
+      : (index.users.get(userId)?.username ?? entities?.mentions?.find((mention) => mention.id === userId)?.username);
+  return {
+    ...(tweetId === undefined ? {} : { tweet_id: tweetId }),
+    ...(userId === undefined ? {} : { user_id: userId }),
+    ...(username === undefined ? {} : { username }),
+  };
+}
+
+/** The kinds of the attached media that `includes.media` resolves; keys it lacks are skipped. */
+function v2MediaKinds(tweet: V2Tweet, index: V2IncludesIndex): string[] {
+  return (tweet.attachments?.media_keys ?? []).flatMap((key) => index.media.get(key) ?? []);
+}
+
+/**
+ * The content track phrases and rules match against: the long-post text and its entities when
+ * present. Facts the tweet lacks (no cashtags, not a reply, no media) are left out, not written empty.
+ */
 export function v2TweetToContent(tweet: V2Tweet, index: V2IncludesIndex): TweetContent {
   const entities = tweet.note_tweet?.entities ?? tweet.entities;
+  const cashtags = entities?.cashtags?.map((cashtag) => cashtag.tag) ?? [];
+  const replyTo = v2ReplyTo(tweet, entities, index);
+  const media = v2MediaKinds(tweet, index);
   return {
     id: tweet.id,
     text: unescapeTweetText(tweet.note_tweet?.text ?? tweet.text),
@@ -100,6 +165,9 @@ export function v2TweetToContent(tweet: V2Tweet, index: V2IncludesIndex): TweetC
     hashtags: entities?.hashtags?.map((hashtag) => hashtag.tag) ?? [],
     mentions: entities?.mentions?.map((mention) => mention.username) ?? [],
     urls: linkForms(entities?.urls),
+    ...(cashtags.length > 0 ? { cashtags } : {}),
+    ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+    ...(media.length > 0 ? { media } : {}),
   };
 }
 
@@ -129,6 +197,29 @@ function createdAt(tweet: V2Tweet): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
+/** A tagged place or coordinates, with the place's country when `includes.places` resolves it. */
+function v2Geo(tweet: V2Tweet, index: V2IncludesIndex): TweetGeo | undefined {
+  const geo = tweet.geo;
+  if (!geo || (!geo.place_id && (geo.coordinates === undefined || geo.coordinates === null))) return undefined;
+  const countryCode = geo.place_id ? index.places.get(geo.place_id)?.country_code : undefined;
+  return countryCode ? { country_code: countryCode } : {};
+}
+
+/** The facts only the tweet itself has, not the tweets it carries; each left out when absent. */
+function v2TweetFacts(
+  tweet: V2Tweet,
+  index: V2IncludesIndex,
+): Pick<Tweet, "referenced_tweets" | "conversation_id" | "geo" | "edit_history_tweet_ids"> {
+  const references: TweetReference[] = (tweet.referenced_tweets ?? []).map(({ type, id }) => ({ type, id }));
+  const geo = v2Geo(tweet, index);
+  return {
+    ...(references.length > 0 ? { referenced_tweets: references } : {}),
+    ...(tweet.conversation_id ? { conversation_id: tweet.conversation_id } : {}),
+    ...(geo === undefined ? {} : { geo }),
+    ...(tweet.edit_history_tweet_ids ? { edit_history_tweet_ids: tweet.edit_history_tweet_ids } : {}),
+  };
+}
+
 /**
  * The project's tweet, its author and referenced tweets resolved through `includes`; undefined
  * when it has no creation time (neither `created_at` nor a snowflake id).
@@ -141,6 +232,7 @@ export function v2TweetToTweet(tweet: V2Tweet, index: V2IncludesIndex = indexInc
     created_at: created,
     lang: tweet.lang ?? null,
     referenced: referencedContents(tweet, index),
+    ...v2TweetFacts(tweet, index),
   };
 }
 

@@ -44,6 +44,7 @@ describe("v1.1 messages", () => {
       created_at: "2013-08-10T11:00:00.000Z",
       lang: "en",
       referenced: [],
+      conversation_id: "366151943065833472",
     });
     Tweet.parse(tweet);
   });
@@ -110,6 +111,53 @@ describe("v1.1 messages", () => {
     ]);
     expect(tweet.referenced[1]?.hashtags).toEqual(["q"]);
     Tweet.parse(tweet);
+  });
+
+  it("maps the facts rules read: cashtags, reply, verified author, media kinds, kinds of reference, geo", () => {
+    const tweet = tweetOf({
+      id_str: "100",
+      text: "@bob $TWTR up, see the clip",
+      created_at: "Sat Aug 10 11:00:00 +0000 2013",
+      user: { ...user, verified: true },
+      in_reply_to_status_id_str: "90",
+      in_reply_to_user_id_str: "2",
+      in_reply_to_screen_name: "bob",
+      entities: { symbols: [{ text: "TWTR", indices: [5, 10] }], media: [{ type: "photo", expanded_url: "e" }] },
+      extended_entities: { media: [{ type: "video", expanded_url: "e" }, { type: "animated_gif" }] },
+      quoted_status: { id_str: "300", text: "q", user: { id_str: "3", screen_name: "carol" } },
+      coordinates: { type: "Point", coordinates: [-86.5, 34.7] },
+      place: { country_code: "US", full_name: "Huntsville, AL" },
+    });
+    expect(tweet).toMatchObject({
+      author: { id: "12", username: "alice", verified: true },
+      cashtags: ["TWTR"],
+      reply_to: { tweet_id: "90", user_id: "2", username: "bob" },
+      media: ["video", "animated_gif"],
+      referenced_tweets: [
+        { type: "quoted", id: "300" },
+        { type: "replied_to", id: "90" },
+      ],
+      geo: { country_code: "US" },
+    });
+    // v1.1 has no conversation_id: a reply's is unknown.
+    expect(tweet.conversation_id).toBeUndefined();
+    Tweet.parse(tweet);
+  });
+
+  it("leaves out the facts a tweet lacks, and keeps a place without country as geo", () => {
+    const plain = tweetOf({ id_str: "100", text: "hi", created_at: "Sat Aug 10 11:00:00 +0000 2013", user });
+    for (const fact of ["cashtags", "reply_to", "media", "referenced_tweets", "geo", "edit_history_tweet_ids"])
+      expect(plain).not.toHaveProperty(fact);
+    expect(plain.author).not.toHaveProperty("verified");
+    const placed = tweetOf({
+      id_str: "101",
+      text: "hi",
+      created_at: "Sat Aug 10 11:00:00 +0000 2013",
+      user,
+      place: { name: "somewhere" },
+      coordinates: null,
+    });
+    expect(placed.geo).toEqual({});
   });
 
   it("maps delete notices, with or without their author", () => {
@@ -180,6 +228,14 @@ describe("v1.1 messages", () => {
         { ...valid, retweeted_status: { ...valid.retweeted_status, quoted_status: { id_str: "3" } } },
       ],
       ["a numeric lang", { ...valid, lang: 3 }],
+      ["a numeric cashtag", { ...valid, entities: { symbols: [{ text: 1 }] } }],
+      ["a numeric media type", { ...valid, extended_entities: { media: [{ type: 1 }] } }],
+      ["a verified flag as text", { ...valid, user: { ...user, verified: "yes" } }],
+      ["a numeric in_reply_to_status_id_str", { ...valid, in_reply_to_status_id_str: 5 }],
+      ["a numeric in_reply_to_screen_name", { ...valid, in_reply_to_screen_name: 5 }],
+      ["a place as text", { ...valid, place: "Paris" }],
+      ["a numeric country code", { ...valid, place: { country_code: 33 } }],
+      ["any coordinates", { ...valid, coordinates: [1, 2] }],
       ["a numeric timestamp_ms", { ...valid, timestamp_ms: 1 }],
       ["an array", [valid]],
       ["null", null],
@@ -267,6 +323,41 @@ describeWithSharedData("v1.1 mapping of the real captures", "tweets/v1", () => {
       }
     },
   );
+
+  it.each(CAPTURES)("$file: the facts rules read, as each message's own fields say", ({ file }) => {
+    const { messages, items } = readCapture(file);
+    const seen = { cashtags: 0, replies: 0, verified: 0, media: 0, geo: 0, countries: 0 };
+    messages.forEach((message, index) => {
+      const item = items[index];
+      if (item?.kind !== "tweet") return;
+      const tweet = item.tweet;
+      const raw = (name: string): unknown => field(message, name);
+      const extended = field(raw("extended_tweet"), "entities");
+      const symbols = field(extended ?? raw("entities"), "symbols");
+      const cashtags = Array.isArray(symbols) ? symbols.map((symbol) => field(symbol, "text")) : [];
+      expect(tweet.cashtags ?? []).toEqual(cashtags);
+      const repliedTo = raw("in_reply_to_status_id_str") ?? undefined;
+      expect(tweet.reply_to?.tweet_id).toBe(repliedTo ?? undefined);
+      expect(tweet.referenced_tweets?.some((reference) => reference.type === "replied_to") ?? false).toBe(!!repliedTo);
+      expect(tweet.referenced_tweets?.some((reference) => reference.type === "retweeted") ?? false).toBe(
+        !!raw("retweeted_status"),
+      );
+      expect(tweet.author.verified).toBe(field(raw("user"), "verified"));
+      const place = raw("place");
+      expect(tweet.geo !== undefined).toBe(!!place || !!raw("coordinates"));
+      expect(tweet.geo?.country_code).toBe(field(place, "country_code") || undefined);
+      seen.cashtags += cashtags.length > 0 ? 1 : 0;
+      seen.replies += repliedTo ? 1 : 0;
+      seen.verified += tweet.author.verified ? 1 : 0;
+      seen.media += tweet.media ? 1 : 0;
+      seen.geo += tweet.geo ? 1 : 0;
+      seen.countries += tweet.geo?.country_code ? 1 : 0;
+    });
+    // The facts every capture holds, so that the comparisons above compare something (2013's have no cashtags).
+    const { cashtags, ...always } = seen;
+    for (const [fact, count] of Object.entries(always)) expect({ fact, some: count > 0 }).toEqual({ fact, some: true });
+    if (!file.startsWith("sample-2013")) expect(cashtags).toBeGreaterThan(0);
+  });
 
   it("gives an extended tweet its full text, longer than the cut one", () => {
     const { items } = readCapture("sample-2017-01-26T1600Z.jsonl.gz");
