@@ -122,10 +122,9 @@ class StreamClient {
   }
 
   /** Tweets this client's filter kept of a notice whose newest tweet is `newestId`. */
-  tweets(batch: TweetBatch, newestId: string | null, now = Date.now()): void {
-    if (batch.tweets === 0) {
-      if (this.keepsUp()) this.position = newestId ?? this.position;
-    } else if (this.send(batch.text, now)) this.position = newestId ?? this.position;
+  tweets(batch: TweetBatch, newestId: string, now = Date.now()): void {
+    const keptUp = batch.tweets === 0 ? this.keepsUp() : this.send(batch.text, now);
+    if (keptUp) this.position = newestId;
     else this.dropped += batch.tweets;
   }
 
@@ -295,9 +294,10 @@ export class LiveStream {
   /** A timeline worker stored matches: kept for replays, and pushed to each client whose filter they pass. */
   matched(notice: MatchedNotice): void {
     const events = new MatchedEvents(this.recent.record(notice));
-    if (this.clients.size === 0 || events.newestId === null) return;
+    const newestId = events.newestId;
+    if (this.clients.size === 0 || newestId === null) return;
     const now = Date.now();
-    for (const client of this.clients) client.tweets(events.for(client.filter), events.newestId, now);
+    for (const client of this.clients) client.tweets(events.for(client.filter), newestId, now);
   }
 
   /** Disconnects the clients congested for `stallTimeoutMs`: a live one reconnects after `retry:`. */
