@@ -70,9 +70,6 @@ async function startOneProcessMesh(replayFile: string): Promise<{ cluster: Proce
     STREAM_SOURCE: "replay",
     REPLAY_FILE: replayFile,
     REPLAY_RATE: "0",
-    // With read coalescing, one statistics.get that goes unanswered leaves the gateway's later reads
-    // waiting behind it (seen with 50 or more open streams), and the stalled clients would get no figures to send.
-    READ_COALESCING: "false",
   });
   const { NODE_OPTIONS: _workerHeapLimits, ...env } = cluster.workerEnvironment();
   const mesh = startNodeProcess(SERVER, { env: { ...env, LOG_LEVEL: "warn", NODE_ID: `${cluster.namespace}-all` } });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RunStatistics } from "./actions";
 import { Match, RunId } from "./messages";
+import { TweetId } from "./tweet";
 
 /**
  * The live feed: notices the pipeline's workers broadcast to every gateway worker, and the events a
@@ -37,10 +38,32 @@ export const StreamParams = z.object({
 });
 export type StreamParams = z.infer<typeof StreamParams>;
 
+/**
+ * The SSE `id:` of `/stream`'s events: `<run_id>/<tweet_id>` of the newest tweet the client was sent
+ * or passed over (its track did not match it), so that every gateway worker names a place in the
+ * feed alike. A reconnecting client sends it back as `Last-Event-ID`.
+ */
+export const StreamEventId = z
+  .string()
+  .max(100)
+  .refine((id) => {
+    const [runId, tweetId, ...rest] = id.split("/");
+    return rest.length === 0 && RunId.safeParse(runId).success && TweetId.safeParse(tweetId).success;
+  }, "must be <run_id>/<tweet_id>");
+
+export function tweetEventId(runId: string, tweetId: string): string {
+  return `${runId}/${tweetId}`;
+}
+
 /** Events of `/stream`, each the `data:` of an SSE event of that name. */
 export const StreamEvents = {
   statistics: RunStatistics,
   tweet: z.object({ run_id: RunId, tweet: Match.shape.tweet, phrases: z.array(z.string()) }),
   /** Tweets this client missed because its connection did not keep up. */
   dropped: z.object({ tweets: z.number().int() }),
+  /**
+   * After a reconnect with `Last-Event-ID`: the `tweets` it missed were sent before this event
+   * (`complete`), or the id was not among this gateway's recent tweets and none were (`complete: false`).
+   */
+  replay: z.object({ complete: z.boolean(), tweets: z.number().int() }),
 };

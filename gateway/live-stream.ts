@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { delayFor, RETRY_POLICIES } from "../core/retry";
 import { Errors } from "moleculer";
 import type { RunStatistics } from "../contracts/actions";
-import type { MatchedNotice, StreamParams } from "../contracts/stream";
+import { type MatchedNotice, StreamEventId, type StreamParams } from "../contracts/stream";
+import { RecentTweets, type TweetEvent } from "./recent-tweets";
 
 export interface LiveStreamOptions {
   /** Statistics updates per second a client gets at most (STREAM_MAX_RATE). */
@@ -13,7 +14,10 @@ export interface LiveStreamOptions {
   refreshMs: number;
   /** Clients one gateway worker serves at once; beyond, 503. */
   maxClients: number;
-  /** Bytes one client's answer may hold unsent (STREAM_BUFFER); beyond, its tweets are dropped and counted. */
+  /**
+   * Bytes one client's answer may hold unsent (STREAM_BUFFER); beyond, its tweets are dropped and
+   * counted. The recent tweets replayed to a reconnecting client are bounded alike.
+   */
   clientBufferBytes: number;
   /** A client whose buffer stays full this long is cut off (STREAM_STALL_SECS), freeing its buffer and socket. */
   stallTimeoutMs: number;
@@ -45,33 +49,40 @@ export interface LiveStreamObserver {
 const sseEvent = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /**
- * One matched notice as its SSE text: each tweet serialized once for all clients, and the text
- * each track filter gets built once for all clients sharing that filter.
+ * The new tweets of one matched notice, and the text each track filter gets of them: built once for
+ * all clients sharing that filter (each tweet is serialized once, by RecentTweets).
  */
 class MatchedEvents {
-  private readonly events: { text: string; phrases: string[] }[];
-  private readonly byFilter = new Map<string, { text: string; tweets: number }>();
+  private readonly byFilter = new Map<string, TweetBatch>();
 
-  constructor(notice: MatchedNotice) {
-    this.events = notice.matches.map((match) => ({
-      text: sseEvent("tweet", { run_id: notice.run_id, tweet: match.tweet, phrases: match.phrases }),
-      phrases: match.phrases.map((phrase) => phrase.toLowerCase()),
-    }));
+  constructor(private readonly events: readonly TweetEvent[]) {}
+
+  /** The newest tweet's id: where every client stands once it got (or passed over) these. */
+  get newestId(): string | null {
+    return this.events.at(-1)?.id ?? null;
   }
 
-  /** The events a client of `filter` gets: their text, and how many tweets it holds. */
-  for(filter: TrackFilter | null): { text: string; tweets: number } {
+  /** The events a client of `filter` gets. */
+  for(filter: TrackFilter | null): TweetBatch {
     const key = filter?.key ?? "";
-    let events = this.byFilter.get(key);
-    if (!events) {
-      const kept = filter
-        ? this.events.filter((event) => event.phrases.some((p) => filter.phrases.has(p)))
-        : this.events;
-      events = { text: kept.map((event) => event.text).join(""), tweets: kept.length };
-      this.byFilter.set(key, events);
+    let batch = this.byFilter.get(key);
+    if (!batch) {
+      batch = tweetBatch(this.events, filter);
+      this.byFilter.set(key, batch);
     }
-    return events;
+    return batch;
   }
+}
+
+/** Tweet events as one text to write, and how many tweets it holds. */
+interface TweetBatch {
+  text: string;
+  tweets: number;
+}
+
+function tweetBatch(events: readonly TweetEvent[], filter: TrackFilter | null): TweetBatch {
+  const kept = filter ? events.filter((event) => event.phrases.some((p) => filter.phrases.has(p))) : events;
+  return { text: kept.map((event) => event.text).join(""), tweets: kept.length };
 }
 
 /** A client's `track`, lower-cased; `key` names it so that clients of the same track share their events. */
@@ -85,6 +96,10 @@ interface TrackFilter {
  * it congested until the buffer empties: meanwhile its tweets are dropped and counted, and only the
  * newest figures are kept for it. So a slow client costs a bounded buffer and never holds anyone
  * else up; one that stays congested for the stall timeout is disconnected.
+ *
+ * Its `position` is the id of the newest tweet it was sent or passed over (its track did not match
+ * it): every event it gets that is not a tweet carries it as `id:`, so that a reconnect names it.
+ * A tweet dropped while congested does not move it: the client is told of those by `dropped`.
  */
 class StreamClient {
   /** Since when the buffer is full; null while the client keeps up. */
@@ -96,16 +111,31 @@ class StreamClient {
     private readonly res: ServerResponse,
     readonly filter: TrackFilter | null,
     private readonly bufferBytes: number,
+    private position: string | null,
   ) {
     res.on("drain", () => this.resume());
   }
 
+  /** The figures' event, sent with this client's `id:`; the newest only are kept while congested. */
   figures(text: string, now = Date.now()): void {
-    if (!this.send(text, now)) this.pendingFigures = text;
+    if (!this.send(this.identified(text), now)) this.pendingFigures = text;
   }
 
-  tweets(events: { text: string; tweets: number }, now = Date.now()): void {
-    if (events.tweets > 0 && !this.send(events.text, now)) this.dropped += events.tweets;
+  /** Tweets this client's filter kept of a notice whose newest tweet is `newestId`. */
+  tweets(batch: TweetBatch, newestId: string, now = Date.now()): void {
+    const keptUp = batch.tweets === 0 ? this.keepsUp() : this.send(batch.text, now);
+    if (keptUp) this.position = newestId;
+    else this.dropped += batch.tweets;
+  }
+
+  /**
+   * The tweets it missed, then the `replay` event saying how that went, in one write: the first
+   * write to an empty buffer always goes, and the replay is bounded like the buffer.
+   */
+  replay(batch: TweetBatch, complete: boolean, newestId: string | null): void {
+    if (newestId) this.position = newestId;
+    const told = this.identified(sseEvent("replay", { complete, tweets: batch.tweets }));
+    if (!this.send(batch.text + told, Date.now())) this.dropped += batch.tweets;
   }
 
   heartbeat(): void {
@@ -114,8 +144,7 @@ class StreamClient {
 
   /** Whether it has been congested for `timeoutMs` by `now`; a buffer emptied meanwhile resumes it first. */
   stalled(now: number, timeoutMs: number): boolean {
-    if (this.congestedSince !== null && this.res.writableLength === 0) this.resume();
-    return this.congestedSince !== null && now - this.congestedSince >= timeoutMs;
+    return !this.keepsUp() && now - (this.congestedSince ?? now) >= timeoutMs;
   }
 
   end(): void {
@@ -127,6 +156,12 @@ class StreamClient {
     this.res.destroy();
   }
 
+  /** Whether it is not congested, once a buffer emptied meanwhile resumed it. */
+  private keepsUp(): boolean {
+    if (this.congestedSince !== null && this.res.writableLength === 0) this.resume();
+    return this.congestedSince === null;
+  }
+
   private resume(): void {
     if (this.congestedSince === null) return;
     this.congestedSince = null;
@@ -134,19 +169,20 @@ class StreamClient {
     const figures = this.pendingFigures;
     this.dropped = 0;
     this.pendingFigures = null;
-    if (dropped > 0 && !this.send(sseEvent("dropped", { tweets: dropped }), Date.now())) this.dropped += dropped;
+    const told = this.identified(sseEvent("dropped", { tweets: dropped }));
+    if (dropped > 0 && !this.send(told, Date.now())) this.dropped += dropped;
     if (figures) this.figures(figures);
+  }
+
+  /** `event` with this client's position as its `id:`. */
+  private identified(event: string): string {
+    return this.position === null ? event : `id: ${this.position}\n${event}`;
   }
 
   /** Writes `text` unless the client is congested or it would overflow the buffer; false when not written. */
   private send(text: string, now: number): boolean {
     if (this.res.writableEnded || this.res.destroyed) return true;
-    if (this.congestedSince !== null && this.res.writableLength === 0) this.resume();
-    if (
-      this.congestedSince === null &&
-      this.res.writableLength > 0 &&
-      this.res.writableLength + text.length > this.bufferBytes
-    )
+    if (this.keepsUp() && this.res.writableLength > 0 && this.res.writableLength + text.length > this.bufferBytes)
       this.congestedSince = now;
     if (this.congestedSince !== null) return false;
     this.res.write(text);
@@ -159,17 +195,25 @@ class StreamClient {
  * receives (see workers/live-feed.ts). Statistics notices only mark the figures stale; a tick
  * at `maxRate` reads them once (one `statistics.get` for all clients) and sends them to everyone,
  * so however fast tweets arrive, a client gets at most `maxRate` updates a second.
+ *
+ * A client's first figures are read for it, at the first tick after it opened: never figures read
+ * before, however recent. Clients opening in the same tick share that read; one opening while a read
+ * is in flight waits for the next.
+ *
+ * Every tweet event carries its id; a client reconnecting with `Last-Event-ID` is sent the recent
+ * tweets it missed (RecentTweets), then a `replay` event.
  */
 export class LiveStream {
   private readonly clients = new Set<StreamClient>();
+  /** Clients sent no figures yet. */
+  private readonly waiting = new Set<StreamClient>();
+  private readonly recent: RecentTweets;
   private stale = true;
   private reading = false;
   private lastRead = 0;
   private failedReads = 0;
   private retryAt = 0;
   private latest: RunStatistics | null = null;
-  /** The latest figures as their SSE event, serialized once for all clients. */
-  private latestText: string | null = null;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -177,7 +221,9 @@ export class LiveStream {
     private readonly options: LiveStreamOptions,
     private readonly logger: StreamLogger,
     private readonly observer: LiveStreamObserver = { stalledClientCut: () => undefined },
-  ) {}
+  ) {
+    this.recent = new RecentTweets(options.clientBufferBytes);
+  }
 
   get clientCount(): number {
     return this.clients.size;
@@ -198,6 +244,7 @@ export class LiveStream {
     this.timers = [];
     for (const client of this.clients) client.end();
     this.clients.clear();
+    this.waiting.clear();
   }
 
   /** Turns an HTTP request into a stream client, until it disconnects. */
@@ -221,13 +268,22 @@ export class LiveStream {
     if (req.method === "HEAD") return void res.end();
     res.write("retry: 3000\n\n");
     req.socket.setNoDelay(true);
-    const client = new StreamClient(res, trackFilter(params.track), this.options.clientBufferBytes);
+    const client = new StreamClient(
+      res,
+      trackFilter(params.track),
+      this.options.clientBufferBytes,
+      this.recent.newestId,
+    );
     this.clients.add(client);
-    const forget = () => this.clients.delete(client);
+    this.waiting.add(client);
+    const forget = () => {
+      this.clients.delete(client);
+      this.waiting.delete(client);
+    };
     res.once("close", forget);
     req.once("close", forget);
-    if (this.latestText) client.figures(this.latestText);
-    this.stale = true;
+    const asked = lastEventId(req.headers["last-event-id"]);
+    if (asked !== undefined) this.replay(client, asked);
   }
 
   /** A statistics worker counted: the figures changed. */
@@ -235,12 +291,13 @@ export class LiveStream {
     this.stale = true;
   }
 
-  /** A timeline worker stored matches: pushed to each client whose filter they pass. */
+  /** A timeline worker stored matches: kept for replays, and pushed to each client whose filter they pass. */
   matched(notice: MatchedNotice): void {
-    if (this.clients.size === 0 || notice.matches.length === 0) return;
-    const events = new MatchedEvents(notice);
+    const events = new MatchedEvents(this.recent.record(notice));
+    const newestId = events.newestId;
+    if (this.clients.size === 0 || newestId === null) return;
     const now = Date.now();
-    for (const client of this.clients) client.tweets(events.for(client.filter), now);
+    for (const client of this.clients) client.tweets(events.for(client.filter), newestId, now);
   }
 
   /** Disconnects the clients congested for `stallTimeoutMs`: a live one reconnects after `retry:`. */
@@ -248,45 +305,91 @@ export class LiveStream {
     for (const client of this.clients) {
       if (!client.stalled(now, this.options.stallTimeoutMs)) continue;
       this.clients.delete(client);
+      this.waiting.delete(client);
       client.cut();
       this.observer.stalledClientCut();
     }
   }
 
-  /** Reads and sends the figures when stale, or when a run is running and they are older than `refreshMs`. */
+  /**
+   * Reads the figures when stale, when a run is running and they are older than `refreshMs`, or when
+   * a client waits for its first: one read at a time.
+   */
   async tick(now = Date.now()): Promise<void> {
     if (this.clients.size === 0 || this.reading || now < this.retryAt) return;
-    const due = this.stale || (this.latest?.running === true && now - this.lastRead >= this.options.refreshMs);
-    if (!due) return;
+    const forAll = this.stale || (this.latest?.running === true && now - this.lastRead >= this.options.refreshMs);
+    if (forAll || this.waiting.size > 0) await this.read(now, forAll);
+  }
+
+  /**
+   * One read, sent to the clients waiting since before it started and, `forAll`, to every client but
+   * those that opened during the read: their first figures come from a read started after they opened.
+   */
+  private async read(now: number, forAll: boolean): Promise<void> {
+    const firsts = new Set(this.waiting);
     this.reading = true;
-    this.stale = false;
-    this.lastRead = now;
+    if (forAll) {
+      this.stale = false;
+      this.lastRead = now;
+    }
     try {
       const figures = await this.readFigures();
       this.failedReads = 0;
       this.retryAt = 0;
       this.latest = figures;
-      const text = sseEvent("statistics", figures);
-      this.latestText = text;
-      const at = Date.now();
-      for (const client of this.clients) client.figures(text, at);
+      this.sendFigures(sseEvent("statistics", figures), forAll ? this.clientsServedBy(firsts) : firsts);
     } catch (error) {
-      // Retried later and later, rather than at every tick while no statistics worker answers.
-      this.stale = true;
-      this.failedReads += 1;
-      this.retryAt =
-        now + delayFor({ ...RETRY_POLICIES.liveFigures, initialMs: this.options.refreshMs }, this.failedReads - 1);
-      this.logger.debug(
-        `Live stream could not read the figures: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.readFailed(now, error, forAll);
     } finally {
       this.reading = false;
     }
   }
 
+  /** Every client but those still waiting for a read that started after they opened. */
+  private clientsServedBy(firsts: ReadonlySet<StreamClient>): StreamClient[] {
+    return [...this.clients].filter((client) => firsts.has(client) || !this.waiting.has(client));
+  }
+
+  /** Sends the figures' event, serialized once, to `recipients` still connected. */
+  private sendFigures(text: string, recipients: Iterable<StreamClient>): void {
+    const at = Date.now();
+    for (const client of recipients) {
+      if (!this.clients.has(client)) continue;
+      this.waiting.delete(client);
+      client.figures(text, at);
+    }
+  }
+
+  /** Retried later and later, rather than at every tick while no statistics worker answers. */
+  private readFailed(now: number, error: unknown, forAll: boolean): void {
+    if (forAll) this.stale = true;
+    this.failedReads += 1;
+    this.retryAt =
+      now + delayFor({ ...RETRY_POLICIES.liveFigures, initialMs: this.options.refreshMs }, this.failedReads - 1);
+    this.logger.debug(
+      `Live stream could not read the figures: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+
+  /** Sends a reconnecting client the recent tweets after the one it names, of its track; none when unknown. */
+  private replay(client: StreamClient, asked: string | null): void {
+    const missed = asked === null ? null : this.recent.after(asked);
+    client.replay(tweetBatch(missed ?? [], client.filter), missed !== null, this.recent.newestId);
+  }
+
   private heartbeat(): void {
     for (const client of this.clients) client.heartbeat();
   }
+}
+
+/**
+ * The `Last-Event-ID` a reconnecting client sent: undefined when none, null when it names no tweet
+ * (malformed, or several), to be answered as an unknown one rather than refused.
+ */
+function lastEventId(header: string | string[] | undefined): string | null | undefined {
+  if (header === undefined || header === "") return undefined;
+  const parsed = StreamEventId.safeParse(header);
+  return parsed.success ? parsed.data : null;
 }
 
 function trackFilter(track: readonly string[] | undefined): TrackFilter | null {

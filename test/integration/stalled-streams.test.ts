@@ -83,9 +83,6 @@ describeWithCaptures("a replay watched by /stream clients that never read", () =
       STREAM_STALL_SECS: "1",
       STREAM_BUFFER: "16384",
       LOG_LEVEL: "warn",
-      // With read coalescing, one statistics.get that goes unanswered leaves every later identical
-      // read waiting behind it (seen here with 50 or more open streams): a separate defect, not this one.
-      READ_COALESCING: "false",
     });
     // Every service in one process, as `make up` runs it: the gateway shares its CPU with the pipeline.
     const { NODE_OPTIONS: _workerHeapLimits, ...env } = cluster.workerEnvironment();

@@ -2,6 +2,8 @@
 export interface StreamEvent {
   event: string;
   data: unknown;
+  /** Its `id:` line, null without one. */
+  id: string | null;
 }
 
 /** A `/stream` client: collects the events as they arrive, until closed. */
@@ -18,9 +20,10 @@ export class EventStreamClient {
     this.done = this.read(response).catch(() => undefined);
   }
 
-  static async open(url: string): Promise<EventStreamClient> {
+  /** `headers`: `Last-Event-ID`, as an EventSource sends it when it reconnects. */
+  static async open(url: string, headers: Record<string, string> = {}): Promise<EventStreamClient> {
     const abort = new AbortController();
-    const response = await fetch(url, { signal: abort.signal });
+    const response = await fetch(url, { signal: abort.signal, headers });
     const client = new EventStreamClient(response);
     client.abort.signal.addEventListener("abort", () => abort.abort());
     return client;
@@ -28,6 +31,11 @@ export class EventStreamClient {
 
   named(event: string): unknown[] {
     return this.events.filter((entry) => entry.event === event).map((entry) => entry.data);
+  }
+
+  /** The last `id:` received, as an EventSource keeps it to send back when it reconnects. */
+  get lastEventId(): string | null {
+    return this.events.findLast((entry) => entry.id !== null)?.id ?? null;
   }
 
   async close(): Promise<void> {
@@ -47,7 +55,8 @@ export class EventStreamClient {
         buffer = buffer.slice(end + 2);
         const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data !== undefined) this.events.push({ event, data: JSON.parse(data) });
+        const id = /^id: (.*)$/m.exec(block)?.[1] ?? null;
+        if (event && data !== undefined) this.events.push({ event, data: JSON.parse(data), id });
       }
     }
   }

@@ -35,6 +35,13 @@ class FakeClient extends EventEmitter {
     this.writableLength = 0;
     this.emit("drain");
   }
+  /** The `id:` of each event of that name, null for one without. */
+  ids(name: string): (string | null)[] {
+    return this.written
+      .split("\n\n")
+      .filter((block) => block.split("\n").includes(`event: ${name}`))
+      .map((block) => /^id: (.*)$/m.exec(block)?.[1] ?? null);
+  }
   events(name: string): unknown[] {
     return [...this.written.matchAll(new RegExp(`event: ${name}\\ndata: (.*)\\n\\n`, "g"))].map((match) =>
       JSON.parse(match[1] ?? "null"),
@@ -58,6 +65,12 @@ const tweet = (id: string, phrases: string[]) => ({
   phrases,
 });
 const notice = (...matches: ReturnType<typeof tweet>[]): MatchedNotice => ({ run_id: "run-1", matches });
+/** A promise the test settles by hand. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((ok) => (resolve = ok));
+  return { promise, resolve };
+}
 const quiet = { debug: () => undefined, warn: () => undefined };
 const OPTIONS = {
   maxRate: 10,
@@ -68,9 +81,9 @@ const OPTIONS = {
   stallTimeoutMs: 5000,
 };
 
-function open(stream: LiveStream, params = {}) {
+function open(stream: LiveStream, params = {}, headers: Record<string, string> = {}) {
   const client = new FakeClient();
-  const req = Object.assign(new EventEmitter(), { socket: { setNoDelay: () => undefined } });
+  const req = Object.assign(new EventEmitter(), { headers, socket: { setNoDelay: () => undefined } });
   stream.open(req as unknown as IncomingMessage, client as unknown as ServerResponse, params);
   return { client, req };
 }
@@ -263,5 +276,145 @@ describe("the live stream", () => {
     live.counted();
     await live.tick(0);
     expect(reads).toBe(0);
+  });
+
+  describe("a client's first figures (#13: never the last ones read, which may be seconds old)", () => {
+    it("are read for it at the first tick after it opened, and shared by the clients opening in that tick", async () => {
+      const live = stream({ maxClients: 10 });
+      const early = open(live).client;
+      amount = 1;
+      await live.tick(0);
+      expect(early.events("statistics")).toEqual([figures(1)]);
+      // The figures moved with no notice yet: the last ones read are stale.
+      amount = 2;
+      const late = Array.from({ length: 2 }, () => open(live).client);
+      expect(late.map((client) => client.events("statistics"))).toEqual([[], []]);
+      await live.tick(100);
+      expect(reads).toBe(2);
+      expect(late.map((client) => client.events("statistics"))).toEqual([[figures(2)], [figures(2)]]);
+      // Not stale, read 100 ms ago: the early client's rate is kept, it gets them with the next change.
+      expect(early.events("statistics")).toEqual([figures(1)]);
+    });
+
+    it("of a client opening while a read is in flight come from the next read, never that one", async () => {
+      const pending: ReturnType<typeof deferred<RunStatistics>>[] = [];
+      const live = new LiveStream(
+        () => {
+          pending.push(deferred<RunStatistics>());
+          return pending.at(-1)!.promise;
+        },
+        { ...OPTIONS, maxClients: 10 },
+        quiet,
+      );
+      const before = open(live).client;
+      const inFlight = live.tick(0);
+      const during = open(live).client;
+      await live.tick(50); // one read at a time
+      expect(pending).toHaveLength(1);
+      pending[0]?.resolve(figures(1));
+      await inFlight;
+      expect(before.events("statistics")).toEqual([figures(1)]);
+      expect(during.events("statistics")).toEqual([]);
+
+      const next = live.tick(100);
+      expect(pending).toHaveLength(2);
+      pending[1]?.resolve(figures(2));
+      await next;
+      expect(during.events("statistics")).toEqual([figures(2)]);
+      // A stale read for everyone in flight skips the newcomer too.
+      live.counted();
+      const forAll = live.tick(200);
+      const newcomer = open(live).client;
+      pending[2]?.resolve(figures(3));
+      await forAll;
+      expect(before.events("statistics")).toEqual([figures(1), figures(3)]);
+      expect(newcomer.events("statistics")).toEqual([]);
+    });
+  });
+
+  describe("event ids and Last-Event-ID (#13)", () => {
+    const reconnect = (live: LiveStream, lastEventId: string, params = {}) =>
+      open(live, params, { "last-event-id": lastEventId }).client;
+
+    it("gives each tweet event its run and tweet id, and the figures the id of the client's place", async () => {
+      const live = stream();
+      const loving = open(live, { track: ["love"] }).client;
+      const all = open(live).client;
+      live.matched(notice(tweet("1", ["love"]), tweet("2", ["bieber"])));
+      expect(all.ids("tweet")).toEqual(["run-1/1", "run-1/2"]);
+      await live.tick(0);
+      // The tweet a client's track passed over moves its place too: a reconnect replays after it.
+      expect(loving.ids("statistics")).toEqual(["run-1/2"]);
+      expect(all.ids("statistics")).toEqual(["run-1/2"]);
+    });
+
+    it("starts a new client at the newest tweet sent: its figures name it before it got any tweet", async () => {
+      const live = stream();
+      expect(open(live).client.written).not.toContain("id:");
+      live.matched(notice(tweet("1", ["a"])));
+      const later = open(live).client;
+      await live.tick(0);
+      expect(later.ids("statistics")).toEqual(["run-1/1"]);
+    });
+
+    it("sends a reconnecting client the tweets of its track it missed, then says the replay is complete", async () => {
+      const live = stream({ maxClients: 10, clientBufferBytes: 10_000 });
+      for (let i = 1; i <= 6; i++) live.matched(notice(tweet(`${i}`, [i % 2 ? "love" : "bieber"])));
+      const back = reconnect(live, "run-1/2", { track: ["LOVE"] });
+      expect(back.ids("tweet")).toEqual(["run-1/3", "run-1/5"]);
+      expect(back.events("replay")).toEqual([{ complete: true, tweets: 2 }]);
+      expect(back.ids("replay")).toEqual(["run-1/6"]);
+      // Then live, as any client, and its first figures at the next tick.
+      live.matched(notice(tweet("7", ["love"])));
+      await live.tick(0);
+      expect(back.ids("tweet")).toEqual(["run-1/3", "run-1/5", "run-1/7"]);
+      expect(back.events("statistics")).toEqual([figures(0)]);
+
+      const upToDate = reconnect(live, "run-1/7");
+      expect(upToDate.events("tweet")).toEqual([]);
+      expect(upToDate.events("replay")).toEqual([{ complete: true, tweets: 0 }]);
+    });
+
+    it("says the replay is incomplete, sending no tweet, for an id it does not hold or a malformed one", async () => {
+      const live = stream({ maxClients: 10 });
+      live.matched(notice(tweet("1", ["a"])));
+      const asked = ["run-0/1", "run-1/999", "garbage", "run-1/1/2", "run-1/1, run-1/1", "x".repeat(5000)];
+      const clients = asked.map((id) => reconnect(live, id));
+      await live.tick(0);
+      for (const client of clients) {
+        expect(client.status).toBe(200);
+        expect(client.events("tweet")).toEqual([]);
+        expect(client.events("replay")).toEqual([{ complete: false, tweets: 0 }]);
+        expect(client.events("statistics")).toEqual([figures(0)]);
+      }
+    });
+
+    it("sends no replay event to a client that names no event", () => {
+      const live = stream({ maxClients: 10 });
+      live.matched(notice(tweet("1", ["a"])));
+      expect(open(live).client.events("replay")).toEqual([]);
+      expect(open(live, {}, { "last-event-id": "" }).client.events("replay")).toEqual([]);
+    });
+
+    it("keeps a dropped tweet out of a congested client's place, so that a reconnect replays it", () => {
+      const live = stream({ clientBufferBytes: 300 });
+      const { client } = open(live);
+      live.matched(notice(tweet("1", ["a"])));
+      client.full = true;
+      live.matched(notice(tweet("2", ["a"])));
+      live.matched(notice(tweet("3", ["a"]), tweet("4", ["b"])));
+      expect(client.ids("tweet")).toEqual(["run-1/1", "run-1/2"]);
+      client.drain();
+      expect(client.events("dropped")).toEqual([{ tweets: 2 }]);
+      expect(client.ids("dropped")).toEqual(["run-1/2"]);
+    });
+
+    it("sends a tweet notified twice once", () => {
+      const live = stream();
+      const { client } = open(live);
+      live.matched(notice(tweet("1", ["a"])));
+      live.matched(notice(tweet("1", ["a"]), tweet("2", ["a"])));
+      expect(client.ids("tweet")).toEqual(["run-1/1", "run-1/2"]);
+    });
   });
 });

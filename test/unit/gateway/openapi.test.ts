@@ -66,7 +66,7 @@ describe("/openapi.json", () => {
       content: Record<string, { "x-events": Record<string, { properties?: Record<string, unknown> }> }>;
     };
     const events = stream.content["text/event-stream"]?.["x-events"] ?? {};
-    expect(Object.keys(events).sort()).toEqual(["dropped", "statistics", "tweet"]);
+    expect(Object.keys(events).sort()).toEqual(["dropped", "replay", "statistics", "tweet"]);
     expect(events.statistics?.properties).toHaveProperty("amount");
   });
 
