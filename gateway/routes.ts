@@ -82,7 +82,7 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     method: "GET",
     path: "/stream",
     summary:
-      "Server-Sent Events: `statistics` updates (at most STREAM_MAX_RATE a second), matched tweets as `tweet`, and `dropped` when the client fell behind",
+      "Server-Sent Events: `statistics` updates (at most STREAM_MAX_RATE a second, the first read for the client), matched tweets as `tweet`, `dropped` when the client fell behind; every event has an `id:`, and a reconnect with `Last-Event-ID` gets the tweets it missed, then `replay`",
     target: { handler: "stream" },
     params: StreamParams,
     events: StreamEvents,
