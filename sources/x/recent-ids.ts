@@ -18,15 +18,18 @@ export class RecentIds {
 
   /** True when `id` was delivered within the window (a duplicate); else records it. */
   repeated(id: string, now = Date.now()): boolean {
+    const at = this.seen.get(id);
+    if (at !== undefined && now - at < this.windowMs) return true;
     this.forget(now);
-    if (this.seen.has(id)) return true;
+    this.seen.delete(id);
     this.seen.set(id, now);
     return false;
   }
 
+  /** Drops the ids past the window, and the oldest beyond the capacity, leaving room for one. */
   private forget(now: number): void {
     for (const [id, at] of this.seen) {
-      if (now - at < this.windowMs && this.seen.size <= this.capacity) return;
+      if (now - at < this.windowMs && this.seen.size < this.capacity) return;
       this.seen.delete(id);
     }
   }
