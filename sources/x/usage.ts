@@ -215,7 +215,8 @@ export function streamWatchingUsage(
     health: source.health?.bind(source),
     async *items(options: SourceOptions) {
       read();
-      const timer = setInterval(read, intervalMs);
+      // Unref'd: a reading never keeps a stopping process alive.
+      const timer = setInterval(read, intervalMs).unref();
       try {
         yield* source.items(options);
       } finally {
