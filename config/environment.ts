@@ -100,6 +100,26 @@ const EnvironmentVariables = z.object({
   /** Filtered-stream rule limits of the app's access level (Pro: 1,000 rules of 1,024 characters). */
   X_MAX_RULES: positiveInt("X_MAX_RULES").default(1000),
   X_MAX_RULE_LENGTH: positiveInt("X_MAX_RULE_LENGTH").default(1024),
+  /** A launch on the x source is refused (429) once the app's monthly post cap is reached. */
+  X_POST_CAP_GUARD: z
+    .enum(["true", "false"], { error: "X_POST_CAP_GUARD must be true or false" })
+    .default("true")
+    .transform((value) => value === "true"),
+  /**
+   * POSTs to the filtered stream's rules endpoint the mesh makes per 15 minutes: X allows an app 100
+   * (docs.x.com/x-api/fundamentals/rate-limits, POST /2/tweets/search/stream/rules). A launch may need
+   * three (a dry run, a delete, an add).
+   */
+  X_RULE_REQUESTS_PER_15MIN: positiveInt("X_RULE_REQUESTS_PER_15MIN")
+    .min(3, "X_RULE_REQUESTS_PER_15MIN must be at least 3 (a launch may need a dry run, a delete and an add)")
+    .default(100),
+  /** Minutes of posts X sends again after a reconnect (`backfill_minutes`, 1 to 5 on access levels that offer it); 0: none. */
+  X_BACKFILL_MINUTES: z.coerce
+    .number()
+    .int("X_BACKFILL_MINUTES must be a whole number")
+    .min(0, "X_BACKFILL_MINUTES must be 0 to 5")
+    .max(5, "X_BACKFILL_MINUTES must be 0 to 5")
+    .default(0),
   GENERATOR_RATE: positiveInt("GENERATOR_RATE").default(200),
   /** Unset: a new seed per run, recorded with the run. */
   GENERATOR_SEED: z.coerce.number().int("GENERATOR_SEED must be a whole number").optional(),

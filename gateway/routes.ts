@@ -25,6 +25,7 @@ import {
   TrackTimelineParams,
   TweetParams,
 } from "../contracts/timelines";
+import { XUsage } from "../contracts/x-usage";
 import { Liveness, Readiness, Versions } from "./health";
 
 /**
@@ -154,6 +155,14 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     target: { handler: "topCsv" },
     params: TopParams,
     produces: "text/csv",
+  },
+  {
+    method: "GET",
+    path: "/x/usage",
+    summary:
+      "The X app's post usage against its monthly cap, as X reports it (read from X at most once a minute); 404 without X_BEARER_TOKEN",
+    target: { action: "launcher.xUsage" },
+    response: XUsage,
   },
   {
     method: "GET",

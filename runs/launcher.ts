@@ -12,14 +12,20 @@ export interface LaunchDefaults {
   generatorSeed: number | undefined;
 }
 
+/** The settings of a run that a source prepares for: what the X API's rules are built from. */
+export type RunSourceSettings = Pick<Run, "track" | "languages">;
+
 /**
  * What a source needs done when a run starts, such as the X API's filtered-stream rules. `check`
- * runs before anything changes and throws the caller's 4xx (or a 5xx when it cannot tell);
- * `apply` runs once the run exists, and the run ends as `source_failed` if it throws.
+ * runs before anything changes and throws the caller's 4xx (or a 5xx when it cannot tell); the
+ * `apply` it answers runs once the run exists, and the run ends as `source_failed` if it throws.
  */
 export interface RunPreparation {
-  check(track: readonly string[]): Promise<void>;
-  apply(runId: string, track: readonly string[]): Promise<void>;
+  check(settings: RunSourceSettings): Promise<PreparedRun>;
+}
+
+export interface PreparedRun {
+  apply(runId: string): Promise<void>;
 }
 
 /** How long a launch's answer is kept for the retries of its idempotency key. */
@@ -75,18 +81,18 @@ export class Launcher {
 
   /** Starts a run at once, ending the active one; it does not wait for the first tweet. */
   async launch(params: LaunchParams): Promise<LaunchResponse> {
-    await this.preparation?.check(params.track);
+    const settings: RunSourceSettings = { track: params.track, languages: params.languages ?? [] };
+    const prepared = await this.preparation?.check(settings);
     const seed = this.defaults.source === "generator" ? (this.defaults.generatorSeed ?? randomInt(2 ** 31)) : null;
     const { run, replacedRunId } = await this.runs.launch({
-      track: params.track,
-      languages: params.languages ?? [],
+      ...settings,
       max_tweets: params.max_tweets ?? null,
       duration: params.duration ?? null,
       source: this.defaults.source,
       seed,
     });
     if (replacedRunId) this.logger.info(`Run ${replacedRunId} ended: replaced by ${run.id}`);
-    await this.prepare(run);
+    if (prepared) await this.prepare(run, prepared);
     this.logger.info(
       `Run ${run.id} started: track ${JSON.stringify(run.track)}, source ${run.source}${seed === null ? "" : ` (seed ${seed})`}`,
     );
@@ -100,9 +106,9 @@ export class Launcher {
     };
   }
 
-  private async prepare(run: Run): Promise<void> {
+  private async prepare(run: Run, prepared: PreparedRun): Promise<void> {
     try {
-      await this.preparation?.apply(run.id, run.track);
+      await prepared.apply(run.id);
     } catch (error) {
       await this.runs.end(run.id, "source_failed");
       this.logger.error(

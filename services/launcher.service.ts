@@ -1,12 +1,14 @@
 import { hostname } from "node:os";
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
 import type { Environment } from "../config/environment";
 import { LaunchMeta, LaunchParams } from "../contracts/actions";
+import type { XUsage } from "../contracts/x-usage";
 import { parseParams } from "../contracts/validation";
 import { WorkerClients } from "../workers/worker-clients";
 import { Launcher } from "../runs/launcher";
 import { StreamSupervisor } from "../runs/supervisor";
-import { runSources } from "../sources/run-sources";
+import { runSources, type RunSources } from "../sources/run-sources";
+import { XApiStore } from "../store/x-api-store";
 
 interface LauncherSettings extends ServiceSettingSchema {
   leaseTtlMs: number;
@@ -19,6 +21,7 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
   let worker: WorkerClients;
   let launcher: Launcher;
   let supervisor: StreamSupervisor;
+  let sources: RunSources;
 
   return {
     name: "launcher",
@@ -52,6 +55,13 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
           return response;
         },
       },
+      /** The X app's post usage against its monthly cap, read from X at most once a minute. */
+      xUsage: {
+        handler(): Promise<XUsage> {
+          if (!sources.usage) throw xNotConfigured();
+          return sources.usage.current();
+        },
+      },
     },
 
     events: {
@@ -62,9 +72,9 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
     },
 
     async started() {
-      // Throws now, rather than at the first launch, when the configured source cannot be opened.
-      const sources = runSources(env, this.logger);
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
+      // Throws now, rather than at the first launch, when the configured source cannot be opened.
+      sources = runSources(env, this.logger, new XApiStore(worker.redis, worker.keys));
       const runs = worker.runs;
       const tweets = worker.publisher("tweetsExchange");
       launcher = new Launcher(
@@ -101,4 +111,14 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
       await worker?.stop();
     },
   };
+}
+
+/** 404: the usage is the X app's, and this mesh has none. */
+function xNotConfigured(): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError(
+    "no X app is configured: set X_BEARER_TOKEN to read its post usage",
+    404,
+    "X_NOT_CONFIGURED",
+    { setting: "X_BEARER_TOKEN" },
+  );
 }

@@ -67,6 +67,14 @@ export interface RedisKeys {
   followedAuthors(subscriberId: string): string;
   /** Set: the normalized track phrases a subscriber follows. */
   followedPhrases(subscriberId: string): string;
+  /** Sorted set: the mesh's POSTs to X's rules endpoint in the last 15 minutes, scored by their time (ms). */
+  xRuleRequests: string;
+  /** String (JSON): the app's latest post usage as X reported it, with when it was read. */
+  xUsage: string;
+  /** String with a TTL: a worker is reading the usage from X; nobody else reads it meanwhile. */
+  xUsageReadClaim: string;
+  /** Hash: usage threshold (`80`, `95`) -> `<cap>:<usage>` when it was last said: said once per cap period. */
+  xUsageWarnings: string;
 }
 
 /**
@@ -106,6 +114,10 @@ export function redisKeys(namespace: string): RedisKeys {
     subscribers: `${prefix}subscribers`,
     followedAuthors: (subscriberId) => `${prefix}subscriber:${subscriberId}:authors`,
     followedPhrases: (subscriberId) => `${prefix}subscriber:${subscriberId}:track`,
+    xRuleRequests: `${prefix}x:rule-requests`,
+    xUsage: `${prefix}x:usage`,
+    xUsageReadClaim: `${prefix}x:usage:reading`,
+    xUsageWarnings: `${prefix}x:usage:warned`,
   };
 }
 

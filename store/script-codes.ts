@@ -16,6 +16,8 @@ export const SCRIPT_CODES = {
   SUBSCRIBER_LIMIT: -2,
   /** The follows asked would take a subscriber past MAX_FOLLOWS_PER_SUBSCRIBER. */
   FOLLOW_LIMIT: -3,
+  /** The mesh's budget of requests to X (X_RULE_REQUESTS_PER_15MIN) has no room for the ones asked. */
+  BUDGET_SPENT: -4,
 } as const;
 
 export type ScriptCode = (typeof SCRIPT_CODES)[keyof typeof SCRIPT_CODES];

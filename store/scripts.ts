@@ -76,4 +76,6 @@ export const scripts = {
   readTop: LuaScript.load("read-top-1+.lua"),
   unfollow: LuaScript.load("unfollow-3+.lua"),
   sumEndedRuns: LuaScript.load("sum-ended-runs-2+.lua"),
+  reserveXRuleRequests: LuaScript.load("reserve-x-rule-requests-1.lua"),
+  noteXUsage: LuaScript.load("note-x-usage-1.lua"),
 };

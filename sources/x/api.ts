@@ -73,12 +73,19 @@ export const XProblem = z.looseObject({
 /** What went wrong with a call, in the words the reconnect policy and the callers need. */
 export type XFailure =
   /** No HTTP answer: refused, reset, timed out, or cut before the answer was complete. */
-  { kind: "network"; detail: string } | { kind: "http"; status: number; detail: string };
+  | { kind: "network"; detail: string }
+  /** `resetAt`: when X's rate-limit window ends (its `x-rate-limit-reset`, epoch seconds), when X said. */
+  | { kind: "http"; status: number; detail: string; resetAt?: number };
 
 /** Classifies an error of the client; the detail is safe to log (it never holds the token). */
 export function xFailure(error: unknown, token: string): XFailure {
-  if (error instanceof ApiResponseError)
-    return { kind: "http", status: error.code, detail: withoutSecret(problemText(error.code, error.data), token) };
+  if (error instanceof ApiResponseError) {
+    const detail = withoutSecret(problemText(error.code, error.data), token);
+    const resetAt = error.rateLimit?.reset;
+    return resetAt !== undefined && Number.isFinite(resetAt)
+      ? { kind: "http", status: error.code, detail, resetAt }
+      : { kind: "http", status: error.code, detail };
+  }
   if (error instanceof ApiRequestError)
     return { kind: "network", detail: withoutSecret(errorText(requestCause(error)), token) };
   if (error instanceof ApiPartialResponseError) return { kind: "network", detail: withoutSecret(error.message, token) };
@@ -102,6 +109,6 @@ function problemText(status: number, data: unknown): string {
 }
 
 /** Any text from elsewhere (an error, a server's answer) with the token cut out, should it ever echo it. */
-function withoutSecret(text: string, token: string): string {
+export function withoutSecret(text: string, token: string): string {
   return token.length >= 4 ? text.split(token).join("***") : text;
 }

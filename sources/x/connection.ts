@@ -25,10 +25,13 @@ export async function connectStream(
   api: XApiConfig,
   stallTimeoutMs: number,
   signal: AbortSignal,
+  /** Minutes of posts X should send again (`backfill_minutes`, 1 to 5); 0: none. */
+  backfillMinutes = 0,
 ): Promise<StreamConnection> {
   // An agent per connection: destroying it closes the socket even while the request waits for X's answer.
   const agent = agentFor(api.baseUrl);
-  const stream = xClient(api, agent).v2.searchStream({ ...STREAM_QUERY, autoConnect: false });
+  const backfill = backfillMinutes > 0 ? { backfill_minutes: backfillMinutes } : {};
+  const stream = xClient(api, agent).v2.searchStream({ ...STREAM_QUERY, ...backfill, autoConnect: false });
   const cut = (): void => {
     stream.destroy();
     agent.destroy();

@@ -10,6 +10,7 @@ import { assertSkip, type SourceHealth, type SourceOptions, type TweetSource } f
 import { xFailure, XProblem, type XApiConfig } from "./api";
 import { connectStream, type StreamConnection } from "./connection";
 import { DropReport } from "./drop-report";
+import { RecentIds } from "./recent-ids";
 import { ReconnectSchedule, X_RECONNECT_POLICIES, type ReconnectCause, type ReconnectPolicies } from "./reconnect";
 import { TweetBuffer } from "./tweet-buffer";
 
@@ -33,12 +34,17 @@ export interface XStreamOptions {
   policies?: ReconnectPolicies;
   /** At most one warning about dropped tweets per this long. */
   dropReportIntervalMs?: number;
+  /** X_BACKFILL_MINUTES: reconnects ask X for this many minutes again (`backfill_minutes`); 0: none. */
+  backfillMinutes?: number;
 }
 
 /** X sends a keep-alive at least every 20 s. */
 const STALL_TIMEOUT_MS = 20_000;
 
 const DROP_REPORT_INTERVAL_MS = 10_000;
+
+/** Posts a backfill sends twice are known for its minutes and this long more: X's clock and ours differ. */
+const BACKFILL_MARGIN_MS = 60_000;
 
 /** A reconnect the source made: what ended the connection and the delay it chose. */
 export interface XReconnect {
@@ -56,6 +62,8 @@ export interface XStreamStats {
   dropped: number;
   /** Messages without a usable tweet (no data, unreadable). */
   unusable: number;
+  /** Tweets a backfill sent again, delivered once. */
+  duplicates: number;
 }
 
 /** Statuses that no retry can cure: the token is wrong or lacks access. */
@@ -71,6 +79,16 @@ type Ending =
   | { kind: "fatal"; message: string }
   | { kind: "aborted" };
 
+/** What the connections of one `items()` share. */
+interface Session {
+  buffer: TweetBuffer;
+  schedule: ReconnectSchedule;
+  /** Ids delivered lately, when reconnects ask for a backfill. */
+  recent: RecentIds | undefined;
+  /** This connection is a reconnect: it asks for the backfill. */
+  backfill: boolean;
+}
+
 export class XStreamError extends Error {
   override name = "XStreamError";
 }
@@ -83,7 +101,14 @@ export class XStreamSource implements TweetSource {
   private readonly stallTimeoutMs: number;
   private readonly policies: ReconnectPolicies;
   private readonly dropReportIntervalMs: number;
-  private readonly counts: Omit<XStreamStats, "dropped"> = { connections: 0, reconnects: 0, received: 0, unusable: 0 };
+  private readonly backfillMinutes: number;
+  private readonly counts: Omit<XStreamStats, "dropped"> = {
+    connections: 0,
+    reconnects: 0,
+    received: 0,
+    unusable: 0,
+    duplicates: 0,
+  };
   private drops: DropReport;
   private readonly history: XReconnect[] = [];
 
@@ -94,6 +119,7 @@ export class XStreamSource implements TweetSource {
     this.stallTimeoutMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
     this.policies = options.policies ?? X_RECONNECT_POLICIES;
     this.dropReportIntervalMs = options.dropReportIntervalMs ?? DROP_REPORT_INTERVAL_MS;
+    this.backfillMinutes = options.backfillMinutes ?? 0;
     this.drops = this.newDropReport();
   }
 
@@ -146,11 +172,16 @@ export class XStreamSource implements TweetSource {
     return new DropReport(this.dropReportIntervalMs, this.bufferSize, this.logger);
   }
 
-  /** Connects and reconnects until aborted; resolves with the error that ends the run, if any. */
+  /**
+   * Connects and reconnects until aborted; resolves with the error that ends the run, if any. Every
+   * reconnect asks for the backfill, and the posts it sends again are delivered once.
+   */
   private async read(buffer: TweetBuffer, signal: AbortSignal): Promise<XStreamError | undefined> {
     const schedule = new ReconnectSchedule(this.policies);
-    while (!signal.aborted) {
-      const ending = await this.session(buffer, schedule, signal);
+    const recent =
+      this.backfillMinutes > 0 ? new RecentIds(this.backfillMinutes * 60_000 + BACKFILL_MARGIN_MS) : undefined;
+    for (let reconnect = false; !signal.aborted; reconnect = true) {
+      const ending = await this.session({ buffer, schedule, recent, backfill: reconnect }, signal);
       if (ending.kind === "aborted") return undefined;
       if (ending.kind === "fatal") return new XStreamError(ending.message);
       const delayMs = schedule.next(ending.cause);
@@ -170,16 +201,18 @@ export class XStreamSource implements TweetSource {
   }
 
   /** One connection, from its request to its end. */
-  private async session(buffer: TweetBuffer, schedule: ReconnectSchedule, signal: AbortSignal): Promise<Ending> {
+  private async session(session: Session, signal: AbortSignal): Promise<Ending> {
+    const backfillMinutes = session.backfill ? this.backfillMinutes : 0;
     let connection: StreamConnection;
     try {
-      connection = await connectStream(this.api, this.stallTimeoutMs, signal);
+      connection = await connectStream(this.api, this.stallTimeoutMs, signal, backfillMinutes);
     } catch (error) {
       return signal.aborted ? { kind: "aborted" } : this.connectFailure(error);
     }
     this.counts.connections += 1;
-    this.logger.info(`X stream: connected to ${redactUrl(this.api.baseUrl)}`);
-    return this.drain(connection, buffer, schedule, signal);
+    const backfill = backfillMinutes > 0 ? `, with backfill_minutes=${backfillMinutes}` : "";
+    this.logger.info(`X stream: connected to ${redactUrl(this.api.baseUrl)}${backfill}`);
+    return this.drain(connection, session, signal);
   }
 
   private connectFailure(error: unknown): Ending {
@@ -195,13 +228,9 @@ export class XStreamSource implements TweetSource {
   }
 
   /** Reads one connection into the buffer until it ends; answers why it ended. */
-  private drain(
-    connection: StreamConnection,
-    buffer: TweetBuffer,
-    schedule: ReconnectSchedule,
-    signal: AbortSignal,
-  ): Promise<Ending> {
+  private drain(connection: StreamConnection, session: Session, signal: AbortSignal): Promise<Ending> {
     const { stream } = connection;
+    const { schedule } = session;
     return new Promise((resolve) => {
       const end = (ending: Ending): void => {
         signal.removeEventListener("abort", onAbort);
@@ -212,7 +241,7 @@ export class XStreamSource implements TweetSource {
       signal.addEventListener("abort", onAbort, { once: true });
       stream.on(ETwitterStreamEvent.Data, (payload: unknown) => {
         schedule.held();
-        this.accept(payload, buffer);
+        this.accept(payload, session);
       });
       stream.on(ETwitterStreamEvent.DataError, (payload: unknown) => {
         schedule.held();
@@ -233,7 +262,7 @@ export class XStreamSource implements TweetSource {
     });
   }
 
-  private accept(payload: unknown, buffer: TweetBuffer): void {
+  private accept(payload: unknown, { buffer, recent }: Session): void {
     const message = V2StreamMessage.safeParse(payload);
     const tweet = message.success ? v2StreamMessageToTweet(message.data) : undefined;
     if (tweet === undefined) {
@@ -241,6 +270,10 @@ export class XStreamSource implements TweetSource {
       return;
     }
     this.counts.received += 1;
+    if (recent?.repeated(tweet.id)) {
+      this.counts.duplicates += 1;
+      return;
+    }
     if (!buffer.offer({ kind: "tweet", tweet })) this.drops.record();
   }
 

@@ -201,6 +201,15 @@ describe("the HTTP API over a mesh of separate nodes", () => {
       expect(answer.contentType).toMatch(/^application\/json/);
     });
 
+    it("/x/usage is a 404 in JSON naming X_BEARER_TOKEN when no X app is configured", async () => {
+      const answer = await request<{ type: string; data: unknown }>(`${mesh.url}/x/usage`);
+      expect(answer).toMatchObject({
+        status: 404,
+        body: { type: "X_NOT_CONFIGURED", data: { setting: "X_BEARER_TOKEN" } },
+      });
+      expect(answer.contentType).toMatch(/^application\/json/);
+    });
+
     it("a bad timeline query names the parameter", async () => {
       const answer = await request<{ message: string }>(`${mesh.url}/timeline?limit=0`);
       expect(answer.status).toBe(422);

@@ -4,9 +4,11 @@ import type { AddressInfo } from "node:net";
 /**
  * A fake X API v2 of our own, speaking the filtered-stream protocol as X documents it: bearer-token
  * check, the rules endpoints (list, add with `dry_run`, delete by ids, refused rules reported in
- * `errors` with their value), and the stream as chunked HTTP, one JSON message per `\r\n`, a bare
- * `\r\n` as keep-alive, one connection per app (a second gets 429 TooManyConnections). Faults are
- * injected by the test: a dropped connection, a stall, an operational disconnect, HTTP errors.
+ * `errors` with their value, and 429 with `x-rate-limit-*` headers past its limit of POSTs per 15
+ * minutes), the stream as chunked HTTP, one JSON message per `\r\n`, a bare `\r\n` as keep-alive,
+ * one connection per app (a second gets 429 TooManyConnections), `backfill_minutes` sending again the
+ * posts of those minutes, and the usage endpoint (`GET /2/usage/tweets`) with figures the test sets.
+ * Faults are injected by the test: a dropped connection, a stall, an operational disconnect, HTTP errors.
  */
 
 export interface FakeXApiOptions {
@@ -16,6 +18,15 @@ export interface FakeXApiOptions {
   maxRules?: number;
   /** How long a second stream request waits for the first connection's close to be seen before it gets its 429. */
   closeGraceMs?: number;
+  /** POSTs to the rules endpoint per 15 minutes before a 429 (X allows 100). */
+  ruleRequestsPer15Min?: number;
+}
+
+/** The figures `GET /2/usage/tweets` answers. */
+export interface FakeUsage {
+  cap: number;
+  used: number;
+  resetDay: number;
 }
 
 export interface RecordedRequest {
@@ -46,6 +57,8 @@ interface OpenStream {
 const PROBLEMS = "https://api.twitter.com/2/problems";
 const RULES_PATH = "/2/tweets/search/stream/rules";
 const STREAM_PATH = "/2/tweets/search/stream";
+const USAGE_PATH = "/2/usage/tweets";
+const RULES_WINDOW_MS = 15 * 60 * 1000;
 const CRLF = "\r\n";
 
 /** The operators the fake knows; any other `name:` in a rule is refused, as X refuses unknown operators. */
@@ -86,6 +99,10 @@ export class FakeXApi {
   readonly requests: RecordedRequest[] = [];
   /** Every stream message written, in order. */
   readonly served: unknown[] = [];
+  /** The `backfill_minutes` of each stream connect that asked for it. */
+  readonly backfillRequests: number[] = [];
+  /** What `GET /2/usage/tweets` answers; the test sets it. */
+  usage: FakeUsage = { cap: 2_000_000, used: 0, resetDay: 14 };
   streamConnects = 0;
   /** Stream connections answered 200. */
   streamsAccepted = 0;
@@ -95,6 +112,11 @@ export class FakeXApi {
   private readonly server: http.Server;
   private readonly ruleSet = new Map<string, FakeRule>();
   private readonly queue: unknown[] = [];
+  /** When each served post (a message with `data`) was written, for backfills. */
+  private readonly servedPosts: { message: unknown; at: number }[] = [];
+  /** When each rules POST that X took arrived, for its 15-minute limit. */
+  private readonly rulePostTimes: number[] = [];
+  private readonly backfilled = new Set<unknown>();
   private readonly failures: number[] = [];
   private readonly options: Required<FakeXApiOptions>;
   private open: OpenStream | null = null;
@@ -102,7 +124,7 @@ export class FakeXApi {
   private delivering: Promise<void> = Promise.resolve();
 
   private constructor(options: FakeXApiOptions) {
-    this.options = { keepAliveMs: 20_000, maxRules: 1000, closeGraceMs: 200, ...options };
+    this.options = { keepAliveMs: 20_000, maxRules: 1000, closeGraceMs: 200, ruleRequestsPer15Min: 100, ...options };
     this.server = http.createServer((request, response) => void this.route(request, response));
   }
 
@@ -122,6 +144,16 @@ export class FakeXApi {
 
   get streaming(): boolean {
     return this.open !== null;
+  }
+
+  /** POSTs to the rules endpoint received, dry runs included, refused ones too. */
+  get rulesPosts(): number {
+    return this.requests.filter((request) => request.path === RULES_PATH && request.method === "POST").length;
+  }
+
+  /** Requests of the usage endpoint received. */
+  get usageReads(): number {
+    return this.requests.filter((request) => request.path === USAGE_PATH).length;
   }
 
   /** Rules the app already holds, as an earlier run (or another tool) left them. */
@@ -196,15 +228,54 @@ export class FakeXApi {
       return answer(401, { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" });
     }
     if (url.pathname === RULES_PATH && request.method === "GET") return answer(200, this.listRules());
-    if (url.pathname === RULES_PATH && request.method === "POST")
+    if (url.pathname === RULES_PATH && request.method === "POST") {
+      const resetAt = this.ruleLimitReset();
+      if (resetAt !== undefined) return this.rateLimited(response, record, resetAt);
       return answer(200, this.updateRules(body, url.searchParams.get("dry_run") === "true"));
-    if (url.pathname === STREAM_PATH && request.method === "GET") return this.connect(response, answer);
+    }
+    if (url.pathname === USAGE_PATH && request.method === "GET") return answer(200, this.usageAnswer());
+    if (url.pathname === STREAM_PATH && request.method === "GET")
+      return this.connect(response, answer, Number(url.searchParams.get("backfill_minutes") ?? 0));
     return answer(404, {
       title: "Not Found Error",
       type: "about:blank",
       status: 404,
       detail: `no route ${request.method} ${url.pathname}`,
     });
+  }
+
+  /** Counts a rules POST against the limit; answers when the window frees up if it is over. */
+  private ruleLimitReset(): number | undefined {
+    const now = Date.now();
+    while (this.rulePostTimes.length > 0 && now - (this.rulePostTimes[0] ?? now) >= RULES_WINDOW_MS)
+      this.rulePostTimes.shift();
+    if (this.rulePostTimes.length < this.options.ruleRequestsPer15Min) {
+      this.rulePostTimes.push(now);
+      return undefined;
+    }
+    return Math.ceil(((this.rulePostTimes[0] ?? now) + RULES_WINDOW_MS) / 1000);
+  }
+
+  private rateLimited(response: http.ServerResponse, record: RecordedRequest, resetAt: number): void {
+    record.status = 429;
+    response
+      .writeHead(429, {
+        "content-type": "application/json; charset=utf-8",
+        "x-rate-limit-limit": String(this.options.ruleRequestsPer15Min),
+        "x-rate-limit-remaining": "0",
+        "x-rate-limit-reset": String(resetAt),
+      })
+      .end(
+        JSON.stringify({ title: "Too Many Requests", type: "about:blank", status: 429, detail: "Too Many Requests" }),
+      );
+  }
+
+  /** X's example answer sends the figures as strings. */
+  private usageAnswer(): unknown {
+    const { cap, used, resetDay } = this.usage;
+    return {
+      data: { project_cap: String(cap), project_usage: String(used), cap_reset_day: resetDay, project_id: "1" },
+    };
   }
 
   private listRules(): unknown {
@@ -275,6 +346,7 @@ export class FakeXApi {
   private async connect(
     response: http.ServerResponse,
     answer: (status: number, payload?: unknown) => void,
+    backfillMinutes: number,
   ): Promise<void> {
     this.streamConnects += 1;
     const failure = this.failures.shift();
@@ -297,11 +369,21 @@ export class FakeXApi {
     };
     this.open = open;
     this.streamsAccepted += 1;
+    if (backfillMinutes > 0) this.backfill(backfillMinutes);
     void open.closed.then(() => {
       clearInterval(open.keepAlive);
       if (this.open === open) this.open = null;
     });
     this.deliver();
+  }
+
+  /** As X does: the posts of the last minutes go out again first, older first, duplicates and all. */
+  private backfill(minutes: number): void {
+    this.backfillRequests.push(minutes);
+    const since = Date.now() - minutes * 60_000;
+    const again = this.servedPosts.filter((post) => post.at >= since).map((post) => post.message);
+    for (const message of again) this.backfilled.add(message);
+    this.queue.unshift(...again);
   }
 
   /** Sends queued messages, one at a time, while a connection is open and not stalled. */
@@ -314,6 +396,8 @@ export class FakeXApi {
       ) {
         const message = this.queue.shift();
         this.served.push(message);
+        // A post a backfill sends again keeps the time it was first served.
+        if (isPost(message) && !this.backfilled.has(message)) this.servedPosts.push({ message, at: Date.now() });
         open.writing = true;
         await this.write(open.response, Buffer.from(JSON.stringify(message) + CRLF, "utf8"));
         open.writing = false;
@@ -334,6 +418,8 @@ export class FakeXApi {
     response.write(bytes.subarray(cut));
   }
 }
+
+const isPost = (message: unknown): boolean => typeof message === "object" && message !== null && "data" in message;
 
 const isWritable = (response: http.ServerResponse): boolean => !response.writableEnded && !response.destroyed;
 

@@ -119,6 +119,7 @@ const EVENT_QUEUES = [
 export const MESH_ACTIONS = [
   "launcher.launch",
   "launcher.stop",
+  "launcher.xUsage",
   "statistics.get",
   "statistics.runs",
   ...["get", "track", "author", "home", "tweet", "follow", "unfollow", "follows"].map((action) => `timeline.${action}`),

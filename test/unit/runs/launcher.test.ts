@@ -2,7 +2,13 @@ import { aRun } from "../../support/runs";
 import type { EndReason, Run } from "../../../contracts/run";
 import type { Logger } from "../../../core/logger";
 import { trackWarnings } from "../../../matching/track";
-import { Launcher, type LaunchDefaults, type RunPreparation } from "../../../runs/launcher";
+import {
+  Launcher,
+  type LaunchDefaults,
+  type PreparedRun,
+  type RunPreparation,
+  type RunSourceSettings,
+} from "../../../runs/launcher";
 import type { RunSettings, RunStore } from "../../../store/run-store";
 
 /** What the launcher uses of the run store. */
@@ -46,14 +52,16 @@ class RecordingPreparation implements RunPreparation {
   readonly calls: string[] = [];
   constructor(private readonly failures: { check?: Error; apply?: Error } = {}) {}
 
-  async check(track: readonly string[]): Promise<void> {
-    this.calls.push(`check ${track.join(",")}`);
+  async check({ track, languages }: RunSourceSettings): Promise<PreparedRun> {
+    const settings = `${track.join(",")}${languages.length > 0 ? ` in ${languages.join(",")}` : ""}`;
+    this.calls.push(`check ${settings}`);
     if (this.failures.check) throw this.failures.check;
-  }
-
-  async apply(runId: string, track: readonly string[]): Promise<void> {
-    this.calls.push(`apply ${runId} ${track.join(",")}`);
-    if (this.failures.apply) throw this.failures.apply;
+    return {
+      apply: async (runId) => {
+        this.calls.push(`apply ${runId} ${settings}`);
+        if (this.failures.apply) throw this.failures.apply;
+      },
+    };
   }
 }
 
@@ -143,8 +151,11 @@ describe("launching a run", () => {
   it("checks the source, then starts the run, then applies the source's preparation to it", async () => {
     const runs = new FakeRuns();
     const preparation = new RecordingPreparation();
-    await launcherOver(runs, new RecordingLogger(), GENERATOR, preparation).launch({ track: ["bieber", "love"] });
-    expect(preparation.calls).toEqual(["check bieber,love", "apply run-1 bieber,love"]);
+    await launcherOver(runs, new RecordingLogger(), GENERATOR, preparation).launch({
+      track: ["bieber", "love"],
+      languages: ["en", "es"],
+    });
+    expect(preparation.calls).toEqual(["check bieber,love in en,es", "apply run-1 bieber,love in en,es"]);
     expect(runs.run).toMatchObject({ id: "run-1", ended_at: null });
   });
 

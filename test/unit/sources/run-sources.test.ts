@@ -7,6 +7,7 @@ import type { Logger } from "../../../core/logger";
 import { ReplaySource, SourceConfigError, TweetGenerator, type TweetSource } from "../../../sources";
 import { runSources } from "../../../sources/run-sources";
 import { FakeXApi } from "../../support/fake-x-api";
+import { MemoryXState } from "../../support/memory-x-state";
 import { aRun } from "../../support/runs";
 
 const TOKEN = "AAAAAAAAAAAAAAAAAAAAAfake-bearer-token-0123456789";
@@ -33,7 +34,7 @@ describe("the sources of a launcher's runs", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("open a run's generator from its seed and start, and prepare nothing", async () => {
-    const sources = runSources(readEnvironment({ GENERATOR_RATE: "1000" }), quiet);
+    const sources = runSources(readEnvironment({ GENERATOR_RATE: "1000" }), quiet, new MemoryXState());
     expect(sources.preparation).toBeUndefined();
     const run = aRun({ seed: 7 });
     const stream = sources.stream(run);
@@ -49,18 +50,28 @@ describe("the sources of a launcher's runs", () => {
       file,
       JSON.stringify({ delete: { status: { id_str: "55", user_id_str: "12" }, timestamp_ms: "1376132400000" } }),
     );
-    const sources = runSources(readEnvironment({ STREAM_SOURCE: "replay", REPLAY_FILE: file }), quiet);
+    const sources = runSources(
+      readEnvironment({ STREAM_SOURCE: "replay", REPLAY_FILE: file }),
+      quiet,
+      new MemoryXState(),
+    );
     const stream = sources.stream(aRun({ source: "replay" }));
     expect(stream).toBeInstanceOf(ReplaySource);
     expect(ids(await firstItems(stream, 10))).toEqual(["delete:55"]);
-    expect(() => runSources(readEnvironment({ STREAM_SOURCE: "replay" }), quiet)).toThrow(SourceConfigError);
+    expect(() => runSources(readEnvironment({ STREAM_SOURCE: "replay" }), quiet, new MemoryXState())).toThrow(
+      SourceConfigError,
+    );
     expect(() =>
-      runSources(readEnvironment({ STREAM_SOURCE: "replay", REPLAY_FILE: path.join(dir, "missing") }), quiet),
+      runSources(
+        readEnvironment({ STREAM_SOURCE: "replay", REPLAY_FILE: path.join(dir, "missing") }),
+        quiet,
+        new MemoryXState(),
+      ),
     ).toThrow(/REPLAY_FILE/);
   });
 
   it("refuse a run of the x source when no bearer token is set", () => {
-    const sources = runSources(readEnvironment({}), quiet);
+    const sources = runSources(readEnvironment({}), quiet, new MemoryXState());
     expect(() => sources.open(aRun({ source: "x" }))).toThrow(/X_BEARER_TOKEN/);
   });
 
@@ -74,10 +85,14 @@ describe("the sources of a launcher's runs", () => {
     const rulesOf = (): { value: string; tag?: string }[] => fake.rules.map(({ value, tag }) => ({ value, tag }));
 
     it("set each launch's rules, and put them right before a run streams", async () => {
-      const sources = runSources(readEnvironment({ X_BEARER_TOKEN: TOKEN, X_API_BASE_URL: fake.url }), quiet);
-      await sources.preparation?.check(["bieber"]);
-      await sources.preparation?.apply("run-1", ["bieber"]);
-      expect(rulesOf()).toEqual([{ value: "bieber", tag: "run-1" }]);
+      const sources = runSources(
+        readEnvironment({ X_BEARER_TOKEN: TOKEN, X_API_BASE_URL: fake.url }),
+        quiet,
+        new MemoryXState(),
+      );
+      const prepared = await sources.preparation?.check({ track: ["bieber"], languages: [] });
+      await prepared?.apply("run-1");
+      expect(rulesOf()).toEqual([{ value: "bieber", tag: "tweetmesh" }]);
 
       const stream = sources.stream(aRun({ id: "run-2", source: "x", track: ["cats"] }));
       fake.feed([
@@ -87,10 +102,13 @@ describe("the sources of a launcher's runs", () => {
         },
       ]);
       expect(ids(await firstItems(stream, 1))).toEqual(["201"]);
-      expect(rulesOf()).toEqual([{ value: "cats", tag: "run-2" }]);
-      expect(fake.requests.filter((request) => request.path === "/2/tweets/search/stream")).toEqual([
-        fake.requests.at(-1),
-      ]);
+      expect(rulesOf()).toEqual([{ value: "cats", tag: "tweetmesh" }]);
+      // The usage is read beside the stream; the rules were set before it connected.
+      const calls = fake.requests
+        .filter((request) => request.path !== "/2/usage/tweets")
+        .map((request) => request.path);
+      expect(calls.at(-1)).toBe("/2/tweets/search/stream");
+      expect(calls.filter((path) => path === "/2/tweets/search/stream")).toHaveLength(1);
     });
   });
 });

@@ -12,8 +12,8 @@ import { TweetBuffer } from "../../../../sources/x/tweet-buffer";
 import {
   ruleLimitProblems,
   rulesDiff,
-  rulesFor,
   streamWithRunRules,
+  xRulesFor,
   XApiUnavailableError,
   XRuleKeeper,
   XRulesApi,
@@ -22,7 +22,9 @@ import {
 } from "../../../../sources/x/rules";
 import type { TweetSource } from "../../../../sources/source";
 import { readEnvironment } from "../../../../config/environment";
+import { MeshRuleBudget } from "../../../../sources/x/rule-budget";
 import { waitUntil } from "../../../support/eventually";
+import { MemoryXState } from "../../../support/memory-x-state";
 import { FakeXApi, invalidRuleReason } from "../../../support/fake-x-api";
 import { readV2StreamCapture, v1CaptureAsV2, v2StreamCapturePresent } from "../../../support/x-messages";
 import { v1CapturesPresent, v1CaptureDir } from "../../matching/v1-capture";
@@ -72,34 +74,40 @@ describe("X configuration", () => {
   });
 });
 
+const settings = (track: string[], languages: string[] = []) => ({ track, languages });
+
 describe("filtered-stream rules", () => {
-  it("makes each phrase a rule tagged with the run id, once", () => {
-    expect(rulesFor("run-1", ["bieber", "twitter api", "bieber"])).toEqual([
-      { value: "bieber", tag: "run-1" },
-      { value: "twitter api", tag: "run-1" },
+  it("makes each phrase a rule tagged with the mesh's tag, once", () => {
+    expect(xRulesFor(settings(["bieber", "twitter api", "bieber"]), "tweetmesh")).toEqual([
+      { phrase: "bieber", value: "bieber", tag: "tweetmesh" },
+      { phrase: "twitter api", value: "twitter api", tag: "tweetmesh" },
     ]);
   });
 
-  it("keeps rules of the same value and run, and replaces the others", () => {
+  it("keeps rules of the same value and tag, and replaces the others", () => {
     const active = [
       { id: "1", value: "bieber", tag: "run-1" },
       { id: "2", value: "cats", tag: "run-1" },
       { id: "3", value: "dogs", tag: "run-2" },
       { id: "4", value: "left by another tool" },
     ];
-    expect(rulesDiff(active, rulesFor("run-2", ["bieber", "dogs"]))).toEqual({
+    expect(rulesDiff(active, xRulesFor(settings(["bieber", "dogs"]), "run-2"))).toEqual({
       remove: [active[0], active[1], active[3]],
-      add: [{ value: "bieber", tag: "run-2" }],
+      add: [{ phrase: "bieber", value: "bieber", tag: "run-2" }],
     });
   });
 
   it("names the phrases that break the rule limits", () => {
     const long = "x".repeat(X_RULE_LIMITS.maxRuleLength + 1);
-    expect(ruleLimitProblems(rulesFor("r", ["ok", long]), X_RULE_LIMITS)).toEqual([
+    expect(ruleLimitProblems(xRulesFor(settings(["ok", long]), "r"), X_RULE_LIMITS)).toEqual([
       { phrase: long, reason: expect.stringContaining("at most 1024 characters") },
     ]);
-    expect(ruleLimitProblems(rulesFor("r", ["a", "b", "c"]), { maxRules: 2, maxRuleLength: 10 })).toEqual([
+    expect(ruleLimitProblems(xRulesFor(settings(["a", "b", "c"]), "r"), { maxRules: 2, maxRuleLength: 10 })).toEqual([
       { phrase: "a,b,c", reason: expect.stringContaining("allows 2 rules") },
+    ]);
+    // The languages count: `(abcd) lang:en` is 14 characters.
+    expect(ruleLimitProblems(xRulesFor(settings(["abcd"], ["en"]), "r"), { maxRules: 2, maxRuleLength: 13 })).toEqual([
+      { phrase: "abcd", reason: expect.stringContaining("languages included") },
     ]);
   });
 
@@ -169,8 +177,11 @@ describe("rules sync against the fake X API", () => {
     new XRuleKeeper(
       new XRulesApi({ bearerToken: token, baseUrl, requestTimeoutMs: 2000 }),
       X_RULE_LIMITS,
+      new MeshRuleBudget(new MemoryXState(), 100),
+      "tweetmesh",
       new RecordingLogger(),
     );
+  const launch = async (track: string[], runId: string) => (await keeper().check(settings(track))).apply(runId);
 
   beforeEach(async () => {
     fake = await FakeXApi.start({ token: TOKEN });
@@ -179,18 +190,16 @@ describe("rules sync against the fake X API", () => {
 
   it("keeps the rules equal to the active run's, deleting earlier runs' and foreign ones", async () => {
     fake.seedRules([{ value: "left over", tag: "old-run" }]);
-    await keeper().check(["bieber", "twitter api"]);
-    await keeper().apply("run-1", ["bieber", "twitter api"]);
+    await launch(["bieber", "twitter api"], "run-1");
     expect(fake.rules.map(({ value, tag }) => ({ value, tag }))).toEqual([
-      { value: "bieber", tag: "run-1" },
-      { value: "twitter api", tag: "run-1" },
+      { value: "bieber", tag: "tweetmesh" },
+      { value: "twitter api", tag: "tweetmesh" },
     ]);
-    await keeper().check(["twitter api", "cats"]);
-    await keeper().apply("run-2", ["twitter api", "cats"]);
+    await launch(["twitter api", "cats"], "run-2");
     expect(fake.rules.map(({ value, tag }) => ({ value, tag })).sort((a, b) => a.value.localeCompare(b.value))).toEqual(
       [
-        { value: "cats", tag: "run-2" },
-        { value: "twitter api", tag: "run-2" },
+        { value: "cats", tag: "tweetmesh" },
+        { value: "twitter api", tag: "tweetmesh" },
       ],
     );
     const posts = fake.requests.filter((request) => request.method === "POST");
@@ -199,9 +208,9 @@ describe("rules sync against the fake X API", () => {
   });
 
   it("refuses an invalid phrase with X's reason, changing nothing", async () => {
-    fake.seedRules([{ value: "bieber", tag: "run-1" }]);
+    fake.seedRules([{ value: "bieber", tag: "tweetmesh" }]);
     const error = await keeper()
-      .check(["bieber", "(bieber"])
+      .check(settings(["bieber", "(bieber"]))
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(XRulesRejectedError);
     expect(error).toMatchObject({
@@ -213,7 +222,7 @@ describe("rules sync against the fake X API", () => {
   });
 
   it("refuses a phrase over the length limit without asking X", async () => {
-    await expect(keeper().check(["y".repeat(1025)])).rejects.toMatchObject({
+    await expect(keeper().check(settings(["y".repeat(1025)]))).rejects.toMatchObject({
       code: 422,
       message: expect.stringContaining("X_MAX_RULE_LENGTH"),
     });
@@ -222,14 +231,14 @@ describe("rules sync against the fake X API", () => {
 
   it("answers 502 for a refused token and 503 for an unreachable API, never naming the token", async () => {
     const refused = await keeper("wrong-token-value")
-      .check(["bieber"])
+      .check(settings(["bieber"]))
       .catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(XApiUnavailableError);
     expect(refused).toMatchObject({ code: 502, message: expect.stringContaining("X_BEARER_TOKEN") });
     expect(JSON.stringify(refused)).not.toContain("wrong-token-value");
     const port = await closedPort();
     const unreachable = await keeper(TOKEN, `http://127.0.0.1:${port}`)
-      .check(["bieber"])
+      .check(settings(["bieber"]))
       .catch((caught: unknown) => caught);
     expect(unreachable).toMatchObject({
       code: 503,
