@@ -97,7 +97,7 @@ const EnvironmentVariables = z.object({
   X_API_BASE_URL: httpUrl("X_API_BASE_URL").default("https://api.x.com"),
   /** Tweets the X source holds while the pipeline is behind; beyond, new tweets are dropped and counted. */
   X_STREAM_BUFFER: positiveInt("X_STREAM_BUFFER").default(10_000),
-  /** Filtered-stream rule limits of the app's access level (Pro: 1,000 rules of 1,024 characters). */
+  /** Filtered-stream rule limits of the app's access level (Pro: 1,000 rules of 1,024 characters); a launch's rules are held to them on every source. */
   X_MAX_RULES: positiveInt("X_MAX_RULES").default(1000),
   X_MAX_RULE_LENGTH: positiveInt("X_MAX_RULE_LENGTH").default(1024),
   /** A launch on the x source is refused (429) once the app's monthly post cap is reached. */

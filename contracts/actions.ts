@@ -27,26 +27,42 @@ const LanguageList = z.preprocess(
     .max(50, "languages may name at most 50 codes"),
 );
 
-export const LaunchParams = z.object({
-  track: TrackParam,
-  languages: LanguageList.optional(),
-  max_tweets: z.coerce
-    .number()
-    .int("max_tweets must be a whole number")
-    .positive("max_tweets must be at least 1")
-    .optional(),
-  duration: z.coerce
-    .number()
-    .positive("duration must be more than 0 seconds")
-    .max(7 * 24 * 3600, "duration must be at most 604800 seconds")
-    .optional(),
-});
+/**
+ * X filtered-stream rules (`bieber lang:en -is:retweet`), beside or instead of `track`. Their language
+ * and their limits (X_MAX_RULES, X_MAX_RULE_LENGTH, settings) are checked by the launcher
+ * (matching/rules), before anything changes.
+ */
+export const RuleList = z
+  .array(z.string().trim().min(1, "a rule must not be blank"))
+  .min(1, "rules must name at least one rule");
+
+export const LaunchParams = z
+  .object({
+    track: TrackParam.optional(),
+    rules: RuleList.optional(),
+    languages: LanguageList.optional(),
+    max_tweets: z.coerce
+      .number()
+      .int("max_tweets must be a whole number")
+      .positive("max_tweets must be at least 1")
+      .optional(),
+    duration: z.coerce
+      .number()
+      .positive("duration must be more than 0 seconds")
+      .max(7 * 24 * 3600, "duration must be at most 604800 seconds")
+      .optional(),
+  })
+  .refine((params) => params.track !== undefined || params.rules !== undefined, {
+    message: "a launch needs track phrases, rules, or both",
+    path: ["track"],
+  });
 export type LaunchParams = z.infer<typeof LaunchParams>;
 
 export const LaunchResponse = z.object({
   process_started: z.literal(true),
   run_id: RunId,
   track: z.array(z.string()),
+  rules: z.array(z.string()).default([]),
   source: z.string(),
   /** The run this launch ended, if one was active. */
   replaced_run_id: RunId.nullable(),
@@ -81,6 +97,9 @@ export const RunStatistics = z.object({
   examined: z.number().int(),
   published: z.number().int(),
   per_phrase: z.record(z.string(), z.number().int()),
+  /** The run's X rules, and matched tweets per rule, as per track phrase. */
+  rules: z.array(z.string()).default([]),
+  per_rule: z.record(z.string(), z.number().int()).default({}),
   started_at: z.string().nullable(),
   ended_at: z.string().nullable(),
   end_reason: EndReason.nullable(),

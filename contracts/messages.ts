@@ -23,10 +23,13 @@ export const TweetBatch = z.looseObject({
 });
 export type TweetBatch = z.infer<typeof TweetBatch>;
 
+/** A tweet the run matched: by at least one of its track phrases or rules. */
 export const Match = z.looseObject({
   tweet: Tweet,
   /** The run's track phrases that this tweet matched, in track order. */
-  phrases: z.array(z.string()).min(1),
+  phrases: z.array(z.string()),
+  /** The run's rules that it matched, in the run's order; absent when none. */
+  rules: z.array(z.string()).optional(),
 });
 export type Match = z.infer<typeof Match>;
 

@@ -18,6 +18,8 @@ export type EndReason = z.infer<typeof EndReason>;
 export const Run = z.object({
   id: RunId,
   track: z.array(z.string()),
+  /** X filtered-stream rules, matched as X matches them (matching/rules), beside the track. */
+  rules: z.array(z.string()).default([]),
   languages: z.array(z.string()).default([]),
   max_tweets: z.number().int().positive().nullable().default(null),
   duration: z.number().positive().nullable().default(null),

@@ -9,7 +9,7 @@ import { RunId } from "./messages";
 export const SeriesClock = z.enum(["event", "ingest"], { error: "clock must be event or ingest" });
 export type SeriesClock = z.infer<typeof SeriesClock>;
 
-/** Bucket sizes, each kept as its own roll-up (store/count-matches-6+.lua), finest first. */
+/** Bucket sizes, each kept as its own roll-up (store/count-matches-7+.lua), finest first. */
 export const SERIES_RESOLUTIONS = { "1s": 1, "10s": 10, "1m": 60, "1h": 3600 } as const;
 export type SeriesResolution = keyof typeof SERIES_RESOLUTIONS;
 export const SeriesResolutionParam = z.enum(Object.keys(SERIES_RESOLUTIONS) as [SeriesResolution], {

@@ -109,6 +109,12 @@ export const TrackTimelineParams = PageParams.extend({ phrase: TrackPhrase.trans
 );
 export type TrackTimelineParams = z.infer<typeof TrackTimelineParams>;
 
+/** An X rule as a run gave it; X's longest (enterprise) rules are 2,048 characters. */
+export const RuleTimelineParams = PageParams.extend({
+  rule: z.string().trim().min(1, "rule must not be blank").max(2048, "rule must be at most 2048 characters"),
+}).refine(exclusiveRuns, EXCLUSIVE_RUNS);
+export type RuleTimelineParams = z.infer<typeof RuleTimelineParams>;
+
 export const AuthorTimelineParams = PageParams.extend({ author: AuthorRef }).refine(exclusiveRuns, EXCLUSIVE_RUNS);
 export type AuthorTimelineParams = z.infer<typeof AuthorTimelineParams>;
 
@@ -139,6 +145,9 @@ const TimelineReadPage = z.object({
 
 export const TrackTimelinePage = TimelineReadPage.extend({ track: z.string() });
 export type TrackTimelinePage = z.infer<typeof TrackTimelinePage>;
+
+export const RuleTimelinePage = TimelineReadPage.extend({ rule: z.string() });
+export type RuleTimelinePage = z.infer<typeof RuleTimelinePage>;
 
 export const AuthorTimelinePage = TimelineReadPage.extend({
   author: z.string(),

@@ -7,6 +7,14 @@ export interface FieldError {
   message: string;
 }
 
+/** A param's name as a caller writes it: `rules[2]`, `track[0]`, `page.limit`. */
+export function fieldName(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(params)";
+  return path
+    .map((part, index) => (typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`))
+    .join("");
+}
+
 /**
  * Parses action params with their schema, or throws a 422 naming each bad field and the rule it
  * broke. Actions call this themselves: the gateway and the REPL reach them the same way.
@@ -15,7 +23,7 @@ export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.
   const result = schema.safeParse(params ?? {});
   if (result.success) return result.data;
   const fields: FieldError[] = result.error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join(".") : "(params)",
+    field: fieldName(issue.path),
     rule: issue.code,
     message: issue.message,
   }));

@@ -23,6 +23,8 @@ import {
   SubscriberParams,
   TrackTimelinePage,
   TrackTimelineParams,
+  RuleTimelinePage,
+  RuleTimelineParams,
   TweetParams,
 } from "../contracts/timelines";
 import { XUsage } from "../contracts/x-usage";
@@ -179,6 +181,15 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     target: { action: "timeline.track" },
     params: TrackTimelineParams,
     response: TrackTimelinePage,
+  },
+  {
+    method: "GET",
+    path: "/timeline/rule",
+    summary:
+      "A page of one X rule's timeline, the rule as the launch gave it in `rule` (this run; `run_id` or `all_runs=true` for others)",
+    target: { action: "timeline.rule" },
+    params: RuleTimelineParams,
+    response: RuleTimelinePage,
   },
   {
     method: "GET",

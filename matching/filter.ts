@@ -1,25 +1,52 @@
 import type { Match, MatchBatch, TweetBatch } from "../contracts/messages";
 import type { Run } from "../contracts/run";
+import type { Tweet } from "../contracts/tweet";
+import { compileRules, type RuleMatcher } from "./rules";
 import { compileTrack, type TrackMatcher } from "./track";
 
-/** What the filter needs of a run: its compiled track and its language filter. */
+/** What the filter needs of a run: its compiled track and rules, and its language filter. */
 export interface RunFilter {
   matcher: TrackMatcher;
+  /** Null when the run has no rules: a tweet's facts for rules are then never worked out. */
+  rules: { matcher: RuleMatcher; texts: readonly string[] } | null;
   /** Empty: every language. */
   languages: ReadonlySet<string>;
 }
 
-export function runFilter(run: Pick<Run, "track" | "languages">): RunFilter {
-  return { matcher: compileTrack(run.track), languages: new Set(run.languages) };
+/** A run of rules alone has no track phrases to match. */
+const NO_TRACK: TrackMatcher = { phrases: [], match: () => [] };
+
+/** The launch checked the rules against the limits; a stored run's rules are compiled as they are. */
+const STORED_RULES = { maxLength: Number.MAX_SAFE_INTEGER };
+
+/** What matching needs of a run; a run stored before rules existed has none. */
+export type RunMatching = Pick<Run, "track" | "languages"> & { rules?: readonly string[] };
+
+export function runFilter(run: RunMatching): RunFilter {
+  const rules = run.rules ?? [];
+  return {
+    matcher: run.track.length > 0 ? compileTrack(run.track) : NO_TRACK,
+    rules: rules.length > 0 ? { matcher: compileRules(rules, STORED_RULES), texts: rules } : null,
+    languages: new Set(run.languages),
+  };
 }
 
-/** The filter's work on one batch, as a pure function: which tweets match, and with which phrases. */
+/** The rules of the run a tweet matches, by their text. */
+function matchedRules(filter: RunFilter, tweet: Tweet): string[] {
+  if (!filter.rules) return [];
+  const { matcher, texts } = filter.rules;
+  return matcher.matches(tweet).map((index) => texts[index] ?? "");
+}
+
+/** The filter's work on one batch, as a pure function: which tweets match, and with which phrases and rules. */
 export function filterBatch(batch: TweetBatch, filter: RunFilter): MatchBatch {
   const matches: Match[] = [];
   for (const tweet of batch.tweets) {
     if (filter.languages.size > 0 && !filter.languages.has(tweet.lang ?? "")) continue;
     const phrases = filter.matcher.match(tweet);
-    if (phrases.length > 0) matches.push({ tweet, phrases });
+    const rules = matchedRules(filter, tweet);
+    if (rules.length > 0) matches.push({ tweet, phrases, rules });
+    else if (phrases.length > 0) matches.push({ tweet, phrases });
   }
   return {
     v: 1,
@@ -33,14 +60,14 @@ export function filterBatch(batch: TweetBatch, filter: RunFilter): MatchBatch {
 }
 
 /**
- * Compiled filters by run id. A run's track never changes, so a compiled one is kept for the
+ * Compiled filters by run id. A run's track and rules never change, so a compiled one is kept for the
  * few runs whose batches may still be in flight; it is derived state, and the worker stays stateless.
  */
 export class RunFilterCache {
   private readonly filters = new Map<string, Promise<RunFilter | null>>();
 
   constructor(
-    private readonly loadRun: (runId: string) => Promise<Pick<Run, "track" | "languages"> | null>,
+    private readonly loadRun: (runId: string) => Promise<RunMatching | null>,
     private readonly capacity = 8,
   ) {}
 

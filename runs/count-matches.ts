@@ -16,7 +16,7 @@ export interface MatchCountPorts {
 
 /**
  * The statistics worker's work on one batch of admitted matches: this is where a run's count goes up
- * (store/count-matches-6+.lua, guarded by the batch id), then the live view hears of it.
+ * (store/count-matches-7+.lua, guarded by the batch id), then the live view hears of it.
  */
 export async function countMatchBatch(ports: MatchCountPorts, batch: MatchBatch): Promise<void> {
   if ((await ports.runs.countMatches(batch)) === null) return dropBatchOfUnknownRun(ports.logger, batch);

@@ -24,6 +24,8 @@ const NO_RUN: RunStatistics = {
   examined: 0,
   published: 0,
   per_phrase: {},
+  rules: [],
+  per_rule: {},
   started_at: null,
   ended_at: null,
   end_reason: null,
@@ -44,8 +46,9 @@ export function runStatistics(
   perPhrase: Record<string, number>,
   now: number,
   streaming = false,
+  perRule: Record<string, number> = {},
 ): RunStatistics {
-  if (!run) return { ...NO_RUN, per_phrase: {} };
+  if (!run) return { ...NO_RUN, per_phrase: {}, per_rule: {} };
   const elapsed = elapsedSeconds(run, now);
   return {
     amount: run.amount,
@@ -58,6 +61,8 @@ export function runStatistics(
     examined: run.examined,
     published: run.published,
     per_phrase: perPhrase,
+    rules: run.rules,
+    per_rule: perRule,
     started_at: new Date(run.started_at).toISOString(),
     ended_at: run.ended_at === null ? null : new Date(run.ended_at).toISOString(),
     end_reason: run.end_reason,

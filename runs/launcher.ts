@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { Errors } from "moleculer";
 import { type LaunchParams, LaunchResponse, type StopResponse } from "../contracts/actions";
+import { ruleProblems, type RuleLimits } from "../matching/rules";
 import { trackWarnings } from "../matching/track";
 import type { Run } from "../contracts/run";
 import type { Logger } from "../core/logger";
@@ -10,10 +11,12 @@ export interface LaunchDefaults {
   source: Run["source"];
   /** Unset: each run gets a seed of its own, recorded with it. */
   generatorSeed: number | undefined;
+  /** What a run's rules are held to, on every source (X_MAX_RULES, X_MAX_RULE_LENGTH). */
+  ruleLimits: RuleLimits;
 }
 
 /** The settings of a run that a source prepares for: what the X API's rules are built from. */
-export type RunSourceSettings = Pick<Run, "track" | "languages">;
+export type RunSourceSettings = Pick<Run, "track" | "languages"> & { rules?: readonly string[] };
 
 /**
  * What a source needs done when a run starts, such as the X API's filtered-stream rules. `check`
@@ -26,6 +29,14 @@ export interface RunPreparation {
 
 export interface PreparedRun {
   apply(runId: string): Promise<void>;
+}
+
+/** A 422 naming each rule that does not parse or breaks a limit, thrown before anything changes. */
+function checkRules(rules: readonly string[], limits: RuleLimits): void {
+  const problems = ruleProblems(rules, limits);
+  if (problems.length === 0) return;
+  const summary = problems.map((problem) => `${problem.field}: ${problem.message}`).join("; ");
+  throw new Errors.ValidationError(summary, "VALIDATION_ERROR", problems);
 }
 
 /** How long a launch's answer is kept for the retries of its idempotency key. */
@@ -81,7 +92,9 @@ export class Launcher {
 
   /** Starts a run at once, ending the active one; it does not wait for the first tweet. */
   async launch(params: LaunchParams): Promise<LaunchResponse> {
-    const settings: RunSourceSettings = { track: params.track, languages: params.languages ?? [] };
+    const rules = params.rules ?? [];
+    checkRules(rules, this.defaults.ruleLimits);
+    const settings = { track: params.track ?? [], rules, languages: params.languages ?? [] };
     const prepared = await this.preparation?.check(settings);
     const seed = this.defaults.source === "generator" ? (this.defaults.generatorSeed ?? randomInt(2 ** 31)) : null;
     const { run, replacedRunId } = await this.runs.launch({
@@ -94,12 +107,13 @@ export class Launcher {
     if (replacedRunId) this.logger.info(`Run ${replacedRunId} ended: replaced by ${run.id}`);
     if (prepared) await this.prepare(run, prepared);
     this.logger.info(
-      `Run ${run.id} started: track ${JSON.stringify(run.track)}, source ${run.source}${seed === null ? "" : ` (seed ${seed})`}`,
+      `Run ${run.id} started: track ${JSON.stringify(run.track)}${run.rules.length > 0 ? `, ${run.rules.length} rules` : ""}, source ${run.source}${seed === null ? "" : ` (seed ${seed})`}`,
     );
     return {
       process_started: true,
       run_id: run.id,
       track: run.track,
+      rules: run.rules,
       source: run.source,
       replaced_run_id: replacedRunId,
       warnings: trackWarnings(run.track),

@@ -7,7 +7,14 @@ import { historyTotals, runStatistics } from "./figures";
 /** What the statistics reads need of the run store. */
 export type RunFigures = Pick<
   RunStore,
-  "current" | "phraseCounts" | "phraseCountsOf" | "streaming" | "page" | "endedRunTotals"
+  | "current"
+  | "phraseCounts"
+  | "phraseCountsOf"
+  | "ruleCounts"
+  | "ruleCountsOf"
+  | "streaming"
+  | "page"
+  | "endedRunTotals"
 >;
 
 /** What `/statistics` reads: the runs, and the ingest series for `speed_now`. */
@@ -32,13 +39,14 @@ export async function currentStatistics(
   const state_lost_at = stateLostAt === null ? null : new Date(stateLostAt).toISOString();
   const run = await runs.current();
   if (!run) return { ...runStatistics(null, {}, now), state_lost_at };
-  const [perPhrase, streaming, recent] = await Promise.all([
+  const [perPhrase, perRule, streaming, recent] = await Promise.all([
     runs.phraseCounts(run.id),
+    run.rules.length > 0 ? runs.ruleCounts(run.id) : {},
     runs.streaming(),
     series.counts(run.id, "ingest", recentSecondsFields(now, SPEED_NOW_SECONDS)),
   ]);
   const speed_now = recent.reduce((sum, count) => sum + count, 0) / SPEED_NOW_SECONDS;
-  return { ...runStatistics(run, perPhrase, now, streaming), state_lost_at, speed_now };
+  return { ...runStatistics(run, perPhrase, now, streaming, perRule), state_lost_at, speed_now };
 }
 
 /**
@@ -57,13 +65,15 @@ export async function runHistory(
     runs.streaming(),
   ]);
   const open = current && current.ended_at === null ? current : null;
-  const [perPhrase, ended] = await Promise.all([
-    runs.phraseCountsOf(page.runs.map((run) => run.id)),
+  const ids = page.runs.map((run) => run.id);
+  const [perPhrase, perRule, ended] = await Promise.all([
+    runs.phraseCountsOf(ids),
+    runs.ruleCountsOf(ids),
     runs.endedRunTotals(open ? 1 : 0),
   ]);
   return {
     runs: page.runs.map((run, index) =>
-      runStatistics(run, perPhrase[index] ?? {}, now, run.id === current?.id && streaming),
+      runStatistics(run, perPhrase[index] ?? {}, now, run.id === current?.id && streaming, perRule[index] ?? {}),
     ),
     next_cursor: page.nextCursor,
     totals: historyTotals(ended, open && runStatistics(open, {}, now)),

@@ -89,7 +89,7 @@ class Batcher {
     this.throwIfFailed();
     const now = Date.now();
     // A batch holds the items of one second of pulling: its first pull's second is every item's
-    // ingest second, which the statistics count per second (store/count-matches-6+.lua).
+    // ingest second, which the statistics count per second (store/count-matches-7+.lua).
     if (this.pending.length > 0 && Math.floor(now / 1000) !== Math.floor(this.firstPulledAt / 1000)) {
       await this.settle();
       await this.send();

@@ -79,7 +79,11 @@ export function launcherService(env: Environment): ServiceSchema<LauncherSetting
       const tweets = worker.publisher("tweetsExchange");
       launcher = new Launcher(
         runs,
-        { source: env.STREAM_SOURCE, generatorSeed: env.GENERATOR_SEED },
+        {
+          source: env.STREAM_SOURCE,
+          generatorSeed: env.GENERATOR_SEED,
+          ruleLimits: { maxRules: env.X_MAX_RULES, maxRuleLength: env.X_MAX_RULE_LENGTH },
+        },
         this.logger,
         sources.preparation,
       );

@@ -8,12 +8,14 @@ import {
   HomeTimelineParams,
   SubscriberParams,
   TrackTimelineParams,
+  RuleTimelineParams,
   TweetParams,
   type AuthorTimelinePage,
   type Follows,
   type HomeTimelinePage,
   type HydratedTweet,
   type TrackTimelinePage,
+  type RuleTimelinePage,
 } from "../contracts/timelines";
 import { parseParams } from "../contracts/validation";
 import { READ_ACTION, READ_RETRY_POLICY } from "../mesh/broker-options";
@@ -26,6 +28,7 @@ import {
   readHomeTimeline,
   readRunTimeline,
   readTrackTimeline,
+  readRuleTimeline,
   readTweet,
   type TimelineReadPorts,
 } from "../timelines/reads";
@@ -66,6 +69,12 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
         ...READ_ACTION,
         handler: (ctx): Promise<TrackTimelinePage> =>
           readTrackTimeline(reads, parseParams(TrackTimelineParams, ctx.params)),
+      },
+      /** A page of one X rule's timeline. */
+      rule: {
+        ...READ_ACTION,
+        handler: (ctx): Promise<RuleTimelinePage> =>
+          readRuleTimeline(reads, parseParams(RuleTimelineParams, ctx.params)),
       },
       /** A page of one author's matched tweets; the author by screen name or user id. */
       author: {

@@ -47,7 +47,7 @@ export function followerSets(keys: RedisKeys, match: Match): string[] {
 }
 
 /**
- * Every timeline a matched tweet enters: the run's, each of its phrases', its author's and the home
+ * Every timeline a matched tweet enters: the run's, each of its phrases' and rules', its author's and the home
  * timeline of each follower, in the run and across runs. Writing both, rather than merging the
  * runs' timelines when reading, keeps every read one range of one key: runs accumulate without
  * bound, and a merge would read each of them per page.
@@ -55,8 +55,10 @@ export function followerSets(keys: RedisKeys, match: Match): string[] {
 export function timelinesOf(keys: RedisKeys, runId: string, match: Match, followers: Iterable<string>): string[] {
   const phrases = [...new Set(match.phrases.map(normalizePhrase))];
   const subscribers = [...followers];
+  const rules = match.rules ?? [];
   const inRun = (run: string): string[] => [
     ...phrases.map((phrase) => keys.timeline(run, phrase)),
+    ...rules.map((rule) => keys.ruleTimeline(run, rule)),
     keys.authorTimeline(run, match.tweet.author.id),
     ...subscribers.map((subscriber) => keys.homeTimeline(run, subscriber)),
   ];

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Every Redis key the mesh uses, in one place. All keys carry the namespace, so that meshes (and
  * test runs) sharing one Redis never see each other's data.
@@ -23,6 +25,8 @@ export interface RedisKeys {
   admittedBatches(runId: string): string;
   /** Hash: matched tweets per track phrase for a run. */
   phraseCounts(runId: string): string;
+  /** Hash: matched tweets per X rule (by its text) for a run. */
+  ruleCounts(runId: string): string;
   /**
    * Hash: a run's matched tweets per bucket on one clock (`event` or `ingest`), fields as
    * `seriesField` names them, plus `first` and `last`, the seconds the series spans.
@@ -47,6 +51,11 @@ export interface RedisKeys {
    * (normalized, see `normalizePhrase`). `ALL_RUNS` for the run id: the phrase's timeline across runs.
    */
   timeline(runId: string, phrase?: string): string;
+  /**
+   * Sorted set, as `timeline`: the matched tweets of one X rule of a run, or across runs. The rule is
+   * named by a digest of its text, which may be 1,024 characters of any kind.
+   */
+  ruleTimeline(runId: string, rule: string): string;
   /** Sorted set, as `timeline`: the matched tweets of one author (by user id), in a run or across runs. */
   authorTimeline(runId: string, authorId: string): string;
   /** Sorted set, as `timeline`: a subscriber's home timeline, in a run or across runs. */
@@ -94,6 +103,7 @@ export function redisKeys(namespace: string): RedisKeys {
     admittedTweets: (runId) => `${prefix}run:${runId}:tweets`,
     admittedBatches: (runId) => `${prefix}run:${runId}:admitted`,
     phraseCounts: (runId) => `${prefix}run:${runId}:phrases`,
+    ruleCounts: (runId) => `${prefix}run:${runId}:rules`,
     runSeries: (runId, clock) => `${prefix}run:${runId}:series:${clock}`,
     topValues: (runId, field) => `${prefix}run:${runId}:top:${field}`,
     topWindowBucket: (runId, field, window, start) => `${prefix}run:${runId}:top:${field}:${window}:${start}`,
@@ -104,6 +114,7 @@ export function redisKeys(namespace: string): RedisKeys {
     tweet: (tweetId) => `${prefix}tweet:${tweetId}`,
     timeline: (runId, phrase) =>
       phrase === undefined ? `${prefix}timeline:${runId}` : `${prefix}timeline:${runId}:track:${phrase.toLowerCase()}`,
+    ruleTimeline: (runId, rule) => `${prefix}timeline:${runId}:rule:${ruleDigest(rule)}`,
     authorTimeline: (runId, authorId) => `${prefix}timeline:${runId}:author:${authorId}`,
     homeTimeline: (runId, subscriberId) => `${prefix}timeline:${runId}:home:${subscriberId}`,
     deletedTweet: (tweetId) => `${prefix}tweet:${tweetId}:deleted`,
@@ -121,9 +132,14 @@ export function redisKeys(namespace: string): RedisKeys {
   };
 }
 
+/** A rule's name in keys: the first 128 bits of the SHA-256 of its text, in hex. */
+function ruleDigest(rule: string): string {
+  return createHash("sha256").update(rule).digest("hex").slice(0, 32);
+}
+
 /**
  * The field of a series hash holding one bucket's count: `<resolution>:<bucket start, epoch
- * seconds>`, then `:<phrase>` for one phrase's. store/count-matches-6+.lua writes the same names.
+ * seconds>`, then `:<phrase>` for one phrase's. store/count-matches-7+.lua writes the same names.
  */
 export function seriesField(resolution: string, start: number, phrase?: string): string {
   return phrase === undefined ? `${resolution}:${start}` : `${resolution}:${start}:${phrase}`;

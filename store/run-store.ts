@@ -10,14 +10,14 @@ import { BUCKET_TOP_CAPACITY, RUN_TOP_CAPACITY, tallyTopValues, windowBucketsOf 
 import type { RedisKeys } from "./keys";
 import { scripts } from "./scripts";
 
-/** What count-matches-6+.lua adds to one top-value set: [capacity, trim flag field, TTL, counts]. */
+/** What count-matches-7+.lua adds to one top-value set: [capacity, trim flag field, TTL, counts]. */
 type TopEntry = [number, string, number, Record<string, number>];
 
 /** The resolutions the count script keeps, finest first, as it takes them. */
 const SERIES_RESOLUTIONS_JSON = JSON.stringify(Object.entries(SERIES_RESOLUTIONS));
 
 /** What a launch sets; the figures start at zero. */
-export type RunSettings = Pick<Run, "track" | "languages" | "max_tweets" | "duration" | "source" | "seed">;
+export type RunSettings = Pick<Run, "track" | "rules" | "languages" | "max_tweets" | "duration" | "source" | "seed">;
 
 export interface LaunchResult {
   run: Run;
@@ -34,6 +34,7 @@ export function encodeRun(run: Run): string[] {
   const fields: Record<string, string | null> = {
     id: run.id,
     track: JSON.stringify(run.track),
+    rules: JSON.stringify(run.rules),
     languages: JSON.stringify(run.languages),
     max_tweets: run.max_tweets === null ? null : String(run.max_tweets),
     duration: run.duration === null ? null : String(run.duration),
@@ -61,6 +62,7 @@ export function decodeRun(hash: Record<string, string>): Run {
   return Run.parse({
     id: hash.id,
     track: JSON.parse(hash.track ?? "[]") as unknown,
+    rules: JSON.parse(hash.rules ?? "[]") as unknown,
     languages: JSON.parse(hash.languages ?? "[]") as unknown,
     max_tweets: number("max_tweets"),
     duration: number("duration"),
@@ -95,7 +97,8 @@ function decodeEndedRunTotals(hash: Record<string, string>): EndedRunTotals {
   return { runs: number("runs"), amount: number("amount"), examined: number("examined"), elapsed: number("elapsed") };
 }
 
-function decodePhraseCounts(hash: Record<string, string>): Record<string, number> {
+/** A hash of counts by phrase or rule. */
+function decodeCounts(hash: Record<string, string>): Record<string, number> {
   return Object.fromEntries(Object.entries(hash).map(([phrase, count]) => [phrase, Number(count)]));
 }
 
@@ -214,10 +217,17 @@ export class RunStore {
 
   /** The matched tweets per phrase of each run, in one round trip. */
   async phraseCountsOf(runIds: readonly string[]): Promise<Record<string, number>[]> {
+    return this.countsOf(runIds, (id) => this.keys.phraseCounts(id));
+  }
+
+  private async countsOf(
+    runIds: readonly string[],
+    keyOf: (runId: string) => string,
+  ): Promise<Record<string, number>[]> {
     const pipeline = this.redis.pipeline();
-    for (const id of runIds) pipeline.hgetall(this.keys.phraseCounts(id));
+    for (const id of runIds) pipeline.hgetall(keyOf(id));
     const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, hash]) => (error || !isHash(hash) ? {} : decodePhraseCounts(hash)));
+    return replies.map(([error, hash]) => (error || !isHash(hash) ? {} : decodeCounts(hash)));
   }
 
   async count(): Promise<number> {
@@ -242,7 +252,17 @@ export class RunStore {
   }
 
   async phraseCounts(runId: string): Promise<Record<string, number>> {
-    return decodePhraseCounts(await this.redis.hgetall(this.keys.phraseCounts(runId)));
+    return decodeCounts(await this.redis.hgetall(this.keys.phraseCounts(runId)));
+  }
+
+  /** Matched tweets per rule of a run, by the rule's text. */
+  async ruleCounts(runId: string): Promise<Record<string, number>> {
+    return decodeCounts(await this.redis.hgetall(this.keys.ruleCounts(runId)));
+  }
+
+  /** The matched tweets per rule of each run, in one round trip. */
+  async ruleCountsOf(runIds: readonly string[]): Promise<Record<string, number>[]> {
+    return this.countsOf(runIds, (id) => this.keys.ruleCounts(id));
   }
 
   /**
@@ -278,6 +298,7 @@ export class RunStore {
       this.keys.runSeries(runId, "event"),
       this.keys.runSeries(runId, "ingest"),
       this.keys.endedRunTotals,
+      this.keys.ruleCounts(runId),
       ...top.map(([key]) => key),
     ];
     const amount = Number(
@@ -290,6 +311,7 @@ export class RunStore {
         JSON.stringify(batch.matches.map((match) => eventSecond(match.tweet.created_at, ingest))),
         SERIES_RESOLUTIONS_JSON,
         JSON.stringify(top.map(([, entry]) => entry)),
+        JSON.stringify(batch.matches.map((match) => match.rules ?? [])),
       ]),
     );
     return amount === SCRIPT_CODES.RUN_MISSING ? null : amount;

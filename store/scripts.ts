@@ -68,7 +68,7 @@ export const scripts = {
   launchRun: LuaScript.load("launch-run-5.lua"),
   endRun: LuaScript.load("end-run-2.lua"),
   admitMatches: LuaScript.load("admit-matches-3.lua"),
-  countMatches: LuaScript.load("count-matches-6+.lua"),
+  countMatches: LuaScript.load("count-matches-7+.lua"),
   renewLease: LuaScript.load("renew-lease-1.lua"),
   releaseLease: LuaScript.load("release-lease-1.lua"),
   updateRun: LuaScript.load("update-run-1.lua"),

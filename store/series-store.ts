@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { SeriesClock } from "../contracts/series";
 import type { RedisKeys } from "./keys";
 
-/** Reads the per-bucket series that store/count-matches-6+.lua keeps for each run and clock. */
+/** Reads the per-bucket series that store/count-matches-7+.lua keeps for each run and clock. */
 export class SeriesStore {
   constructor(
     private readonly redis: Redis,

@@ -8,7 +8,7 @@ import { windowBucketStarts } from "./top-values";
 
 const FlatReply = z.array(z.union([z.string(), z.number()]));
 
-/** Reads the top values that store/count-matches-6+.lua keeps per run, field and window bucket. */
+/** Reads the top values that store/count-matches-7+.lua keeps per run, field and window bucket. */
 export class TopValuesStore {
   constructor(
     private readonly redis: Redis,

@@ -1,6 +1,6 @@
 /**
  * How a run's top values are kept, as pure functions: which values a matched tweet counts for, a
- * batch's tally, and the window buckets; store/count-matches-6+.lua adds the tallies.
+ * batch's tally, and the window buckets; store/count-matches-7+.lua adds the tallies.
  */
 import type { Match } from "../contracts/messages";
 import { bucketStart } from "../contracts/series";

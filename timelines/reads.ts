@@ -6,6 +6,8 @@ import type {
   HomeTimelineParams,
   HomeTimelinePage,
   HydratedTweet,
+  RuleTimelineParams,
+  RuleTimelinePage,
   TrackTimelineParams,
   TrackTimelinePage,
 } from "../contracts/timelines";
@@ -16,7 +18,7 @@ import { hydratedTweet, type TimelineEntry, type TimelinePageOf } from "../store
 /** What the timeline reads need: the current run, the timelines' keys, and the store that pages them. */
 export interface TimelineReadPorts {
   runs: { current(): Promise<Pick<Run, "id"> | null> };
-  keys: Pick<RedisKeys, "timeline" | "authorTimeline" | "homeTimeline">;
+  keys: Pick<RedisKeys, "timeline" | "ruleTimeline" | "authorTimeline" | "homeTimeline">;
   timelines: {
     read(timeline: string, limit: number, before?: string): Promise<TimelinePageOf>;
     tweet(tweetId: string): Promise<TimelineEntry | null>;
@@ -41,7 +43,7 @@ async function resolveRun(ports: TimelineReadPorts, choice: RunChoice): Promise<
 /** A page of the timeline `keyIn` names for the run a read is about; empty when there is none. */
 async function readPage(
   ports: TimelineReadPorts,
-  request: TrackTimelineParams | AuthorTimelineParams | HomeTimelineParams,
+  request: TrackTimelineParams | RuleTimelineParams | AuthorTimelineParams | HomeTimelineParams,
   keyIn: (runId: string) => string | null,
 ): Promise<ReadPage> {
   const runId = await resolveRun(ports, request);
@@ -70,6 +72,17 @@ export async function readTrackTimeline(
   return {
     track: params.phrase,
     ...(await readPage(ports, params, (runId) => ports.keys.timeline(runId, params.phrase))),
+  };
+}
+
+/** `timeline.rule`: a page of one X rule's timeline, the rule by its text as the run gave it. */
+export async function readRuleTimeline(
+  ports: TimelineReadPorts,
+  params: RuleTimelineParams,
+): Promise<RuleTimelinePage> {
+  return {
+    rule: params.rule,
+    ...(await readPage(ports, params, (runId) => ports.keys.ruleTimeline(runId, params.rule))),
   };
 }
 

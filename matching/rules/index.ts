@@ -14,3 +14,4 @@ export {
 } from "./syntax";
 export type { Clause } from "./operators";
 export { compileRules, type RuleMatcher } from "./evaluate";
+export { ruleProblems, type RuleLimits } from "./launch-check";

@@ -20,6 +20,8 @@ import { NO_RESERVATION, XRuleBudgetError, type RuleBudget, type RuleReservation
 /** What a run asks of X: its track phrases and the languages it keeps. The rules are built from these alone. */
 export interface XRuleSettings {
   track: readonly string[];
+  /** The run's own X rules, sent as they are beside its track phrases; none when absent. */
+  rules?: readonly string[];
   languages: readonly string[];
 }
 
@@ -62,7 +64,7 @@ export class XRulesRejectedError extends Errors.MoleculerClientError {
 
   constructor(problems: readonly RuleProblem[]) {
     const list = problems.map((problem) => `"${problem.phrase}": ${problem.reason}`).join("; ");
-    super(`track phrases the X API cannot take as filtered-stream rules: ${list}`, 422, "INVALID_RULES", {
+    super(`track phrases or rules the X API cannot take as filtered-stream rules: ${list}`, 422, "INVALID_RULES", {
       rules: problems,
     });
   }
@@ -89,7 +91,7 @@ export function ruleTag(namespace: string): string {
  */
 export function xRulesFor(settings: XRuleSettings, tag: string): WantedRule[] {
   const languages = languageClause(settings.languages);
-  return [...new Set(settings.track)].map((phrase) => ({
+  return [...new Set([...settings.track, ...(settings.rules ?? [])])].map((phrase) => ({
     phrase,
     value: languages ? `(${phrase}) ${languages}` : phrase,
     tag,

@@ -12,6 +12,7 @@ import { REDIS_URL } from "../support/mesh";
 
 const settings: RunSettings = {
   track: ["bieber"],
+  rules: [],
   languages: [],
   max_tweets: null,
   duration: null,

@@ -214,7 +214,7 @@ describeWithCaptures("timelines and follows over HTTP", () => {
     it.each([
       ["POST", "/subscribers/bad%20id/follows", { authors: ["bieber"] }, 422, "id"],
       ["POST", "/subscribers/reader/follows", {}, 422, "authors"],
-      ["POST", "/subscribers/reader/follows", { authors: ["not a name!"] }, 422, "authors.0"],
+      ["POST", "/subscribers/reader/follows", { authors: ["not a name!"] }, 422, "authors[0]"],
       ["DELETE", "/subscribers/reader/follows", undefined, 422, "authors"],
       ["GET", "/subscribers/x%2Fy/follows", undefined, 422, "id"],
       ["GET", "/timeline/home/reader?limit=0", undefined, 422, "limit"],

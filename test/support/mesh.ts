@@ -122,7 +122,11 @@ export const MESH_ACTIONS = [
   "launcher.xUsage",
   "statistics.get",
   "statistics.runs",
-  ...["get", "track", "author", "home", "tweet", "follow", "unfollow", "follows"].map((action) => `timeline.${action}`),
+  "statistics.series",
+  "statistics.top",
+  ...["get", "track", "rule", "author", "home", "tweet", "follow", "unfollow", "follows"].map(
+    (action) => `timeline.${action}`,
+  ),
 ];
 
 /** Removes what a test's namespace left in RabbitMQ and Redis. */

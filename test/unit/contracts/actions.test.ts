@@ -35,7 +35,7 @@ describe("launch params", () => {
     ["max_tweets not a number", { track: ["a"], max_tweets: "many" }, "max_tweets"],
     ["max_tweets zero", { track: ["a"], max_tweets: 0 }, "max_tweets"],
     ["duration negative", { track: ["a"], duration: -1 }, "duration"],
-    ["languages not codes", { track: ["a"], languages: ["english!"] }, "languages.0"],
+    ["languages not codes", { track: ["a"], languages: ["english!"] }, "languages[0]"],
   ])("rejects %s, naming the field", (_, params, field) => {
     const errors = fieldErrors(params);
     expect(errors.map((error) => error.field)).toContain(field);

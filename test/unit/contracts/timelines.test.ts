@@ -51,8 +51,8 @@ describe("follow params", () => {
     ["empty lists", { id: "alice", authors: [], track: [] }, "authors"],
     ["a bad subscriber id", { id: "al ice", authors: ["bieber"] }, "id"],
     ["a subscriber id too long", { id: "a".repeat(65), authors: ["bieber"] }, "id"],
-    ["a bad author", { id: "alice", authors: ["bie ber!"] }, "authors.0"],
-    ["a phrase with a comma inside a list", { id: "alice", track: ["a,b"] }, "track.0"],
+    ["a bad author", { id: "alice", authors: ["bie ber!"] }, "authors[0]"],
+    ["a phrase with a comma inside a list", { id: "alice", track: ["a,b"] }, "track[0]"],
     ["authors of the wrong type", { id: "alice", authors: { name: "bieber" } }, "authors"],
   ])("reject %s, naming the field", (_, params, field) => {
     expect(fields(FollowParams, params)).toContain(field);

@@ -108,4 +108,27 @@ describe("handleTweetBatch", () => {
 
     expect(published[0]?.batch.matches.map((match) => match.tweet.id)).toEqual(["1"]);
   });
+
+  it("matches a run's rules beside its track, naming the rules each tweet matched", async () => {
+    const filter = runFilter({ track: ["bieber"], rules: ["#nba lang:en", "from:nasa"], languages: [] });
+    const { ports, published } = filterWorker({ "run-1": filter });
+    const nba = { ...aTweet("1", "what a game #NBA"), hashtags: ["NBA"], lang: "en" };
+    const both = { ...aTweet("2", "bieber says hi", "NASA"), lang: "fr" };
+    const track = aTweet("3", "bieber");
+    const neither = { ...aTweet("4", "#nba in french"), hashtags: ["nba"], lang: "fr" };
+
+    await handleTweetBatch(ports, aTweetBatch("run-1", "run-1:0-4", [nba, both, track, neither]));
+
+    expect(published[0]?.batch.matches.map(({ tweet, phrases, rules }) => ({ id: tweet.id, phrases, rules }))).toEqual([
+      { id: "1", phrases: [], rules: ["#nba lang:en"] },
+      { id: "2", phrases: ["bieber"], rules: ["from:nasa"] },
+      { id: "3", phrases: ["bieber"], rules: undefined },
+    ]);
+  });
+
+  it("matches a run of rules alone", async () => {
+    const { ports, published } = filterWorker({ "run-1": runFilter({ track: [], rules: ["bieber"], languages: [] }) });
+    await handleTweetBatch(ports, aTweetBatch("run-1", "run-1:0-2", [aTweet("1", "Bieber!"), aTweet("2", "none")]));
+    expect(published[0]?.batch.matches).toMatchObject([{ phrases: [], rules: ["bieber"] }]);
+  });
 });

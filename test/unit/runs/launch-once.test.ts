@@ -1,6 +1,6 @@
 import type { Run } from "../../../contracts/run";
 import { Launcher } from "../../../runs/launcher";
-import { aRun } from "../../support/runs";
+import { aRun, RULE_LIMITS } from "../../support/runs";
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 
@@ -43,7 +43,7 @@ function launchStore() {
 describe("Launcher.launchOnce", () => {
   it("answers a retry of a key with the first attempt's run, and starts one run", async () => {
     const store = launchStore();
-    const launcher = new Launcher(store, { source: "generator", generatorSeed: 1 }, quiet);
+    const launcher = new Launcher(store, { source: "generator", generatorSeed: 1, ruleLimits: RULE_LIMITS }, quiet);
     const first = await launcher.launchOnce({ track: ["love"] }, "key-1");
     const retry = await launcher.launchOnce({ track: ["love"] }, "key-1");
     expect(retry).toEqual(first);
@@ -55,7 +55,7 @@ describe("Launcher.launchOnce", () => {
 
   it("frees the key of a launch that failed, so that its retry launches", async () => {
     const store = launchStore();
-    const launcher = new Launcher(store, { source: "generator", generatorSeed: 1 }, quiet);
+    const launcher = new Launcher(store, { source: "generator", generatorSeed: 1, ruleLimits: RULE_LIMITS }, quiet);
     store.failNext(1);
     await expect(launcher.launchOnce({ track: ["love"] }, "key-1")).rejects.toThrow("OOM");
     expect(store.keys.has("key-1")).toBe(false);
@@ -65,7 +65,7 @@ describe("Launcher.launchOnce", () => {
   it("answers 409 to a retry that arrives while the first attempt still runs", async () => {
     const store = launchStore();
     store.keys.set("key-1", "pending:another-attempt");
-    const launcher = new Launcher(store, { source: "generator", generatorSeed: 1 }, quiet);
+    const launcher = new Launcher(store, { source: "generator", generatorSeed: 1, ruleLimits: RULE_LIMITS }, quiet);
     await expect(launcher.launchOnce({ track: ["love"] }, "key-1")).rejects.toMatchObject({
       code: 409,
       type: "LAUNCH_IN_PROGRESS",

@@ -1,4 +1,4 @@
-import { aRun } from "../../support/runs";
+import { aRun, RULE_LIMITS } from "../../support/runs";
 import type { EndReason, Run } from "../../../contracts/run";
 import type { Logger } from "../../../core/logger";
 import { trackWarnings } from "../../../matching/track";
@@ -65,7 +65,7 @@ class RecordingPreparation implements RunPreparation {
   }
 }
 
-const GENERATOR: LaunchDefaults = { source: "generator", generatorSeed: 42 };
+const GENERATOR: LaunchDefaults = { source: "generator", generatorSeed: 42, ruleLimits: RULE_LIMITS };
 
 function launcherOver(
   runs: LauncherRuns,
@@ -83,17 +83,49 @@ describe("launching a run", () => {
     const logger = new RecordingLogger();
     const answer = await launcherOver(runs, logger).launch({ track: ["bieber", "love"] });
     expect(runs.launched).toEqual([
-      { track: ["bieber", "love"], languages: [], max_tweets: null, duration: null, source: "generator", seed: 42 },
+      {
+        track: ["bieber", "love"],
+        rules: [],
+        languages: [],
+        max_tweets: null,
+        duration: null,
+        source: "generator",
+        seed: 42,
+      },
     ]);
     expect(answer).toEqual({
       process_started: true,
       run_id: "run-1",
       track: ["bieber", "love"],
+      rules: [],
       source: "generator",
       replaced_run_id: null,
       warnings: [],
     });
     expect(logger.lines).toEqual(['info Run run-1 started: track ["bieber","love"], source generator (seed 42)']);
+  });
+
+  it("takes rules beside or instead of track, and refuses bad ones by index before anything changes", async () => {
+    const runs = new FakeRuns();
+    const launcher = launcherOver(runs, new RecordingLogger());
+    const answer = await launcher.launch({ rules: ["#nba lang:en", "from:nasa -is:retweet"] });
+    expect(answer).toMatchObject({ track: [], rules: ["#nba lang:en", "from:nasa -is:retweet"] });
+    expect(runs.launched[0]).toMatchObject({ track: [], rules: ["#nba lang:en", "from:nasa -is:retweet"] });
+
+    const refused = launcher.launch({ track: ["love"], rules: ["ok", "cats (dogs", "lang:en"] });
+    await expect(refused).rejects.toMatchObject({
+      code: 422,
+      data: [
+        { field: "rules[1]", rule: "invalid_rule", message: expect.stringMatching(/position \d+/) },
+        { field: "rules[2]", rule: "invalid_rule" },
+      ],
+    });
+    const tooMany = launcherOver(runs, new RecordingLogger(), {
+      ...GENERATOR,
+      ruleLimits: { maxRules: 2, maxRuleLength: 10 },
+    }).launch({ rules: ["a", "b", "c"] });
+    await expect(tooMany).rejects.toMatchObject({ code: 422, data: [{ field: "rules", rule: "too_many_rules" }] });
+    expect(runs.launched).toHaveLength(1);
   });
 
   it("passes the caller's languages, max_tweets and duration on", async () => {
@@ -110,7 +142,7 @@ describe("launching a run", () => {
   it("gives a generator run a seed of its own when none is configured, and records it", async () => {
     const runs = new FakeRuns();
     const logger = new RecordingLogger();
-    await launcherOver(runs, logger, { source: "generator", generatorSeed: undefined }).launch({ track: ["bieber"] });
+    await launcherOver(runs, logger, { ...GENERATOR, generatorSeed: undefined }).launch({ track: ["bieber"] });
     const seed = runs.launched[0]?.seed;
     expect(Number.isInteger(seed)).toBe(true);
     expect(seed).toBeGreaterThanOrEqual(0);
@@ -121,7 +153,7 @@ describe("launching a run", () => {
   it("gives a run of another source no seed", async () => {
     const runs = new FakeRuns();
     const logger = new RecordingLogger();
-    const answer = await launcherOver(runs, logger, { source: "replay", generatorSeed: 42 }).launch({
+    const answer = await launcherOver(runs, logger, { ...GENERATOR, source: "replay" }).launch({
       track: ["bieber"],
     });
     expect(runs.launched[0]).toMatchObject({ source: "replay", seed: null });

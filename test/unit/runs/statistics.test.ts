@@ -6,7 +6,12 @@ const run = (id: string, fields: Partial<Run>): Run =>
   Run.parse({ id, track: ["bieber"], source: "generator", started_at: 0, ...fields });
 
 /** The run store's reads over a list of runs, newest first. */
-function figures(runs: Run[], perPhrase: Record<string, Record<string, number>> = {}, streaming = false): RunFigures {
+function figures(
+  runs: Run[],
+  perPhrase: Record<string, Record<string, number>> = {},
+  streaming = false,
+  perRule: Record<string, Record<string, number>> = {},
+): RunFigures {
   return {
     current: async () => runs[0] ?? null,
     phraseCounts: async (runId) => perPhrase[runId] ?? {},
@@ -17,6 +22,8 @@ function figures(runs: Run[], perPhrase: Record<string, Record<string, number>> 
       return { runs: shown, nextCursor: start + limit < runs.length ? (shown.at(-1)?.id ?? null) : null };
     },
     phraseCountsOf: async (runIds) => runIds.map((runId) => perPhrase[runId] ?? {}),
+    ruleCounts: async (runId) => perRule[runId] ?? {},
+    ruleCountsOf: async (runIds) => runIds.map((runId) => perRule[runId] ?? {}),
     // The running sums the end scripts keep: the ended runs' figures.
     endedRunTotals: async () => {
       const ended = runs.filter((shown) => shown.ended_at !== null);
@@ -64,6 +71,15 @@ describe("statistics reads", () => {
       streaming: true,
       per_phrase: { bieber: 30 },
     });
+  });
+
+  it("answers the run's rules and its matched tweets per rule, as per phrase", async () => {
+    const current = run("run-2", { rules: ["#nba lang:en", "from:nasa"], amount: 7 });
+    const counts = { "run-2": { "#nba lang:en": 4, "from:nasa": 3 } };
+    const answer = await currentStatistics({ runs: figures([current], {}, false, counts), series: series() }, 1000);
+    expect(answer).toMatchObject({ rules: ["#nba lang:en", "from:nasa"], per_rule: counts["run-2"] });
+    const history = await runHistory(figures([current], {}, false, counts), { limit: 1 });
+    expect(history.runs[0]).toMatchObject({ per_rule: counts["run-2"] });
   });
 
   it("gives speed_now over the last 10 complete seconds, and the peak second", async () => {

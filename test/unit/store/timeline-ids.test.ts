@@ -18,6 +18,7 @@ describe("run records", () => {
   const run: Run = {
     id: newRunId(1_700_000_000_000),
     track: ["bieber", "twitter api"],
+    rules: ["#nba lang:en"],
     languages: ["en"],
     max_tweets: 100,
     duration: null,

@@ -4,6 +4,7 @@ import type { Tweet } from "../../../../contracts/tweet";
 import { compileRules } from "../../../../matching/rules";
 import { v1MessageToItem } from "../../../../sources/payloads/v1";
 import { V2Page, V2StreamMessage, v2PageToTweets, v2StreamMessageToTweet } from "../../../../sources/payloads/v2";
+import { rawV1Facts } from "../../../support/raw-v1";
 import { describeWithSharedData, sharedPath } from "../../../support/shared-data";
 
 /**
@@ -11,9 +12,6 @@ import { describeWithSharedData, sharedPath } from "../../../support/shared-data
  * is read from the message's own raw fields, so that a wrong mapping or evaluation fails here.
  */
 
-type Json = Record<string, unknown>;
-const field = (value: unknown, name: string): unknown =>
-  typeof value === "object" && value !== null ? (value as Json)[name] : undefined;
 const nonEmpty = (value: unknown): boolean => Array.isArray(value) && value.length > 0;
 
 interface Expected {
@@ -66,12 +64,6 @@ function checkAll(cases: ReadonlyArray<{ tweet: Tweet; expected: Expected }>): v
 
 // ---- v1.1 -------------------------------------------------------------------------------------
 
-/** A v1.1 status's links: its (extended) entities' urls and media. */
-function v1HasLinks(status: unknown): boolean {
-  const entities = field(field(status, "extended_tweet"), "entities") ?? field(status, "entities");
-  return nonEmpty(field(entities, "urls")) || nonEmpty(field(entities, "media"));
-}
-
 function v1Cases(file: string): Array<{ tweet: Tweet; expected: Expected }> {
   const lines = zlib
     .gunzipSync(fs.readFileSync(sharedPath(`tweets/v1/${file}`)))
@@ -82,22 +74,9 @@ function v1Cases(file: string): Array<{ tweet: Tweet; expected: Expected }> {
     const message: unknown = JSON.parse(line);
     const item = v1MessageToItem(message);
     if (item?.kind !== "tweet") return [];
-    const retweeted = field(message, "retweeted_status");
-    const quoted = field(message, "quoted_status");
-    const carried = [message, retweeted, quoted, field(retweeted, "quoted_status")].filter((status) => !!status);
-    const user = field(message, "user");
-    return [
-      {
-        tweet: item.tweet,
-        expected: {
-          authorId: String(field(user, "id_str")),
-          username: String(field(user, "screen_name")),
-          english: field(message, "lang") === "en",
-          links: carried.some(v1HasLinks),
-          retweet: !!retweeted,
-        },
-      },
-    ];
+    const raw = rawV1Facts(message);
+    const { authorId, username, links, retweet } = raw;
+    return [{ tweet: item.tweet, expected: { authorId, username, english: raw.lang === "en", links, retweet } }];
   });
 }
 

@@ -9,7 +9,8 @@
   KEYS[4] hash of the run's series on the event clock (fields `<resolution>:<start>[:<phrase>]`, `first`, `last`)
   KEYS[5] hash of the run's series on the ingest clock, the same way
   KEYS[6] hash of the summed figures of every ended run: a batch counted after its run ended joins them
-  KEYS[7..] sorted sets of top values: the run's for each field, and the window bucket of each field
+  KEYS[7] hash of matched tweets per rule of the run
+  KEYS[8..] sorted sets of top values: the run's for each field, and the window bucket of each field
             the batch's ingest second falls in, in ARGV[8]'s order
 
   ARGV[1] batch id
@@ -19,8 +20,9 @@
   ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second
   ARGV[6] JSON list of each admitted match's event second (epoch seconds), in ARGV[3]'s order
   ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first
-  ARGV[8] JSON list, one per KEYS[7..]: [capacity, run hash field noting a trim, TTL seconds (0: none),
+  ARGV[8] JSON list, one per KEYS[8..]: [capacity, run hash field noting a trim, TTL seconds (0: none),
           {value: count}]; a set past its capacity by a tenth loses its least counted values down to it
+  ARGV[9] JSON list of the matched rules of each admitted match, in ARGV[3]'s order
 
   Returns the run's amount after the batch; RUN_MISSING when the run does not exist
 ]]
@@ -32,6 +34,7 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
   local matches = cjson.decode(ARGV[3])
   local events = cjson.decode(ARGV[6])
   local resolutions = cjson.decode(ARGV[7])
+  local rules = cjson.decode(ARGV[9])
   local ingest = tonumber(ARGV[5])
   redis.call("HINCRBY", KEYS[1], "examined", ARGV[2])
   redis.call("HINCRBY", KEYS[1], "amount", #matches)
@@ -56,6 +59,9 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
     for _, phrase in ipairs(phrases) do
       redis.call("HINCRBY", KEYS[3], phrase, 1)
     end
+    for _, rule in ipairs(rules[index]) do
+      redis.call("HINCRBY", KEYS[7], rule, 1)
+    end
     local event = events[index]
     count(sums[1], event, phrases)
     count(sums[2], ingest, phrases)
@@ -69,7 +75,7 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
   end
 
   for index, top in ipairs(cjson.decode(ARGV[8])) do
-    local key = KEYS[6 + index]
+    local key = KEYS[7 + index]
     local capacity, trimmedField, ttl, counts = top[1], top[2], top[3], top[4]
     local added = false
     for value, amount in pairs(counts) do
