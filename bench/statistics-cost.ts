@@ -107,6 +107,7 @@ export async function measureStatisticsCost(
     const memory = await measureRunMemory(redis, keys, run.id, buckets);
     const fullRunSet = await fullSet(redis, keys.topValues(run.id, "full"), RUN_TOP_CAPACITY);
     const fullBucketSet = await fullSet(redis, keys.topValues(run.id, "full-bucket"), BUCKET_TOP_CAPACITY);
+    // Every field has the same buckets.
     const bucketsPerField = buckets.filter((bucket) => bucket.aliveInRealRun && bucket.field === "authors").length;
     return {
       seconds: options.seconds,
