@@ -28,7 +28,18 @@ export interface LatencyResult {
   p99Ms: number;
 }
 
+export interface StatisticsStateResult {
+  /** Every run, in the order they ran: state on and off alternately, on first. */
+  runs: { state: "on" | "off"; tweetsPerSecond: number }[];
+  onMedian: number;
+  offMedian: number;
+  /** On over off: what keeping the series and top values leaves of the pipeline's speed. */
+  ratio: number;
+}
+
 type Layout = Partial<Record<ServiceName, number>>;
+
+const ONE_WORKER_PER_SERVICE: Layout = { api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 };
 
 const statisticsOf = (cluster: ProcessCluster) => () =>
   request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
@@ -39,8 +50,9 @@ export async function measureThroughput(
   layout: Layout,
   tweets: number,
   progress: (line: string) => void,
+  env: Record<string, string> = {},
 ): Promise<ThroughputResult> {
-  const cluster = new ProcessCluster({ GENERATOR_RATE: "10000000", GENERATOR_SEED: "7", LOG_LEVEL: "warn" });
+  const cluster = new ProcessCluster({ GENERATOR_RATE: "10000000", GENERATOR_SEED: "7", LOG_LEVEL: "warn", ...env });
   try {
     await cluster.up(layout);
     const statistics = statisticsOf(cluster);
@@ -92,6 +104,44 @@ export async function measureThroughput(
   }
 }
 
+/**
+ * The 1-worker-per-service pipeline with the statistics state on and with `STATISTICS_STATE=off`,
+ * alternately, `rounds` runs of each, compared by their medians: on this shared machine one run may
+ * be slowed by a neighbour, and alternating spreads that over both. `firstOn`, when given, is a run
+ * with the state on that was just measured, counted as the first.
+ */
+export async function measureStatisticsState(
+  rounds: number,
+  tweets: number,
+  progress: (line: string) => void,
+  firstOn?: ThroughputResult,
+): Promise<StatisticsStateResult> {
+  const runs: StatisticsStateResult["runs"] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const state of ["on", "off"] as const) {
+      const known = round === 0 && state === "on" ? firstOn : undefined;
+      const name = `statistics state ${state}, round ${round + 1} of ${rounds}`;
+      if (!known) progress(`pipeline, 1 worker per service, ${name}`);
+      const run =
+        known ?? (await measureThroughput(name, ONE_WORKER_PER_SERVICE, tweets, progress, { STATISTICS_STATE: state }));
+      runs.push({ state, tweetsPerSecond: run.tweetsPerSecond });
+    }
+  }
+  const medianOf = (state: "on" | "off") =>
+    median(runs.filter((run) => run.state === state).map((run) => run.tweetsPerSecond));
+  const onMedian = medianOf("on");
+  const offMedian = medianOf("off");
+  return { runs, onMedian, offMedian, ratio: onMedian / offMedian };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 /** Ingest-to-counted latency at a fixed offered rate, from the statistics worker's histogram. */
 export async function measureLatency(
   rate: number,
@@ -100,7 +150,7 @@ export async function measureLatency(
 ): Promise<LatencyResult> {
   const cluster = new ProcessCluster({ GENERATOR_RATE: String(rate), GENERATOR_SEED: "7", LOG_LEVEL: "warn" });
   try {
-    await cluster.up({ api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 });
+    await cluster.up(ONE_WORKER_PER_SERVICE);
     await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK }));
     progress(`latency: ${rate} tweets/s offered for ${seconds} s`);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));

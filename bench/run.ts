@@ -6,12 +6,21 @@ import { TweetGenerator } from "../sources/generator/generator";
 import { tweetBatch } from "../runs/stream";
 import { ProcessCluster } from "../test/support/cluster";
 import { sharedDataDir } from "../test/support/shared-data";
-import { AMQP_URL, curlPost, eventually, request } from "../test/support/mesh";
+import { AMQP_URL, curlPost, eventually, REDIS_URL, request } from "../test/support/mesh";
 import { measureBrokerBaseline, type BaselineResult } from "./broker-baseline";
 import { measureMatcher, readCaptures, type MatcherResult } from "./matcher";
-import { BENCH_TRACK, measureLatency, measureThroughput, type LatencyResult, type ThroughputResult } from "./pipeline";
+import {
+  BENCH_TRACK,
+  measureLatency,
+  measureStatisticsState,
+  measureThroughput,
+  type LatencyResult,
+  type StatisticsStateResult,
+  type ThroughputResult,
+} from "./pipeline";
 import { measureBareHttp, measureDirect, measureHttp, type RpcResult } from "./rpc";
 import { measureStalledStreams, type StalledStreamsResult } from "./stalled-streams";
+import { measureStatisticsCost, OPEN_ENDED_FIELDS, type StatisticsCostResult } from "./statistics-cost";
 
 /**
  * `make bench`: how fast the mesh does its job on this machine, each figure beside a baseline
@@ -21,12 +30,24 @@ const TWEETS = Number(process.env.BENCH_TWEETS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_SIZE = 200;
 const CONCURRENCY = 50;
-/** `stalled-streams` runs that scenario alone (`BENCH_SCENARIO=stalled-streams make bench`); unset: everything. */
+/**
+ * `stalled-streams` or `statistics-cost` runs that scenario alone (`BENCH_SCENARIO=stalled-streams
+ * make bench`); unset: everything.
+ */
 const SCENARIO = process.env.BENCH_SCENARIO ?? "all";
 const STALLED_CLIENTS = Number(process.env.BENCH_STALLED_CLIENTS ?? 1000);
 const STALLED_ROUNDS = Number(process.env.BENCH_STALLED_ROUNDS ?? 2);
+/** The run whose statistics state is weighed: an hour at 1,000 matched tweets per second (issue #13). */
+const COST_SECONDS = Number(process.env.BENCH_COST_SECONDS ?? 3600);
+const COST_MATCHES_PER_SECOND = 1000;
+/** countMatches calls in flight: two statistics workers at their prefetch of 16. */
+const COST_IN_FLIGHT = 32;
+const COST_BUDGET_MB = 16;
+/** Pipeline runs with the statistics state on, and as many with it off, alternately. */
+const STATE_ROUNDS = Number(process.env.BENCH_STATE_ROUNDS ?? 3);
 
-const progress = (line: string) => console.log(`bench: ${line}`);
+/** On stderr, so that stdout holds only the table. */
+const progress = (line: string) => console.error(`bench: ${line}`);
 
 interface Results {
   machine: { cpus: string; cores: number; memoryGb: number; node: string; date: string };
@@ -36,6 +57,8 @@ interface Results {
   rpc: RpcResult[];
   matcher: MatcherResult | null;
   stalledStreams: StalledStreamsResult | null;
+  statisticsState: StatisticsStateResult;
+  statisticsCost: StatisticsCostResult;
 }
 
 async function main(): Promise<void> {
@@ -49,6 +72,18 @@ async function main(): Promise<void> {
   progress(
     `${machine.cores} cores (${machine.cpus}), Node ${machine.node}; ${TWEETS.toLocaleString("en")} tweets per throughput run`,
   );
+
+  if (SCENARIO === "statistics-cost") {
+    const statisticsCost = await measureCost();
+    const statisticsState = await measureStatisticsState(STATE_ROUNDS, TWEETS, progress);
+    const rows = statisticsCostRows(statisticsCost, statisticsState);
+    writeResults(
+      "statistics-cost",
+      { machine, statisticsCost, statisticsState },
+      `${tableLines(machine, rows).join("\n")}\n`,
+    );
+    return;
+  }
 
   if (SCENARIO === "stalled-streams") {
     const stalledStreams = await measureStalledStreamsIfPresent();
@@ -83,6 +118,8 @@ async function main(): Promise<void> {
     ),
   );
 
+  const statisticsState = await measureStatisticsState(STATE_ROUNDS, TWEETS, progress, throughput[0]);
+
   progress("baseline: raw amqplib through the same durable hops");
   const batch = Buffer.from(JSON.stringify(generatedBatch()));
   const baselineRun = await measureBrokerBaseline(AMQP_URL, Math.ceil(TWEETS / BATCH_SIZE), batch);
@@ -95,7 +132,19 @@ async function main(): Promise<void> {
 
   const stalledStreams = await measureStalledStreamsIfPresent();
 
-  const results: Results = { machine, throughput, baseline, latency, rpc, matcher, stalledStreams };
+  const statisticsCost = await measureCost();
+
+  const results: Results = {
+    machine,
+    throughput,
+    baseline,
+    latency,
+    rpc,
+    matcher,
+    stalledStreams,
+    statisticsState,
+    statisticsCost,
+  };
   writeResults("latest", results, renderTable(results));
 }
 
@@ -121,13 +170,60 @@ async function measureStalledStreamsIfPresent(): Promise<StalledStreamsResult | 
 
 /** The scenario's rows of the table: the ratio of the speeds, and the mesh process's RSS growth. */
 function stalledStreamsLines(machine: Results["machine"], result: StalledStreamsResult | null): string[] {
-  const header = [
+  return tableLines(machine, stalledStreamsRows(result));
+}
+
+/** A table of results: the machine, then the header and `rows`. */
+function tableLines(machine: Results["machine"], rows: string[]): string[] {
+  return [
     `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpus}), ${machine.memoryGb} GiB, Node ${machine.node}, RabbitMQ and Redis on the same machine.`,
     "",
     "| what | figure | baseline in the same run | ratio |",
     "|---|---|---|---|",
+    ...rows,
   ];
-  return [...header, ...stalledStreamsRows(result)];
+}
+
+function measureCost(): Promise<StatisticsCostResult> {
+  progress(
+    `statistics cost: a run of ${number(COST_SECONDS)} s at ${number(COST_MATCHES_PER_SECOND)} matched tweets/s, counted into Redis`,
+  );
+  return measureStatisticsCost(
+    REDIS_URL,
+    { seconds: COST_SECONDS, matchesPerSecond: COST_MATCHES_PER_SECOND, inFlight: COST_IN_FLIGHT },
+    progress,
+  );
+}
+
+const mb = (bytes: number) => number(bytes / 2 ** 20, 1);
+
+/**
+ * The cost of the statistics state: its memory by structure against the budget, the bound a real
+ * stream's distinct values may reach, and the pipeline's speed with the state on over off.
+ */
+function statisticsCostRows(cost: StatisticsCostResult, state: StatisticsStateResult): string[] {
+  const { series, runTop, windowsOfRealRun, windowsOfRealRunByWindow, windowsAliveNow, other } = cost;
+  const budget = COST_BUDGET_MB * 2 ** 20;
+  const distinct = Object.entries(runTop.distinct)
+    .map(([field, count]) => `${field} ${number(count)}`)
+    .join(", ");
+  const byWindow = Object.entries(windowsOfRealRunByWindow)
+    .map(([window, { keys, bytes }]) => `${window} ${mb(bytes)} MB in ${keys}`)
+    .join(", ");
+  const speeds = (kind: "on" | "off") =>
+    state.runs
+      .filter((run) => run.state === kind)
+      .map((run) => number(run.tweetsPerSecond))
+      .join(", ");
+  return [
+    `| statistics state of a run of ${number(cost.seconds)} s at ${number(cost.matches / cost.seconds)} matched tweets/s, ${cost.phrases} phrases: series, run top sets and the window buckets a real run keeps (${number(cost.matches)} matches of ${number(cost.examined)} generated tweets in ${number(cost.batches)} batches, counted in ${number(cost.elapsedSeconds)} s) | ${mb(cost.stateBytes)} MB | budget ${COST_BUDGET_MB} MB | ${ratio(cost.stateBytes, budget)} |`,
+    `| … the series, 2 clocks × 4 resolutions, overall and per phrase | ${mb(series.bytes)} MB (${number(series.fields)} fields in ${series.keys} hashes) | | |`,
+    `| … the run's top-value sets | ${mb(runTop.bytes)} MB (${runTop.keys} sets; distinct values: ${distinct}) | | |`,
+    `| … the window buckets a real run keeps at its end, the newest of each window | ${mb(windowsOfRealRun.bytes)} MB (${number(windowsOfRealRun.keys)} sets: ${byWindow}); ${mb(windowsAliveNow.bytes)} MB (${number(windowsAliveNow.keys)} sets) still alive after the compressed simulation, whose TTLs run in real time | | |`,
+    `| the run's other keys: hash, phrase counts, counted batch ids (outside the budget) | ${mb(other.bytes)} MB | | |`,
+    `| bound: a real stream whose distinct ${OPEN_ENDED_FIELDS.join(", ")} fill every set to where it is trimmed | ${mb(cost.boundBytes)} MB (a run set of ${number(cost.fullRunSet.values)} values ${mb(cost.fullRunSet.bytes)} MB, a window bucket of ${number(cost.fullBucketSet.values)} ${mb(cost.fullBucketSet.bytes)} MB) | budget ${COST_BUDGET_MB} MB | ${ratio(cost.boundBytes, budget)} |`,
+    `| pipeline, 1 worker per service, statistics state on, over \`STATISTICS_STATE=off\` (medians of ${state.runs.length / 2} runs each, alternately) | on: ${number(state.onMedian)} tweets/s (${speeds("on")}) | off: ${number(state.offMedian)} tweets/s (${speeds("off")}) | ${ratio(state.onMedian, state.offMedian)} |`,
+  ];
 }
 
 function stalledStreamsRows(result: StalledStreamsResult | null): string[] {
@@ -215,13 +311,10 @@ function rssGrowth(run: ThroughputResult): string {
 }
 
 function renderTable(results: Results): string {
-  const { machine, throughput, baseline, latency, rpc, matcher, stalledStreams } = results;
+  const { machine, throughput, baseline, latency, rpc, matcher, stalledStreams, statisticsState, statisticsCost } =
+    results;
   const [gateway, direct, bare, uncoalesced] = rpc;
-  const lines = [
-    `Measured ${machine.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpus}), ${machine.memoryGb} GiB, Node ${machine.node}, RabbitMQ and Redis on the same machine.`,
-    "",
-    "| what | figure | baseline in the same run | ratio |",
-    "|---|---|---|---|",
+  const lines = tableLines(machine, [
     ...throughput.map(
       (run) =>
         `| pipeline, ${run.layout}: ${number(run.tweets)} generated tweets, durable, end to end | ${number(run.tweetsPerSecond)} tweets/s | raw amqplib, same ${number(baseline.messages)} messages of ${number(baseline.bytesPerMessage / 1024)} KiB through the same durable hops: ${number(baseline.tweetsPerSecond)} tweets/s | ${ratio(run.tweetsPerSecond, baseline.tweetsPerSecond)} |`,
@@ -242,8 +335,9 @@ function renderTable(results: Results): string {
     `| peak RSS per worker (throughput runs) | ${throughput.map((run) => `${Math.max(...Object.values(run.peakRssMb))} MB max (${run.layout})`).join("; ")} | | |`,
     `| RSS growth per worker from half-way to the end of a throughput run | ${throughput.map((run) => `${rssGrowth(run)} (${run.layout})`).join("; ")} | | |`,
     ...stalledStreamsRows(stalledStreams),
+    ...statisticsCostRows(statisticsCost, statisticsState),
     "",
-  ];
+  ]);
   return lines.filter((line, index) => line !== "" || index === 1 || index === lines.length - 1).join("\n");
 }
 

@@ -190,6 +190,11 @@ const EnvironmentVariables = z.object({
   /** Seconds a `/stream` client may take nothing (its buffer full) before it is disconnected; EventSource reconnects. */
   STREAM_STALL_SECS: positiveInt("STREAM_STALL_SECS").default(30),
   TWEET_TTL: positiveInt("TWEET_TTL").default(24 * 3600),
+  /**
+   * For the bench only: `off` makes statistics workers count batches (amount, examined, per phrase)
+   * without the series and the top values, so that `make bench` can show what that state costs.
+   */
+  STATISTICS_STATE: z.enum(["on", "off"], { error: "STATISTICS_STATE must be on or off" }).default("on"),
 });
 
 export const Environment = EnvironmentVariables.superRefine((env, context) => {

@@ -19,6 +19,9 @@ export const TOP_WINDOWS = {
 } as const;
 export type TopWindow = "run" | keyof typeof TOP_WINDOWS;
 
+/** Values one answer holds at most. */
+export const MAX_TOP_LIMIT = 100;
+
 export const TopParams = z.object({
   run_id: RunId.optional(),
   field: z.enum(TOP_FIELDS, { error: `field must be one of ${TOP_FIELDS.join(", ")}` }),
@@ -26,7 +29,7 @@ export const TopParams = z.object({
     .number()
     .int("limit must be a whole number")
     .min(1, "limit must be at least 1")
-    .max(100, "limit must be at most 100")
+    .max(MAX_TOP_LIMIT, `limit must be at most ${MAX_TOP_LIMIT}`)
     .default(10),
   window: z
     .enum(["run", ...Object.keys(TOP_WINDOWS)] as [TopWindow], {

@@ -19,7 +19,8 @@
   ARGV[4] seconds the set of counted batch ids outlives the run's last batch
   ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second
   ARGV[6] JSON list of each admitted match's event second (epoch seconds), in ARGV[3]'s order
-  ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first
+  ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first; empty: no series
+          and no peak second (STATISTICS_STATE=off, for the bench only)
   ARGV[8] JSON list, one per KEYS[8..]: [capacity, run hash field noting a trim, TTL seconds (0: none),
           {value: count}]; a set past its capacity by a tenth loses its least counted values down to it
   ARGV[9] JSON list of the matched rules of each admitted match, in ARGV[3]'s order
@@ -98,7 +99,7 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
     known = tonumber(redis.call("HGET", key, "last"))
     if not known or last > known then redis.call("HSET", key, "last", last) end
   end
-  if #matches > 0 then
+  if #matches > 0 and #resolutions > 0 then
     span(KEYS[4], earliest, latest)
     span(KEYS[5], ingest, ingest)
     -- The peak is the fullest 1 s bucket on the ingest clock.

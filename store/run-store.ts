@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { Match, MatchBatch } from "../contracts/messages";
 import { Run, type EndReason } from "../contracts/run";
 import { eventSecond, SERIES_RESOLUTIONS } from "../contracts/series";
-import { TOP_FIELDS, TOP_WINDOWS } from "../contracts/top-values";
-import { BUCKET_TOP_CAPACITY, RUN_TOP_CAPACITY, tallyTopValues, windowBucketsOf } from "./top-values";
+import { TOP_FIELDS } from "../contracts/top-values";
+import { BUCKET_TOP_CAPACITY, RUN_TOP_CAPACITY, tallyTopValues, windowBucketsOf, windowBucketTtl } from "./top-values";
 import type { RedisKeys } from "./keys";
 import { scripts } from "./scripts";
 
@@ -118,15 +118,35 @@ const LAUNCH_PENDING = "pending:";
  */
 const LAUNCH_PENDING_SECONDS = 15;
 
+/** How a RunStore keeps a run's state. */
+export interface RunStoreOptions {
+  deduplicationTtl: number;
+  /** Distinct values kept exactly per top-value set: a test makes them small to see the trim. */
+  topCapacity: { run: number; bucket: number };
+  /**
+   * False (`STATISTICS_STATE=off`, for the bench only): batches are counted without the series, the
+   * top values and the peak second, so that the bench can show what keeping them costs.
+   */
+  statisticsState: boolean;
+}
+
+const RUN_STORE_DEFAULTS: RunStoreOptions = {
+  deduplicationTtl: DEDUPLICATION_TTL_SECONDS,
+  topCapacity: { run: RUN_TOP_CAPACITY, bucket: BUCKET_TOP_CAPACITY },
+  statisticsState: true,
+};
+
 /** The runs of the mesh, kept in Redis so that every launcher and statistics worker is stateless. */
 export class RunStore {
+  private readonly options: RunStoreOptions;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly deduplicationTtl = DEDUPLICATION_TTL_SECONDS,
-    /** Distinct values kept exactly per top-value set: a test makes them small to see the trim. */
-    private readonly topCapacity = { run: RUN_TOP_CAPACITY, bucket: BUCKET_TOP_CAPACITY },
-  ) {}
+    options: Partial<RunStoreOptions> = {},
+  ) {
+    this.options = { ...RUN_STORE_DEFAULTS, ...options };
+  }
 
   /** Starts a run; the active run, if any, ends as "replaced" in the same step. */
   async launch(settings: RunSettings, now = Date.now()): Promise<LaunchResult> {
@@ -277,7 +297,12 @@ export class RunStore {
     const runId = batch.run_id;
     const keys = [this.keys.run(runId), this.keys.admittedTweets(runId), this.keys.admittedBatches(runId)];
     const ids = JSON.stringify(batch.matches.map((match) => match.tweet.id));
-    const reply = await scripts.admitMatches.run(this.redis, keys, [batch.batch_id, now, ids, this.deduplicationTtl]);
+    const reply = await scripts.admitMatches.run(this.redis, keys, [
+      batch.batch_id,
+      now,
+      ids,
+      this.options.deduplicationTtl,
+    ]);
     if (reply === SCRIPT_CODES.RUN_MISSING) return null;
     const indexes = z.array(z.number().int()).parse(JSON.parse(String(reply)));
     return indexes.flatMap((index) => batch.matches[index] ?? []);
@@ -290,7 +315,8 @@ export class RunStore {
     const runId = batch.run_id;
     // A batch holds items pulled in one second (runs/stream.ts): the second it was first pulled in.
     const ingest = Math.floor(batch.sent_at / 1000);
-    const top = this.topCounts(runId, ingest, batch.matches);
+    const { statisticsState } = this.options;
+    const top = statisticsState ? this.topCounts(runId, ingest, batch.matches) : [];
     const keys = [
       this.keys.run(runId),
       this.keys.countedBatches(runId),
@@ -306,10 +332,11 @@ export class RunStore {
         batch.batch_id,
         batch.examined,
         JSON.stringify(batch.matches.map((match) => match.phrases)),
-        this.deduplicationTtl,
+        this.options.deduplicationTtl,
         ingest,
         JSON.stringify(batch.matches.map((match) => eventSecond(match.tweet.created_at, ingest))),
-        SERIES_RESOLUTIONS_JSON,
+        // No resolution: the script keeps no series, so neither their span nor the peak second.
+        statisticsState ? SERIES_RESOLUTIONS_JSON : "[]",
         JSON.stringify(top.map(([, entry]) => entry)),
         JSON.stringify(batch.matches.map((match) => match.rules ?? [])),
       ]),
@@ -325,14 +352,11 @@ export class RunStore {
     if (matches.length === 0) return [];
     const tally = tallyTopValues(matches);
     return TOP_FIELDS.flatMap((field): [string, TopEntry][] => [
-      [this.keys.topValues(runId, field), [this.topCapacity.run, `top_trimmed:${field}`, 0, tally[field]]],
-      ...windowBucketsOf(ingest).map(([window, start]): [string, TopEntry] => {
-        const { bucketSeconds, buckets } = TOP_WINDOWS[window];
-        return [
-          this.keys.topWindowBucket(runId, field, window, start),
-          [this.topCapacity.bucket, `top_window_trimmed:${field}`, bucketSeconds * (buckets + 1), tally[field]],
-        ];
-      }),
+      [this.keys.topValues(runId, field), [this.options.topCapacity.run, `top_trimmed:${field}`, 0, tally[field]]],
+      ...windowBucketsOf(ingest).map(([window, start]): [string, TopEntry] => [
+        this.keys.topWindowBucket(runId, field, window, start),
+        [this.options.topCapacity.bucket, `top_window_trimmed:${field}`, windowBucketTtl(window), tally[field]],
+      ]),
     ]);
   }
 

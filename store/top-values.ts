@@ -4,12 +4,18 @@
  */
 import type { Match } from "../contracts/messages";
 import { bucketStart } from "../contracts/series";
-import { TOP_FIELDS, TOP_WINDOWS, type TopField } from "../contracts/top-values";
+import { MAX_TOP_LIMIT, TOP_FIELDS, TOP_WINDOWS, type TopField } from "../contracts/top-values";
 
 /** Distinct values a run's count of one field keeps exactly; past it the least counted are trimmed. */
 export const RUN_TOP_CAPACITY = 100_000;
-/** The same for one window bucket: buckets of busy streams hold many one-off values. */
-export const BUCKET_TOP_CAPACITY = 10_000;
+/**
+ * The same for one window bucket: buckets of busy streams hold many one-off values. A window answers
+ * at most MAX_TOP_LIMIT values, and a bucket keeps ten times that, so that a value of a window's top
+ * is seldom trimmed from one of its buckets (and an answer it could touch says `approximate`). With
+ * 10,000 the window buckets took 39 of a one-hour run's 48 MB at 1,000 matches/s (`make bench`,
+ * statistics-cost): a real run keeps 27 buckets per field alive, most of them full.
+ */
+export const BUCKET_TOP_CAPACITY = 10 * MAX_TOP_LIMIT;
 
 /** A link's domain, lowercase, `www.` dropped; null for what is not a URL. */
 export function domainOf(url: string): string | null {
@@ -53,6 +59,21 @@ export function windowBucketsOf(ingestSecond: number): [keyof typeof TOP_WINDOWS
     window as keyof typeof TOP_WINDOWS,
     bucketStart(ingestSecond, bucketSeconds),
   ]);
+}
+
+/**
+ * Seconds past a window bucket's last write that the launcher's clock (ingest seconds) may differ
+ * from Redis's (the TTLs): a little, on machines kept in time by NTP.
+ */
+const CLOCK_SKEW_SECONDS = 5;
+
+/**
+ * How long a window bucket lives after each write: the window's length, which its reads need it for
+ * (it is read while it is one of the window's newest `buckets`), and the clocks' skew.
+ */
+export function windowBucketTtl(window: keyof typeof TOP_WINDOWS): number {
+  const { bucketSeconds, buckets } = TOP_WINDOWS[window];
+  return bucketSeconds * buckets + CLOCK_SKEW_SECONDS;
 }
 
 /** The bucket starts a window sums at `nowSecond`, newest first: the filling bucket and those before it. */

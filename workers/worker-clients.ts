@@ -25,6 +25,8 @@ export interface WorkerParts {
   keys: RedisKeys;
   pipeline: Pipeline;
   metrics: WorkerMetrics;
+  /** Whether the statistics keep each run's series and top values (STATISTICS_STATE; off for the bench only). */
+  statisticsState: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export class WorkerClients {
     this.keys = parts.keys;
     this.pipeline = parts.pipeline;
     this.metrics = parts.metrics;
-    this.runs = new RunStore(this.redis, this.keys);
+    this.runs = new RunStore(this.redis, this.keys, { statisticsState: parts.statisticsState });
     this.epoch = new MeshEpoch(this.redis, this.keys, logger);
     this.countReconnects();
   }
@@ -64,6 +66,7 @@ export class WorkerClients {
       keys: redisKeys(env.NAMESPACE),
       pipeline: openPipeline(env, logger),
       metrics: new WorkerMetrics(registry),
+      statisticsState: env.STATISTICS_STATE === "on",
     };
     return new WorkerClients(parts, logger);
   }

@@ -198,6 +198,27 @@ describe("the Redis stores (real Redis)", () => {
       expect(await runs.phraseCounts(run.id)).toEqual({ a: 2, b: 2 });
     });
 
+    it("with STATISTICS_STATE off, counts a batch once, exactly, and writes no series nor top values", async () => {
+      const countsOnly = new RunStore(redis, keys, { statisticsState: false });
+      const { run } = await countsOnly.launch({ ...settings, track: ["a", "b"] });
+      const batch = {
+        run_id: run.id,
+        batch_id: "off0",
+        sent_at: 1_700_000_000_500,
+        examined: 10,
+        matches: [match("1", ["a", "b"]), match("2", ["a"])],
+      };
+      expect(await countsOnly.countMatches(batch)).toBe(2);
+      expect(await countsOnly.countMatches(batch)).toBe(2);
+      expect(
+        await countsOnly.countMatches({ ...batch, batch_id: "off1", examined: 5, matches: [match("3", ["b"])] }),
+      ).toBe(3);
+      expect(await countsOnly.get(run.id)).toMatchObject({ amount: 3, examined: 15, peak_speed: 0, peak_at: null });
+      expect(await countsOnly.phraseCounts(run.id)).toEqual({ a: 2, b: 2 });
+      expect(await redis.keys(`${keys.run(run.id)}:series:*`)).toEqual([]);
+      expect(await redis.keys(`${keys.run(run.id)}:top:*`)).toEqual([]);
+    });
+
     it("keeps the series of both clocks and the peak second in the same once-only step", async () => {
       const { run } = await runs.launch({ ...settings, track: ["a", "b"] });
       const at = (iso: string, id: string, phrases: string[]): Match => ({
@@ -231,7 +252,7 @@ describe("the Redis stores (real Redis)", () => {
     });
 
     it("keeps top values once per batch, highest first and ties by value, trimmed past capacity and then approximate", async () => {
-      const small = new RunStore(redis, keys, 3600, { run: 10, bucket: 10 });
+      const small = new RunStore(redis, keys, { deduplicationTtl: 3600, topCapacity: { run: 10, bucket: 10 } });
       const { run } = await small.launch(settings);
       const tagged = (id: string, hashtags: string[]): Match => ({
         tweet: { ...tweet(id), hashtags },

@@ -162,7 +162,8 @@ async function removeQueues(namespace: string, actions: string[]): Promise<void>
   }
 }
 
-async function removeKeys(redis: Redis, namespace: string): Promise<void> {
+/** Deletes every key of a namespace. */
+export async function removeKeys(redis: Redis, namespace: string): Promise<void> {
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${namespace}:*`, "COUNT", 1000);

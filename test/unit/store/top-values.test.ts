@@ -1,4 +1,13 @@
-import { domainOf, tallyTopValues, topValuesOf, windowBucketsOf, windowBucketStarts } from "../../../store/top-values";
+import { MAX_TOP_LIMIT } from "../../../contracts/top-values";
+import {
+  BUCKET_TOP_CAPACITY,
+  domainOf,
+  RUN_TOP_CAPACITY,
+  tallyTopValues,
+  topValuesOf,
+  windowBucketsOf,
+  windowBucketStarts,
+} from "../../../store/top-values";
 import { aTweet } from "../../support/batches";
 
 describe("top values", () => {
@@ -9,6 +18,14 @@ describe("top values", () => {
     urls: ["https://www.Example.com/a?b=1", "example.com/a?b=1", "http://sub.example.org", "not a url at all"],
     lang: "en",
   };
+
+  it("keep per window bucket ten times the values an answer holds, and no more than the memory budget allows", () => {
+    // Fewer would trim values of a window's top from its buckets. More: 10,000 put a one-hour run at
+    // 1,000 matches/s three times over issue #13's 16 MB (`BENCH_SCENARIO=statistics-cost make bench`).
+    expect(BUCKET_TOP_CAPACITY).toBeGreaterThanOrEqual(10 * MAX_TOP_LIMIT);
+    expect(BUCKET_TOP_CAPACITY).toBeLessThanOrEqual(1000);
+    expect(RUN_TOP_CAPACITY).toBeGreaterThan(BUCKET_TOP_CAPACITY);
+  });
 
   it("take a link's domain, lowercase, without www., from an expanded or a display URL", () => {
     expect(domainOf("https://www.Example.com/path")).toBe("example.com");
