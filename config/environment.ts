@@ -121,6 +121,12 @@ const EnvironmentVariables = z.object({
     .max(5, "X_BACKFILL_MINUTES must be 0 to 5")
     .default(0),
   GENERATOR_RATE: positiveInt("GENERATOR_RATE").default(200),
+  /** The share of generated tweets that are edits of a recent one, as X's posts may be edited. */
+  GENERATOR_EDIT_SHARE: z.coerce
+    .number({ error: "GENERATOR_EDIT_SHARE must be a number from 0 to 1" })
+    .min(0, "GENERATOR_EDIT_SHARE must be a number from 0 to 1")
+    .max(1, "GENERATOR_EDIT_SHARE must be a number from 0 to 1")
+    .default(0.01),
   /** Unset: a new seed per run, recorded with the run. */
   GENERATOR_SEED: z.coerce.number().int("GENERATOR_SEED must be a whole number").optional(),
   REPLAY_FILE: z.string().optional(),

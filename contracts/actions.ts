@@ -96,6 +96,8 @@ export const RunStatistics = z.object({
   /** Tweets the filter examined, and tweets the launcher sent into the pipeline. */
   examined: z.number().int(),
   published: z.number().int(),
+  /** Edited versions among the examined tweets; an edited post counts once in `amount`. */
+  edits: z.number().int().default(0),
   per_phrase: z.record(z.string(), z.number().int()),
   /** The run's X rules, and matched tweets per rule, as per track phrase. */
   rules: z.array(z.string()).default([]),

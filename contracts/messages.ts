@@ -41,6 +41,13 @@ export const MatchBatch = z.looseObject({
   /** How many tweets the filter examined in this batch, matched or not. */
   examined: z.number().int().min(0),
   matches: z.array(Match),
+  /**
+   * Matched edits of posts the run had already admitted: timelines show the newest version in its
+   * original's place; they count nothing. Absent when none.
+   */
+  edits: z.array(Match).optional(),
+  /** Edited versions among the examined tweets (`edits` of the run's figures). */
+  edited: z.number().int().min(0).optional(),
   deletes: z.array(DeleteNotice).default([]),
 });
 export type MatchBatch = z.infer<typeof MatchBatch>;

@@ -36,6 +36,8 @@ export const Run = z.object({
   /** Tweets the filter examined; matched tweets counted, once each. */
   examined: z.number().int().default(0),
   amount: z.number().int().default(0),
+  /** Edited versions of posts among the examined tweets: each post counts once in `amount`, however often edited. */
+  edits: z.number().int().default(0),
   /** Why the run ended, in words, when the reason alone does not say (a source that failed). */
   end_detail: z.string().nullable().default(null),
   /** A live source's reconnects, and tweets it dropped because the pipeline was behind. */

@@ -95,3 +95,16 @@ export type DeleteNotice = z.infer<typeof DeleteNotice>;
 
 /** What a source yields, one at a time. */
 export type SourceItem = { kind: "tweet"; tweet: Tweet } | { kind: "delete"; notice: DeleteNotice };
+
+/**
+ * The post a tweet is a version of: an edit (a new id whose `edit_history_tweet_ids` lists more than
+ * one) is its first id's, the original; any other tweet is its own.
+ */
+export function originalIdOf(tweet: Pick<Tweet, "id" | "edit_history_tweet_ids">): string {
+  const history = tweet.edit_history_tweet_ids;
+  return history && history.length > 1 ? (history[0] ?? tweet.id) : tweet.id;
+}
+
+/** Whether a tweet is an edit of an earlier post. */
+export const isEdit = (tweet: Pick<Tweet, "id" | "edit_history_tweet_ids">): boolean =>
+  originalIdOf(tweet) !== tweet.id;

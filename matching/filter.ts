@@ -1,6 +1,6 @@
 import type { Match, MatchBatch, TweetBatch } from "../contracts/messages";
 import type { Run } from "../contracts/run";
-import type { Tweet } from "../contracts/tweet";
+import { isEdit, type Tweet } from "../contracts/tweet";
 import { compileRules, type RuleMatcher } from "./rules";
 import { compileTrack, type TrackMatcher } from "./track";
 
@@ -48,6 +48,7 @@ export function filterBatch(batch: TweetBatch, filter: RunFilter): MatchBatch {
     if (rules.length > 0) matches.push({ tweet, phrases, rules });
     else if (phrases.length > 0) matches.push({ tweet, phrases });
   }
+  const edited = batch.tweets.filter(isEdit).length;
   return {
     v: 1,
     run_id: batch.run_id,
@@ -55,6 +56,7 @@ export function filterBatch(batch: TweetBatch, filter: RunFilter): MatchBatch {
     sent_at: batch.sent_at,
     examined: batch.tweets.length,
     matches,
+    ...(edited > 0 ? { edited } : {}),
     deletes: batch.deletes,
   };
 }

@@ -1,4 +1,5 @@
 import type { Match, MatchBatch, TweetBatch } from "../contracts/messages";
+import { isEdit } from "../contracts/tweet";
 import type { Logger } from "../core/logger";
 import type { TweetCounter } from "../core/metric-names";
 import { dropBatchOfUnknownRun } from "../runs/unknown-run";
@@ -17,6 +18,16 @@ export interface TweetBatchPorts {
 }
 
 /**
+ * The batch as it goes on: its admitted matches, and the matched edits that were not admitted because
+ * their original was (a post counts once), for the timelines to show the newer version.
+ */
+function withEdits(filtered: MatchBatch, admitted: readonly Match[]): MatchBatch {
+  const kept = new Set(admitted);
+  const edits = filtered.matches.filter((match) => !kept.has(match) && isEdit(match.tweet));
+  return { ...filtered, matches: [...admitted], ...(edits.length > 0 ? { edits } : {}) };
+}
+
+/**
  * The filter's work on one batch of tweets: match each against its run's track, admit the matches
  * (so that a tweet counts once per run, and a redelivered batch is admitted as before), pass them on.
  * The batch keeps its id downstream, which makes every later stage idempotent.
@@ -27,7 +38,7 @@ export async function handleTweetBatch(ports: TweetBatchPorts, batch: TweetBatch
   const filtered = filterBatch(batch, filter);
   const admitted = filtered.matches.length === 0 ? [] : await ports.admissions.admitMatches(filtered);
   if (!admitted) return dropBatchOfUnknownRun(ports.logger, batch);
-  await ports.matches.publish({ ...filtered, matches: admitted }, batch.batch_id);
+  await ports.matches.publish(withEdits(filtered, admitted), batch.batch_id);
   ports.metrics.countTweets("received", batch.tweets.length);
   ports.metrics.countTweets("matched", admitted.length);
 }

@@ -17,6 +17,8 @@ export interface SourceConfig {
   /** Tweets per second of the generator. */
   generatorRate: number;
   generatorSeed: number;
+  /** The share of generated tweets that edit a recent one (GENERATOR_EDIT_SHARE); none when absent. */
+  generatorEditShare?: number;
   /** The run's start: generated ids then depend only on the seed, the start and the position. */
   generatorEpoch?: number;
   /** The capture to replay (REPLAY_FILE); required for the replay source. */
@@ -39,6 +41,7 @@ export function createSource(config: SourceConfig): TweetSource {
         rate: config.generatorRate,
         seed: config.generatorSeed,
         epoch: config.generatorEpoch,
+        editShare: config.generatorEditShare,
       });
     case "replay":
       return new ReplaySource({ file: replayFile(config.replayFile), rate: config.replayRate });

@@ -33,6 +33,7 @@ export function runSources(env: Environment, logger: Logger, shared: XSharedStat
     createSource({
       source: run.source,
       generatorRate: env.GENERATOR_RATE,
+      generatorEditShare: env.GENERATOR_EDIT_SHARE,
       generatorSeed: run.seed ?? 0,
       generatorEpoch: run.started_at,
       replayFile: env.REPLAY_FILE,

@@ -21,9 +21,10 @@
   ARGV[6] JSON list of each admitted match's event second (epoch seconds), in ARGV[3]'s order
   ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first; empty: no series
           and no peak second (STATISTICS_STATE=off, for the bench only)
-  ARGV[8] JSON list, one per KEYS[8..]: [capacity, run hash field noting a trim, TTL seconds (0: none),
+  ARGV[8] JSON list, one per KEYS[8..]: [capacity, run hash field noting a trim, expiry (epoch seconds, 0: none),
           {value: count}]; a set past its capacity by a tenth loses its least counted values down to it
   ARGV[9] JSON list of the matched rules of each admitted match, in ARGV[3]'s order
+  ARGV[10] edited versions among the examined tweets
 
   Returns the run's amount after the batch; RUN_MISSING when the run does not exist
 ]]
@@ -38,6 +39,7 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
   local rules = cjson.decode(ARGV[9])
   local ingest = tonumber(ARGV[5])
   redis.call("HINCRBY", KEYS[1], "examined", ARGV[2])
+  if ARGV[10] ~= "0" then redis.call("HINCRBY", KEYS[1], "edits", ARGV[10]) end
   redis.call("HINCRBY", KEYS[1], "amount", #matches)
   if redis.call("HEXISTS", KEYS[1], "ended_at") == 1 then
     redis.call("HINCRBY", KEYS[6], "amount", #matches)
@@ -77,14 +79,14 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
 
   for index, top in ipairs(cjson.decode(ARGV[8])) do
     local key = KEYS[7 + index]
-    local capacity, trimmedField, ttl, counts = top[1], top[2], top[3], top[4]
+    local capacity, trimmedField, expireAt, counts = top[1], top[2], top[3], top[4]
     local added = false
     for value, amount in pairs(counts) do
       redis.call("ZINCRBY", key, amount, value)
       added = true
     end
     if added then
-      if ttl > 0 then redis.call("EXPIRE", key, ttl) end
+      if expireAt > 0 then redis.call("EXPIREAT", key, expireAt) end
       local size = redis.call("ZCARD", key)
       if size > capacity + math.floor(capacity / 10) then
         redis.call("ZREMRANGEBYRANK", key, 0, size - capacity - 1)

@@ -1,6 +1,6 @@
 import type { Match } from "../contracts/messages";
 import { screenNameRef } from "../contracts/timelines";
-import type { DeleteNotice } from "../contracts/tweet";
+import { originalIdOf, type DeleteNotice } from "../contracts/tweet";
 import { normalizePhrase } from "../contracts/track";
 import { ALL_RUNS, type RedisKeys } from "./keys";
 
@@ -75,6 +75,11 @@ export interface FanOutReads {
   entered: ReadonlyMap<string, readonly string[]>;
 }
 
+/** A stored tweet's body: the tweet and the phrases it matched, joined into timelines when read. */
+export function tweetBody(match: Match): string {
+  return JSON.stringify({ tweet: match.tweet, phrases: match.phrases });
+}
+
 /**
  * The writes of one match batch: bodies, the tweets' ids added to every timeline (one ZADD per
  * timeline, however many of the batch's tweets enter it), each timeline trimmed to the cap and set to
@@ -95,30 +100,22 @@ export function batchWrites(
   const members = new Map<string, string[]>();
   for (const match of matches) {
     const { tweet } = match;
-    if (deleted.has(tweet.id)) continue;
+    // An edit admitted in its own right (its original never matched) takes its original's place.
+    const id = originalIdOf(tweet);
+    if (deleted.has(id)) continue;
     const followers = new Set(followerSets(keys, match).flatMap((set) => reads.followers.get(set) ?? []));
     const timelines = timelinesOf(keys, runId, match, followers);
     for (const timeline of timelines) {
       const ids = members.get(timeline) ?? [];
-      ids.push(padId(tweet.id));
+      ids.push(padId(id));
       members.set(timeline, ids);
     }
-    commands.push([
-      "set",
-      keys.tweet(tweet.id),
-      JSON.stringify({ tweet, phrases: match.phrases }),
-      "EX",
-      limits.tweetTtl,
-    ]);
+    commands.push(["set", keys.tweet(id), tweetBody(match), "EX", limits.tweetTtl]);
     commands.push(["set", keys.authorId(tweet.author.username.toLowerCase()), tweet.author.id, "EX", limits.tweetTtl]);
     for (let start = 0; start < timelines.length; start += RECORD_MEMBERS_PER_COMMAND) {
-      commands.push([
-        "sadd",
-        keys.tweetTimelines(tweet.id),
-        ...timelines.slice(start, start + RECORD_MEMBERS_PER_COMMAND),
-      ]);
+      commands.push(["sadd", keys.tweetTimelines(id), ...timelines.slice(start, start + RECORD_MEMBERS_PER_COMMAND)]);
     }
-    commands.push(["expire", keys.tweetTimelines(tweet.id), limits.tweetTtl]);
+    commands.push(["expire", keys.tweetTimelines(id), limits.tweetTtl]);
   }
   for (const [timeline, ids] of members) {
     commands.push(["zadd", timeline, ...ids.flatMap((id) => [0, id])]);

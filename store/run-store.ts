@@ -4,13 +4,20 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Match, MatchBatch } from "../contracts/messages";
 import { Run, type EndReason } from "../contracts/run";
+import { originalIdOf } from "../contracts/tweet";
 import { eventSecond, SERIES_RESOLUTIONS } from "../contracts/series";
 import { TOP_FIELDS } from "../contracts/top-values";
-import { BUCKET_TOP_CAPACITY, RUN_TOP_CAPACITY, tallyTopValues, windowBucketsOf, windowBucketTtl } from "./top-values";
+import {
+  BUCKET_TOP_CAPACITY,
+  RUN_TOP_CAPACITY,
+  tallyTopValues,
+  windowBucketsOf,
+  windowBucketExpiry,
+} from "./top-values";
 import type { RedisKeys } from "./keys";
 import { scripts } from "./scripts";
 
-/** What count-matches-7+.lua adds to one top-value set: [capacity, trim flag field, TTL, counts]. */
+/** What count-matches-7+.lua adds to one top-value set: [capacity, trim flag field, expiry, counts]. */
 type TopEntry = [number, string, number, Record<string, number>];
 
 /** The resolutions the count script keeps, finest first, as it takes them. */
@@ -51,6 +58,7 @@ export function encodeRun(run: Run): string[] {
     published: String(run.published),
     examined: String(run.examined),
     amount: String(run.amount),
+    edits: String(run.edits),
     peak_speed: String(run.peak_speed),
     peak_at: run.peak_at === null ? null : String(run.peak_at),
   };
@@ -75,6 +83,7 @@ export function decodeRun(hash: Record<string, string>): Run {
     published: number("published"),
     examined: number("examined"),
     amount: number("amount"),
+    edits: number("edits"),
     end_detail: hash.end_detail,
     reconnects: number("reconnects"),
     dropped: number("dropped"),
@@ -164,6 +173,7 @@ export class RunStore {
       published: 0,
       examined: 0,
       amount: 0,
+      edits: 0,
       peak_speed: 0,
       peak_at: null,
     };
@@ -295,8 +305,14 @@ export class RunStore {
     now = Date.now(),
   ): Promise<Match[] | null> {
     const runId = batch.run_id;
-    const keys = [this.keys.run(runId), this.keys.admittedTweets(runId), this.keys.admittedBatches(runId)];
-    const ids = JSON.stringify(batch.matches.map((match) => match.tweet.id));
+    const keys = [
+      this.keys.run(runId),
+      this.keys.admittedTweets(runId),
+      this.keys.admittedBatches(runId),
+      this.keys.endedRunTotals,
+    ];
+    // An edit is its original, admitted once: the post counts once however often it is edited.
+    const ids = JSON.stringify(batch.matches.map((match) => originalIdOf(match.tweet)));
     const reply = await scripts.admitMatches.run(this.redis, keys, [
       batch.batch_id,
       now,
@@ -310,7 +326,7 @@ export class RunStore {
 
   /** Counts a batch of admitted matches once, however often it is delivered; null when the run does not exist. */
   async countMatches(
-    batch: Pick<MatchBatch, "run_id" | "batch_id" | "examined" | "matches" | "sent_at">,
+    batch: Pick<MatchBatch, "run_id" | "batch_id" | "examined" | "matches" | "sent_at" | "edited">,
   ): Promise<number | null> {
     const runId = batch.run_id;
     // A batch holds items pulled in one second (runs/stream.ts): the second it was first pulled in.
@@ -339,6 +355,7 @@ export class RunStore {
         statisticsState ? SERIES_RESOLUTIONS_JSON : "[]",
         JSON.stringify(top.map(([, entry]) => entry)),
         JSON.stringify(batch.matches.map((match) => match.rules ?? [])),
+        batch.edited ?? 0,
       ]),
     );
     return amount === SCRIPT_CODES.RUN_MISSING ? null : amount;
@@ -355,7 +372,12 @@ export class RunStore {
       [this.keys.topValues(runId, field), [this.options.topCapacity.run, `top_trimmed:${field}`, 0, tally[field]]],
       ...windowBucketsOf(ingest).map(([window, start]): [string, TopEntry] => [
         this.keys.topWindowBucket(runId, field, window, start),
-        [this.options.topCapacity.bucket, `top_window_trimmed:${field}`, windowBucketTtl(window), tally[field]],
+        [
+          this.options.topCapacity.bucket,
+          `top_window_trimmed:${field}`,
+          windowBucketExpiry(window, start),
+          tally[field],
+        ],
       ]),
     ]);
   }

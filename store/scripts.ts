@@ -67,7 +67,7 @@ export class LuaScript {
 export const scripts = {
   launchRun: LuaScript.load("launch-run-5.lua"),
   endRun: LuaScript.load("end-run-2.lua"),
-  admitMatches: LuaScript.load("admit-matches-3.lua"),
+  admitMatches: LuaScript.load("admit-matches-4.lua"),
   countMatches: LuaScript.load("count-matches-7+.lua"),
   renewLease: LuaScript.load("renew-lease-1.lua"),
   releaseLease: LuaScript.load("release-lease-1.lua"),
@@ -76,6 +76,7 @@ export const scripts = {
   readTop: LuaScript.load("read-top-1+.lua"),
   unfollow: LuaScript.load("unfollow-3+.lua"),
   sumEndedRuns: LuaScript.load("sum-ended-runs-2+.lua"),
+  showEdit: LuaScript.load("show-edit-1.lua"),
   reserveXRuleRequests: LuaScript.load("reserve-x-rule-requests-1.lua"),
   noteXUsage: LuaScript.load("note-x-usage-1.lua"),
 };

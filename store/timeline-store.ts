@@ -1,7 +1,7 @@
 import type { ChainableCommander, Redis } from "ioredis";
 import { z } from "zod";
 import type { Match } from "../contracts/messages";
-import type { DeleteNotice } from "../contracts/tweet";
+import { originalIdOf, type DeleteNotice } from "../contracts/tweet";
 import { TimelineEntry } from "../contracts/actions";
 import type { HydratedTweet } from "../contracts/timelines";
 import { normalizePhrase } from "../contracts/track";
@@ -10,11 +10,13 @@ import {
   followerSets,
   inPipelines,
   padId,
+  tweetBody,
   unpadId,
   type FanOutReads,
   type TimelineLimits,
 } from "./fan-out";
 import type { RedisKeys } from "./keys";
+import { scripts } from "./scripts";
 
 export { padId, unpadId, type TimelineLimits };
 
@@ -67,11 +69,24 @@ export class TimelineStore {
    * reads the follower sets, tombstones and delete records, then the writes go in pipelines of
    * `COMMANDS_PER_PIPELINE` commands, one after the other.
    */
-  async add(runId: string, matches: readonly Match[], deletes: readonly DeleteNotice[]): Promise<void> {
-    if (matches.length === 0 && deletes.length === 0) return;
-    const reads = await this.readBeforeFanOut(matches, deletes);
-    const commands = batchWrites(this.keys, this.limits, runId, matches, deletes, reads);
-    for (const pipeline of inPipelines(commands, COMMANDS_PER_PIPELINE)) await execute(this.redis.pipeline(pipeline));
+  async add(
+    runId: string,
+    matches: readonly Match[],
+    deletes: readonly DeleteNotice[],
+    edits: readonly Match[] = [],
+  ): Promise<void> {
+    if (matches.length > 0 || deletes.length > 0) {
+      const reads = await this.readBeforeFanOut(matches, deletes);
+      const commands = batchWrites(this.keys, this.limits, runId, matches, deletes, reads);
+      for (const pipeline of inPipelines(commands, COMMANDS_PER_PIPELINE)) await execute(this.redis.pipeline(pipeline));
+    }
+    for (const edit of edits) await this.showEdit(edit);
+  }
+
+  /** A newer version of a post the timelines hold takes its place (store/show-edit-1.lua); few, so one call each. */
+  private async showEdit(edit: Match): Promise<void> {
+    const key = this.keys.tweet(originalIdOf(edit.tweet));
+    await scripts.showEdit.run(this.redis, [key], [tweetBody(edit), edit.tweet.id, this.limits.tweetTtl]);
   }
 
   /** A page of a run's timeline, or of one of its track phrases', newest first (`timeline.get`). */
@@ -128,7 +143,7 @@ export class TimelineStore {
   private async readBeforeFanOut(matches: readonly Match[], deletes: readonly DeleteNotice[]): Promise<FanOutReads> {
     const sets = [...new Set(matches.flatMap((match) => followerSets(this.keys, match)))];
     const pipeline = this.redis.pipeline();
-    if (matches.length > 0) pipeline.mget(matches.map((match) => this.keys.deletedTweet(match.tweet.id)));
+    if (matches.length > 0) pipeline.mget(matches.map((match) => this.keys.deletedTweet(originalIdOf(match.tweet))));
     for (const set of sets) pipeline.smembers(set);
     for (const notice of deletes) pipeline.smembers(this.keys.tweetTimelines(notice.tweet_id));
     const replies = await execute(pipeline);
@@ -137,7 +152,7 @@ export class TimelineStore {
     const entered = new Map(deletes.map((notice) => [notice.tweet_id, StringList.parse(replies.shift())]));
     return {
       followers,
-      deleted: new Set(matches.flatMap((match, index) => (tombstones[index] ? [match.tweet.id] : []))),
+      deleted: new Set(matches.flatMap((match, index) => (tombstones[index] ? [originalIdOf(match.tweet)] : []))),
       entered,
     };
   }

@@ -62,18 +62,19 @@ export function windowBucketsOf(ingestSecond: number): [keyof typeof TOP_WINDOWS
 }
 
 /**
- * Seconds past a window bucket's last write that the launcher's clock (ingest seconds) may differ
- * from Redis's (the TTLs): a little, on machines kept in time by NTP.
+ * Seconds the launcher's clock (ingest seconds) may differ from Redis's (the expiries): a little, on
+ * machines kept in time by NTP.
  */
 const CLOCK_SKEW_SECONDS = 5;
 
 /**
- * How long a window bucket lives after each write: the window's length, which its reads need it for
- * (it is read while it is one of the window's newest `buckets`), and the clocks' skew.
+ * When a window bucket expires (epoch seconds): once it is no longer one of the window's newest
+ * `buckets`, which its reads sum, and the clocks' skew later. From the bucket's start, not its last
+ * write, so that no bucket outlives its window.
  */
-export function windowBucketTtl(window: keyof typeof TOP_WINDOWS): number {
+export function windowBucketExpiry(window: keyof typeof TOP_WINDOWS, start: number): number {
   const { bucketSeconds, buckets } = TOP_WINDOWS[window];
-  return bucketSeconds * buckets + CLOCK_SKEW_SECONDS;
+  return start + bucketSeconds * buckets + CLOCK_SKEW_SECONDS;
 }
 
 /** The bucket starts a window sums at `nowSecond`, newest first: the filling bucket and those before it. */

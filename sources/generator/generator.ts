@@ -33,7 +33,16 @@ export interface GeneratorOptions {
    * the same on every call, so a worker that takes a run over re-creates the very tweets it resends.
    */
   epoch?: number;
+  /** The share of tweets that are edits of a tweet a little earlier in the stream (0 to 1); none when absent. */
+  editShare?: number;
 }
+
+const isLanguage = (code: string): code is Language => (LANGUAGES as readonly string[]).includes(code);
+
+/** An edit follows its original by 1 to this many tweets: X lets a post be edited for a while after it. */
+const EDIT_DISTANCE = 50;
+/** Salts the edits' own random stream, so that adding them changed no other tweet of a seed. */
+const EDIT_SALT = 0x3d17;
 
 /** A tweet before the clock stamps it with an id and a time. */
 export type TweetDraft = Pick<Tweet, "text" | "author" | "hashtags" | "mentions" | "urls" | "lang" | "referenced">;
@@ -438,7 +447,11 @@ export class TweetGenerator implements TweetSource {
   private readonly ids: SnowflakeIds;
   private readonly worker: number;
   private readonly epoch: number | undefined;
+  private readonly editShare: number;
   private readonly random = new Random(0);
+  private readonly editRandom = new Random(0);
+  /** Ids of the latest tweets without an epoch, by position: what an edit names as its original. */
+  private readonly recentIds = new Map<number, string>();
   private readonly viralRandom = new Random(0);
   private readonly viral = new Map<number, ViralTweet>();
   private readonly viralPopularity = new Zipf(VIRAL_COUNT, 1);
@@ -455,6 +468,9 @@ export class TweetGenerator implements TweetSource {
     this.worker = mixSeed(this.seed, 0x1d5);
     this.ids = new SnowflakeIds(this.worker, options.now ?? Date.now);
     this.epoch = options.epoch;
+    this.editShare = options.editShare ?? 0;
+    if (!(this.editShare >= 0 && this.editShare <= 1))
+      throw new RangeError(`generator edit share must be from 0 to 1, got ${this.editShare}`);
   }
 
   async *items({ signal, skip = 0 }: SourceOptions): AsyncGenerator<SourceItem> {
@@ -467,11 +483,48 @@ export class TweetGenerator implements TweetSource {
     }
   }
 
-  /** Tweet `index` of this seed's stream, stamped with the next id and the current time. */
+  /**
+   * Tweet `index` of this seed's stream, stamped with the next id and the current time. Some are
+   * edits: a new version of an original tweet a little earlier, its text written anew, with the
+   * edit history X gives (the original's id, then its own).
+   */
   tweetAt(index: number): Tweet {
-    const draft = this.draftAt(index);
+    const edited = this.editedAt(index);
+    const draft = edited ? edited.draft : this.draftAt(index);
     const { id, ms } = this.epoch === undefined ? this.ids.next() : this.stampAt(index, this.epoch);
-    return { id, ...draft, created_at: this.isoTime(ms) };
+    if (this.epoch === undefined) this.rememberId(index, id);
+    const history = edited ? { edit_history_tweet_ids: [edited.originalId, id] } : {};
+    return { id, ...draft, created_at: this.isoTime(ms), ...history };
+  }
+
+  /** Tweet `index` as an edit, when the stream makes it one: its original's id and the new version. */
+  private editedAt(index: number): { originalId: string; draft: TweetDraft } | null {
+    const random = this.editDraw(index);
+    if (!random) return null;
+    const original = index - 1 - random.below(Math.min(EDIT_DISTANCE, index));
+    // An edit edits an original: a tweet drawn as an edit is never one, even when it ended up plain.
+    if (this.editDraw(original)) return null;
+    // That draw reseeded the edits' stream: the new version's words get a seed of their own.
+    random.reseed(itemSeed(this.seed ^ EDIT_SALT, index) ^ original);
+    const draft = this.draftAt(original);
+    // Retweets cannot be edited; nor can a tweet whose id this worker no longer knows.
+    const originalId = this.epoch === undefined ? this.recentIds.get(original) : this.stampAt(original, this.epoch).id;
+    if (draft.referenced.length > 0 || originalId === undefined) return null;
+    const language = draft.lang && isLanguage(draft.lang) ? draft.lang : null;
+    if (language === null) return null;
+    return { originalId, draft: writeOriginal(random, language, draft.author) };
+  }
+
+  /** Tweet `index`'s own random stream when it is drawn to be an edit; null when it is not. */
+  private editDraw(index: number): Random | null {
+    if (this.editShare === 0 || index === 0) return null;
+    const random = this.editRandom.reseed(itemSeed(this.seed ^ EDIT_SALT, index));
+    return random.chance(this.editShare) ? random : null;
+  }
+
+  private rememberId(index: number, id: string): void {
+    this.recentIds.set(index, id);
+    this.recentIds.delete(index - EDIT_DISTANCE - 1);
   }
 
   /**

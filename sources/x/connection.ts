@@ -4,11 +4,17 @@ import { agentFor, xClient, type XApiConfig } from "./api";
 
 /** One HTTP connection to the filtered stream: made within a deadline, and cut at once when asked. */
 
-/** The filtered stream's query: the fields the project's tweet needs, and the users and tweets they refer to. */
+/**
+ * The filtered stream's query: the fields the project's tweet needs (what the rule operators read,
+ * matching/rules, and edit histories), and the users, tweets, media and places they refer to.
+ */
 export const STREAM_QUERY = {
-  "tweet.fields": "created_at,lang,author_id,entities,referenced_tweets,note_tweet",
-  expansions: "author_id,referenced_tweets.id",
-  "user.fields": "username,name",
+  "tweet.fields":
+    "created_at,lang,author_id,entities,referenced_tweets,note_tweet,conversation_id,in_reply_to_user_id,geo,attachments,edit_history_tweet_ids",
+  expansions: "author_id,referenced_tweets.id,in_reply_to_user_id,attachments.media_keys,geo.place_id",
+  "user.fields": "username,name,verified",
+  "media.fields": "type",
+  "place.fields": "country_code",
 } satisfies Partial<TweetSearchV2StreamParams>;
 
 export interface StreamConnection {

@@ -1,4 +1,4 @@
-import type { RunStatistics } from "../../contracts/actions";
+import type { RunStatistics, TimelinePage } from "../../contracts/actions";
 import { ruleTag } from "../../sources/x/rules";
 import { FakeXApi } from "../support/fake-x-api";
 import { curlPost, eventually, request, TestMesh } from "../support/mesh";
@@ -97,6 +97,52 @@ describeWithCaptures("the X API source in the mesh", () => {
       20000,
       "the launcher to close its stream connection",
     );
+  });
+
+  it("counts an edited post once, counts an edit that newly matches once, and shows the newest version", async () => {
+    const launched = await launch(["bieber"]);
+    expect(launched.status).toBe(200);
+    await eventually(
+      async () => fake.streaming,
+      (streaming) => streaming,
+      20000,
+      "the launcher to connect",
+    );
+    const post = (id: string, text: string, history: string[]) => ({
+      data: {
+        id,
+        text,
+        author_id: "42",
+        created_at: "2026-12-03T10:00:00.000Z",
+        lang: "en",
+        edit_history_tweet_ids: history,
+      },
+      includes: { users: [{ id: "42", username: "editor", name: "An Editor" }] },
+      matching_rules: [{ id: "1", tag: ruleTag(mesh.namespace) }],
+    });
+    const [first, second, third, fourth] = [
+      "1900000000000000001",
+      "1900000000000000002",
+      "1900000000000000005",
+      "1900000000000000007",
+    ];
+    fake.feed([
+      post(first, "bieber one", [first]),
+      post(second, "nothing to see", [second]),
+      post(third, "bieber one, edited", [first, third]),
+      post("1900000000000000006", "now it says bieber", [second, "1900000000000000006"]),
+      post(fourth, "bieber one, edited twice", [first, third, fourth]),
+    ]);
+    const figures = await eventually(statistics, (answer) => answer.examined === 5, 30000, "the five versions");
+    expect(figures).toMatchObject({ amount: 2, edits: 3, per_phrase: { bieber: 2 } });
+    const timeline = await eventually(
+      () => request<TimelinePage>(`${mesh.url}/timeline`).then((answer) => answer.body.tweets),
+      (tweets) => tweets.length === 2 && tweets.some((entry) => entry.tweet.text.endsWith("twice")),
+      20000,
+      "the timeline to show the newest versions",
+    );
+    expect(timeline.map((entry) => entry.tweet.text)).toEqual(["now it says bieber", "bieber one, edited twice"]);
+    await curlPost(`${mesh.url}/stop`, "{}");
   });
 
   it("refuses an invalid phrase with a 422 naming it, and keeps the rules as they were", async () => {

@@ -1,6 +1,7 @@
 import type { Match, MatchBatch } from "../../../contracts/messages";
 import { runFilter, type RunFilter } from "../../../matching/filter";
 import { handleTweetBatch, type TweetBatchPorts } from "../../../matching/tweet-batch";
+import { originalIdOf } from "../../../contracts/tweet";
 import { aTweet, aTweetBatch, CountingMetrics, RecordingLogger } from "../../support/batches";
 
 /** The filter's handler with fakes of each port: a run's filter, admissions that admit each tweet once. */
@@ -14,7 +15,10 @@ function filterWorker(filters: Record<string, RunFilter>) {
     admissions: {
       admitMatches: async (batch): Promise<Match[] | null> => {
         if (!filters[batch.run_id]) return null;
-        return batch.matches.filter((match) => !admittedIds.has(match.tweet.id) && admittedIds.add(match.tweet.id));
+        return batch.matches.filter((match) => {
+          const id = originalIdOf(match.tweet);
+          return !admittedIds.has(id) && admittedIds.add(id);
+        });
       },
     },
     matches: { publish: async (batch, messageId) => void published.push({ batch, messageId }) },
@@ -130,5 +134,23 @@ describe("handleTweetBatch", () => {
     const { ports, published } = filterWorker({ "run-1": runFilter({ track: [], rules: ["bieber"], languages: [] }) });
     await handleTweetBatch(ports, aTweetBatch("run-1", "run-1:0-2", [aTweet("1", "Bieber!"), aTweet("2", "none")]));
     expect(published[0]?.batch.matches).toMatchObject([{ phrases: [], rules: ["bieber"] }]);
+  });
+
+  it("passes an edit of an admitted post on as an edit, and admits an edit that newly matches as its post", async () => {
+    const { ports, published } = filterWorker({ "run-1": bieber });
+    const edit = (id: string, text: string, history: string[]) => ({
+      ...aTweet(id, text),
+      edit_history_tweet_ids: history,
+    });
+    await handleTweetBatch(ports, aTweetBatch("run-1", "run-1:0-2", [aTweet("1", "bieber"), aTweet("2", "nothing")]));
+    await handleTweetBatch(
+      ports,
+      aTweetBatch("run-1", "run-1:2-4", [edit("5", "bieber again", ["1", "5"]), edit("6", "now bieber", ["2", "6"])]),
+    );
+    const later = published[1]?.batch;
+    expect(later?.matches.map((match) => match.tweet.id)).toEqual(["6"]);
+    expect(later?.edits?.map((match) => match.tweet.id)).toEqual(["5"]);
+    expect(later?.edited).toBe(2);
+    expect(published[0]?.batch.edits).toBeUndefined();
   });
 });

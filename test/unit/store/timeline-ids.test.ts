@@ -35,6 +35,7 @@ describe("run records", () => {
     published: 3,
     examined: 2,
     amount: 1,
+    edits: 2,
     peak_speed: 1,
     peak_at: 1_700_000_003,
   };

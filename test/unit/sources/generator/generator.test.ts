@@ -180,6 +180,41 @@ describe("a generator with an epoch", () => {
     return tweets;
   };
 
+  it("edits a share of recent original tweets: a new version naming its original, by the same author", () => {
+    const generator = new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000, editShare: 0.05 });
+    const tweets = Array.from({ length: 20_000 }, (_, index) => generator.tweetAt(index));
+    const byId = new Map(tweets.map((tweet) => [tweet.id, tweet]));
+    const edits = tweets.filter((tweet) => tweet.edit_history_tweet_ids !== undefined);
+    expect(edits.length / tweets.length).toBeGreaterThan(0.02);
+    expect(edits.length / tweets.length).toBeLessThan(0.05);
+    for (const edit of edits) {
+      const [originalId, ownId, ...more] = edit.edit_history_tweet_ids ?? [];
+      expect({ own: ownId, more }).toEqual({ own: edit.id, more: [] });
+      const original = byId.get(originalId ?? "");
+      expect(original?.referenced).toEqual([]);
+      expect(original?.author).toEqual(edit.author);
+      expect(original?.edit_history_tweet_ids).toBeUndefined();
+      expect(BigInt(edit.id)).toBeGreaterThan(BigInt(originalId ?? "0"));
+      expect(Tweet.safeParse(edit).success).toBe(true);
+    }
+    // The same stream, edits included, from every worker; none without a share.
+    const again = new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000, editShare: 0.05 });
+    expect(again.tweetAt(19_999)).toEqual(tweets[19_999]);
+    const plain = new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000 });
+    expect(
+      Array.from({ length: 2000 }, (_, index) => plain.tweetAt(index)).some((tweet) => tweet.edit_history_tweet_ids),
+    ).toBe(false);
+  });
+
+  it("edits without an epoch too, naming the ids it gave", () => {
+    const generator = new TweetGenerator({ rate: 0, seed: 3, editShare: 0.1 });
+    const tweets = Array.from({ length: 3000 }, (_, index) => generator.tweetAt(index));
+    const ids = new Set(tweets.map((tweet) => tweet.id));
+    const edits = tweets.filter((tweet) => tweet.edit_history_tweet_ids);
+    expect(edits.length).toBeGreaterThan(100);
+    for (const edit of edits) expect(ids.has(edit.edit_history_tweet_ids?.[0] ?? "")).toBe(true);
+  });
+
   it("re-creates the same tweets, ids included, when resumed elsewhere", async () => {
     const first = await take(new TweetGenerator({ rate: 0, seed: 9, epoch: 1_700_000_000_000, now: () => 1 }), 5000);
     const resumed = await take(

@@ -325,9 +325,12 @@ describeWithData("the X stream source against the fake X API", () => {
     expect(x.reconnectHistory.map(({ cause, delayMs }) => [cause, delayMs])).toEqual([["operational-disconnect", 0]]);
     const stream = fake.requests.find((request) => request.path === "/2/tweets/search/stream");
     expect(stream?.query).toEqual({
-      "tweet.fields": "created_at,lang,author_id,entities,referenced_tweets,note_tweet",
-      expansions: "author_id,referenced_tweets.id",
-      "user.fields": "username,name",
+      "tweet.fields":
+        "created_at,lang,author_id,entities,referenced_tweets,note_tweet,conversation_id,in_reply_to_user_id,geo,attachments,edit_history_tweet_ids",
+      expansions: "author_id,referenced_tweets.id,in_reply_to_user_id,attachments.media_keys,geo.place_id",
+      "user.fields": "username,name,verified",
+      "media.fields": "type",
+      "place.fields": "country_code",
     });
     expect(logger.lines.join("\n")).not.toContain(TOKEN);
   });
