@@ -59,6 +59,17 @@ describeBuilt("the server and REPL processes", () => {
     expect(repl.stdout()).toMatch(/running/);
   });
 
+  it("lets the REPL call the series and top-value reads", async () => {
+    const input =
+      "call statistics.series --clock event --resolution 1m\ncall statistics.top --field hashtags --window 10m\nexit\n";
+    const repl = startNodeProcess(REPL, { env, input });
+    await repl.exited;
+    expect(repl.stdout()).toMatch(/clock: 'event'|"clock": ?"event"/);
+    expect(repl.stdout()).toMatch(/points/);
+    expect(repl.stdout()).toMatch(/window: '10m'|"window": ?"10m"/);
+    expect(repl.stdout()).toMatch(/items/);
+  });
+
   it("lists the dead-letter queue from the REPL", async () => {
     const repl = startNodeProcess(REPL, { env, input: "dead-letters\nexit\n" });
     await repl.exited;
