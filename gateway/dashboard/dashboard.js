@@ -510,6 +510,7 @@ function showFigures(figures) {
   state.dataset.state = figures.running ? "running" : "idle";
   state.textContent = figures.run_id ? phase : "no run";
   showPhrases(figures.per_phrase);
+  showRules(figures.rules || [], figures.per_rule || {});
 }
 
 const rate = (value) => value.toFixed(value < 10 ? 2 : 0);
@@ -518,6 +519,13 @@ function showPhrases(perPhrase) {
   const entries = Object.entries(perPhrase).sort((a, b) => b[1] - a[1]);
   const top = Math.max(1, ...entries.map(([, count]) => count));
   $("phrases").replaceChildren(...entries.map(([phrase, count]) => barRow(phrase, count, top)));
+}
+
+/** The run's rules in their order, each with its matched tweets, 0 before its first. */
+function showRules(rules, perRule) {
+  $("rules-counts-block").hidden = rules.length === 0;
+  const top = Math.max(1, ...rules.map((rule) => perRule[rule] || 0));
+  $("rules-counts").replaceChildren(...rules.map((rule) => barRow(rule, perRule[rule] || 0, top)));
 }
 
 /** A matched tweet at the top of the list, once: the page's first read of /timeline and the stream may both bring it. */
@@ -572,13 +580,19 @@ async function post(path, body) {
   return answer;
 }
 
+/** The form's launch: track phrases, rules, or both (the gateway says which field is wrong). */
 function launchParams() {
-  const params = {
-    track: $("track")
-      .value.split(",")
-      .map((phrase) => phrase.trim())
-      .filter(Boolean),
-  };
+  const params = {};
+  const track = $("track")
+    .value.split(",")
+    .map((phrase) => phrase.trim())
+    .filter(Boolean);
+  const rules = $("rules")
+    .value.split("\n")
+    .map((rule) => rule.trim())
+    .filter(Boolean);
+  if (track.length > 0 || rules.length === 0) params.track = track;
+  if (rules.length > 0) params.rules = rules;
   const maxTweets = $("max-tweets").value;
   const seconds = $("duration").value;
   if (maxTweets) params.max_tweets = Number(maxTweets);

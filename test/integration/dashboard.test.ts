@@ -310,6 +310,26 @@ withChromium("the dashboard in headless Chromium", () => {
     await page.setViewportSize({ width: 1400, height: 900 });
   });
 
+  it("launches a run of X rules from the form and counts per rule as /statistics does", async () => {
+    const rules = ["love lang:en", "#music OR #movies"];
+    await page.fill("#track", "");
+    await page.fill("#rules", rules.join("\n"));
+    await page.fill("#max-tweets", "100");
+    await page.click("#launch-button");
+    await until("#message", (message) => message.startsWith("Launched run"), "the rules launch to be confirmed");
+    const ended = await eventually(
+      () => request<RunStatistics>(`${mesh.url}/statistics`).then((answer) => answer.body),
+      (figures) => figures.rules.length === 2 && !figures.running && !figures.streaming,
+      WAIT_MS,
+      "the run of rules to end at max_tweets",
+    );
+    expect(ended.amount).toBe(100);
+    const shown = async () =>
+      (await page.locator("#rules-counts li").allTextContents()).map((row) => row.replace(/\s+/g, " ").trim());
+    const expected = rules.map((rule) => `${rule}${ended.per_rule[rule] ?? 0}`);
+    await eventually(shown, (rows) => rows.join("|") === expected.join("|"), WAIT_MS, "the per-rule counts");
+  });
+
   it("renders the API docs from /openapi.json", async () => {
     await page.goto(`${mesh.url}/docs`);
     await page.locator("section h2 code", { hasText: "/launch" }).waitFor({ timeout: WAIT_MS });
