@@ -232,7 +232,7 @@ describeWithCaptures("timelines and follows over HTTP", () => {
       const answer = await request<ErrorBody>(`${mesh.url}${path}`, init);
       expect(answer.status).toBe(status);
       expect(answer.body.type).toBe("VALIDATION_ERROR");
-      expect(answer.body.message).toMatch(new RegExp(`^${field.replace(".", "\\.")}: `));
+      expect(answer.body.message).toMatch(new RegExp(`^${field.replace(/[.[\]]/g, "\\$&")}: `));
     });
   });
 });
