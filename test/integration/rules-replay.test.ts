@@ -148,6 +148,7 @@ describeWithCaptures("a replay of a real capture with X rules", () => {
       [["  "], "rules[0]", /blank/],
       [[], "rules", /at least one rule/],
       ["not a list", "rules", /array/i],
+      [Array.from({ length: 1001 }, (_, index) => `word${index}`), "rules", /at most 1000 rules \(X_MAX_RULES\)/],
     ];
     for (const [rules, field, message] of cases) {
       const answer = await curlPost(`${mesh.url}/launch`, JSON.stringify({ rules }));
