@@ -80,6 +80,15 @@ const EnvironmentVariables = z.object({
     ["redis:", "rediss:"],
     "REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535",
   ).default("redis://127.0.0.1:6379"),
+  /** PostgreSQL of the tweet archive; unset: no archive. Its credentials are never logged. */
+  DATABASE_URL: serviceUrl(
+    ["postgres:", "postgresql:"],
+    "DATABASE_URL must be a postgres:// or postgresql:// URL with a host and a port of 1 to 65535",
+  ).optional(),
+  /** Days of `created_at` the archive keeps: older days' partitions are dropped whole. */
+  ARCHIVE_RETENTION_DAYS: positiveInt("ARCHIVE_RETENTION_DAYS")
+    .max(3650, "ARCHIVE_RETENTION_DAYS must be at most 3650")
+    .default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(8004),
   /** Comma-separated services this process runs. */
   SERVICES: serviceList.default([...SERVICE_NAMES]),

@@ -6,7 +6,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
-const ASSETS = { store: [".lua"], "gateway/dashboard": [".html", ".css", ".js"] };
+const ASSETS = { store: [".lua"], "archive/migrations": [".sql"], "gateway/dashboard": [".html", ".css", ".js"] };
 for (const [dir, extensions] of Object.entries(ASSETS)) {
   for (const file of fs.readdirSync(path.join(root, dir))) {
     if (!extensions.includes(path.extname(file))) continue;

@@ -1,0 +1,141 @@
+import type { Pool, PoolClient } from "pg";
+import type { Match, MatchBatch } from "../contracts/messages";
+import { eventSecond } from "../contracts/series";
+import { originalIdOf } from "../contracts/tweet";
+import { topValuesOf } from "../store/top-values";
+import { dayOf, Partitions } from "./partitions";
+
+/** One archived tweet as the insert takes it (the columns of archive/migrations). */
+interface ArchiveRow {
+  run_id: string;
+  tweet_id: string;
+  created_at: string;
+  phrases: string[];
+  rules: string[];
+  author_id: string;
+  author_username: string;
+  lang: string | null;
+  text: string;
+  hashtags: string[];
+  mentions: string[];
+  domains: string[];
+  original: Match["tweet"];
+}
+
+/** The last second a timestamp column takes as a day of ours (9999-12-31T23:59:59Z). */
+const LAST_SECOND = 253_402_300_799;
+
+/** A match as its row: the post's id (an edit's original's), its time as a second the partitions know. */
+function rowOf(runId: string, match: Match, fallbackSecond: number): ArchiveRow {
+  const { tweet } = match;
+  const second = eventSecond(tweet.created_at, fallbackSecond);
+  const values = topValuesOf(match);
+  return {
+    run_id: runId,
+    tweet_id: originalIdOf(tweet),
+    created_at: new Date((second >= 0 && second <= LAST_SECOND ? second : fallbackSecond) * 1000).toISOString(),
+    phrases: match.phrases,
+    rules: match.rules ?? [],
+    author_id: tweet.author.id,
+    author_username: tweet.author.username,
+    lang: tweet.lang,
+    text: tweet.text,
+    hashtags: values.hashtags,
+    mentions: values.mentions,
+    domains: values.domains,
+    original: tweet,
+  };
+}
+
+const INSERT_ROWS = `
+  INSERT INTO archived_tweets (run_id, tweet_id, created_at, phrases, rules, author_id, author_username,
+                               lang, text, hashtags, mentions, domains, original)
+  SELECT run_id, tweet_id, created_at, phrases, rules, author_id, author_username,
+         lang, text, hashtags, mentions, domains, original
+  FROM jsonb_to_recordset($1::jsonb) AS row(run_id text, tweet_id bigint, created_at timestamptz,
+       phrases text[], rules text[], author_id text, author_username text, lang text, text text,
+       hashtags text[], mentions text[], domains text[], original jsonb)
+  ON CONFLICT DO NOTHING`;
+
+const RECORD_DELETES = `
+  INSERT INTO deleted_tweets (tweet_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING`;
+
+/** Rows of deleted tweets lose their content, in every run; the row keeps that the tweet existed. */
+const TOMBSTONE = `
+  UPDATE archived_tweets AS archived
+     SET text = NULL, original = NULL, hashtags = '{}', mentions = '{}', domains = '{}',
+         deleted_at = deleted.deleted_at
+    FROM deleted_tweets AS deleted
+   WHERE archived.tweet_id = deleted.tweet_id AND archived.deleted_at IS NULL
+     AND deleted.tweet_id = ANY($1::bigint[])`;
+
+/** A newer version of a post takes its row's place, never an older one (snowflake ids grow with time). */
+const SHOW_EDIT = `
+  UPDATE archived_tweets
+     SET text = $3, original = $4::jsonb, phrases = $5::text[], rules = $6::text[]
+   WHERE run_id = $1 AND tweet_id = $2 AND deleted_at IS NULL AND (original->>'id')::numeric < $7::numeric`;
+
+/**
+ * The tweet archive in PostgreSQL: every matched tweet of a batch written in one transaction, once
+ * per run and post however often the batch is delivered (its key is the run and the post's id), its
+ * delete notices applied and its edits shown. A batch is acked only after `archive` resolved, so a
+ * failure leaves it to be delivered again.
+ */
+export class ArchiveStore {
+  private readonly partitions: Partitions;
+
+  constructor(private readonly pool: Pool) {
+    this.partitions = new Partitions(pool);
+  }
+
+  /** Writes a batch; answers how many rows it added (0 for a batch delivered again). */
+  async archive(batch: Pick<MatchBatch, "run_id" | "sent_at" | "matches" | "edits" | "deletes">): Promise<number> {
+    const fallback = Math.floor(batch.sent_at / 1000);
+    const rows = batch.matches.map((match) => rowOf(batch.run_id, match, fallback));
+    const deleted = batch.deletes.map((notice) => notice.tweet_id);
+    if (rows.length === 0 && deleted.length === 0 && (batch.edits ?? []).length === 0) return 0;
+    await this.partitions.ensure(rows.map((row) => dayOf(Date.parse(row.created_at) / 1000)));
+    return this.inTransaction(async (client) => {
+      const inserted = rows.length > 0 ? ((await client.query(INSERT_ROWS, [JSON.stringify(rows)])).rowCount ?? 0) : 0;
+      if (deleted.length > 0) await client.query(RECORD_DELETES, [deleted]);
+      for (const edit of batch.edits ?? []) await this.showEdit(client, batch.run_id, edit);
+      // A tweet archived after its delete notice becomes a tombstone at once, as one deleted now does.
+      const touched = [...deleted, ...rows.map((row) => row.tweet_id)];
+      if (touched.length > 0) await client.query(TOMBSTONE, [touched]);
+      return inserted;
+    });
+  }
+
+  /** Drops the partitions of the days before `keepFrom` (`YYYY-MM-DD`); answers the days dropped. */
+  dropDaysBefore(keepFrom: string): Promise<string[]> {
+    return this.partitions.dropBefore(keepFrom);
+  }
+
+  private async showEdit(client: PoolClient, runId: string, edit: Match): Promise<void> {
+    const { tweet } = edit;
+    await client.query(SHOW_EDIT, [
+      runId,
+      originalIdOf(tweet),
+      tweet.text,
+      JSON.stringify(tweet),
+      edit.phrases,
+      edit.rules ?? [],
+      tweet.id,
+    ]);
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

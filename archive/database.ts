@@ -1,0 +1,42 @@
+import path from "node:path";
+import { runner } from "node-pg-migrate";
+import { Pool } from "pg";
+import { redactUrl } from "../config/environment";
+import type { Logger } from "../core/logger";
+
+/** The archive's migrations: SQL files, run in order of their timestamp names by node-pg-migrate. */
+export const MIGRATIONS_DIR = path.join(__dirname, "migrations");
+/** The table where node-pg-migrate records which migrations ran. */
+const MIGRATIONS_TABLE = "archive_migrations";
+
+/** Connections one worker holds: a batch is one transaction, and reads are few. */
+const POOL_SIZE = 4;
+
+/**
+ * The archive's PostgreSQL (DATABASE_URL), pooled. An idle client's error (the server restarted) is
+ * logged in one line naming the database without its credentials, never thrown: the pool opens a new
+ * connection for the next query.
+ */
+export function openDatabase(url: string, logger: Pick<Logger, "warn">): Pool {
+  const pool = new Pool({ connectionString: url, max: POOL_SIZE });
+  pool.on("error", (error) =>
+    logger.warn(`PostgreSQL ${redactUrl(url)} (DATABASE_URL) connection lost: ${error.message}; reconnecting`),
+  );
+  return pool;
+}
+
+/**
+ * Brings the schema up to date. node-pg-migrate takes an advisory lock first, so that workers starting
+ * together run each migration once.
+ */
+export async function migrate(url: string, logger: Pick<Logger, "info">): Promise<void> {
+  const ran = await runner({
+    databaseUrl: url,
+    dir: MIGRATIONS_DIR,
+    migrationsTable: MIGRATIONS_TABLE,
+    direction: "up",
+    checkOrder: true,
+    log: () => undefined,
+  });
+  if (ran.length > 0) logger.info(`Archive schema migrated: ${ran.map((migration) => migration.name).join(", ")}`);
+}

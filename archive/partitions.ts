@@ -1,0 +1,79 @@
+import type { Pool } from "pg";
+
+/**
+ * The archive's partitions, one per UTC day of `created_at`, named `archived_tweets_pYYYYMMDD`:
+ * created as the day's first tweet arrives, dropped whole by retention.
+ */
+
+const PARTITION_NAME = /^archived_tweets_p(\d{4})(\d{2})(\d{2})$/;
+/** Held while a partition is created: two workers creating the same day's would otherwise race. */
+const PARTITION_LOCK = 0x7a7c_0001;
+
+/** A second's UTC day, `YYYY-MM-DD`. */
+export function dayOf(second: number): string {
+  return new Date(second * 1000).toISOString().slice(0, 10);
+}
+
+const partitionOf = (day: string): string => `archived_tweets_p${day.replaceAll("-", "")}`;
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The days whose partitions this worker knows exist: each is created once per worker at most. */
+export class Partitions {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly pool: Pool) {}
+
+  async ensure(days: Iterable<string>): Promise<void> {
+    for (const day of new Set(days)) {
+      if (this.known.has(day)) continue;
+      await this.create(day);
+      this.known.add(day);
+    }
+  }
+
+  /**
+   * Drops the partitions of the days before `keepFrom` (`YYYY-MM-DD`): whole days, every run's, in
+   * one statement each. Answers the days dropped.
+   */
+  async dropBefore(keepFrom: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT child.relname AS name FROM pg_inherits
+         JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
+         JOIN pg_class child ON child.oid = pg_inherits.inhrelid
+       WHERE parent.relname = 'archived_tweets'`,
+    );
+    const dropped: string[] = [];
+    for (const { name } of rows) {
+      const match = PARTITION_NAME.exec(name);
+      if (!match) continue;
+      const day = `${match[1]}-${match[2]}-${match[3]}`;
+      if (day >= keepFrom) continue;
+      await this.pool.query(`DROP TABLE IF EXISTS ${name}`);
+      this.known.delete(day);
+      dropped.push(day);
+    }
+    return dropped.sort();
+  }
+
+  private async create(day: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1)", [PARTITION_LOCK]);
+      // Names and bounds come from a validated day, never from input: no injection through them.
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${partitionOf(day)} PARTITION OF archived_tweets
+           FOR VALUES FROM ('${day}') TO ('${nextDay(day)}')`,
+      );
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
