@@ -6,7 +6,7 @@
   KEYS[1] the run's hash
   KEYS[2] set of tweet ids admitted to the run
   KEYS[3] hash of batch id -> JSON list of the batch's admitted match indexes
-  KEYS[4] hash of the summed figures of every ended run, which a run ended here joins (see end-run-2.lua)
+  KEYS[4] hash of the summed figures of every ended run, which a run ended here joins (see ended-runs.lib.lua)
 
   ARGV[1] batch id
   ARGV[2] now, ms since the epoch
@@ -35,11 +35,7 @@ for index, tweet_id in ipairs(cjson.decode(ARGV[3])) do
 end
 if limit ~= nil and redis.call("SCARD", KEYS[2]) >= limit and redis.call("HEXISTS", KEYS[1], "ended_at") == 0 then
   redis.call("HSET", KEYS[1], "ended_at", ARGV[2], "end_reason", "max_tweets")
-  local started, amount, examined = unpack(redis.call("HMGET", KEYS[1], "started_at", "amount", "examined"))
-  redis.call("HINCRBY", KEYS[4], "runs", 1)
-  redis.call("HINCRBY", KEYS[4], "amount", tonumber(amount or "0"))
-  redis.call("HINCRBY", KEYS[4], "examined", tonumber(examined or "0"))
-  redis.call("HINCRBY", KEYS[4], "elapsed", math.max(0, math.floor((tonumber(ARGV[2]) - tonumber(started)) / 1000)))
+  join_ended_runs(KEYS[4], KEYS[1], ARGV[2])
 end
 
 -- cjson encodes an empty table as an object: write the empty list by hand.

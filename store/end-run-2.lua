@@ -17,12 +17,7 @@ if redis.call("HEXISTS", KEYS[1], "ended_at") == 1 then
   return UNCHANGED
 end
 redis.call("HSET", KEYS[1], "ended_at", ARGV[1], "end_reason", ARGV[2])
-local started, amount, examined = unpack(redis.call("HMGET", KEYS[1], "started_at", "amount", "examined"))
-redis.call("HINCRBY", KEYS[2], "runs", 1)
-redis.call("HINCRBY", KEYS[2], "amount", tonumber(amount or "0"))
-redis.call("HINCRBY", KEYS[2], "examined", tonumber(examined or "0"))
--- Whole seconds, as runs/figures.ts elapsedSeconds counts a run's.
-redis.call("HINCRBY", KEYS[2], "elapsed", math.max(0, math.floor((tonumber(ARGV[1]) - tonumber(started)) / 1000)))
+join_ended_runs(KEYS[2], KEYS[1], ARGV[1])
 if ARGV[3] ~= "" then
   redis.call("HSET", KEYS[1], "end_detail", ARGV[3])
 end

@@ -6,7 +6,7 @@
   KEYS[2] run index (sorted set: run id -> started_at)
   KEYS[3] the new run's hash
   KEYS[4] the hash of the run the caller saw as current (any key when there was none)
-  KEYS[5] hash of the summed figures of every ended run, which a replaced run joins (see end-run-2.lua)
+  KEYS[5] hash of the summed figures of every ended run, which a replaced run joins (see ended-runs.lib.lua)
 
   ARGV[1] the run id the caller saw as current ("" when none)
   ARGV[2] the new run id
@@ -22,11 +22,7 @@ if current ~= ARGV[1] then
 end
 if current ~= "" and redis.call("HEXISTS", KEYS[4], "ended_at") == 0 then
   redis.call("HSET", KEYS[4], "ended_at", ARGV[3], "end_reason", "replaced")
-  local started, amount, examined = unpack(redis.call("HMGET", KEYS[4], "started_at", "amount", "examined"))
-  redis.call("HINCRBY", KEYS[5], "runs", 1)
-  redis.call("HINCRBY", KEYS[5], "amount", tonumber(amount or "0"))
-  redis.call("HINCRBY", KEYS[5], "examined", tonumber(examined or "0"))
-  redis.call("HINCRBY", KEYS[5], "elapsed", math.max(0, math.floor((tonumber(ARGV[3]) - tonumber(started)) / 1000)))
+  join_ended_runs(KEYS[5], KEYS[4], ARGV[3])
 end
 redis.call("HSET", KEYS[3], unpack(ARGV, 4))
 redis.call("ZADD", KEYS[2], ARGV[3], ARGV[2])

@@ -22,5 +22,5 @@ export const SCRIPT_CODES = {
 
 export type ScriptCode = (typeof SCRIPT_CODES)[keyof typeof SCRIPT_CODES];
 
-/** The Lua line that defines every code, put in front of each script (one line: error line numbers shift by one). */
+/** The Lua line that defines every code, put in front of each script (one line: error line numbers shift by one, and by the lines of its libraries). */
 export const SCRIPT_CODES_PREAMBLE = `local ${Object.keys(SCRIPT_CODES).join(", ")} = ${Object.values(SCRIPT_CODES).join(", ")}\n`;

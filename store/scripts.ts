@@ -9,7 +9,7 @@ import { SCRIPT_CODES_PREAMBLE } from "./script-codes";
  * BullMQ keeps its commands; `<name>-<number>+.lua` takes at least that many keys, then more (one
  * per followed author or phrase, say). Scripts run by SHA: two versions of the mesh sharing one Redis during
  * a rolling deploy each run their own script text. Every script starts with the status codes of
- * ./script-codes.ts as Lua locals.
+ * ./script-codes.ts as Lua locals, then the libraries it names (`<name>.lib.lua`), then its own text.
  */
 export class LuaScript {
   readonly sha: string;
@@ -24,13 +24,15 @@ export class LuaScript {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
 
-  static load(fileName: string): LuaScript {
+  /** A script of its file, after the libraries (`<name>.lib.lua` files of functions) it calls. */
+  static load(fileName: string, libraries: readonly string[] = []): LuaScript {
     const match = /^(.+)-(\d+)(\+?)\.lua$/.exec(fileName);
     if (!match?.[1] || !match[2]) throw new Error(`Lua script file name must be <name>-<keys>[+].lua: ${fileName}`);
+    const read = (file: string) => readFileSync(path.join(__dirname, file), "utf8");
     return new LuaScript(
       match[1],
       Number(match[2]),
-      SCRIPT_CODES_PREAMBLE + readFileSync(path.join(__dirname, fileName), "utf8"),
+      SCRIPT_CODES_PREAMBLE + libraries.map((library) => `${read(library)}\n`).join("") + read(fileName),
       match[3] === "+",
     );
   }
@@ -64,10 +66,13 @@ export class LuaScript {
   }
 }
 
+/** `join_ended_runs`: a run joins the running sums of the ended runs. */
+const ENDED_RUNS = "ended-runs.lib.lua";
+
 export const scripts = {
-  launchRun: LuaScript.load("launch-run-5.lua"),
-  endRun: LuaScript.load("end-run-2.lua"),
-  admitMatches: LuaScript.load("admit-matches-4.lua"),
+  launchRun: LuaScript.load("launch-run-5.lua", [ENDED_RUNS]),
+  endRun: LuaScript.load("end-run-2.lua", [ENDED_RUNS]),
+  admitMatches: LuaScript.load("admit-matches-4.lua", [ENDED_RUNS]),
   countMatches: LuaScript.load("count-matches-7+.lua"),
   renewLease: LuaScript.load("renew-lease-1.lua"),
   releaseLease: LuaScript.load("release-lease-1.lua"),

@@ -153,6 +153,16 @@ describe("the Redis stores (real Redis)", () => {
       await store.launch(settings, 30_000);
       expect((await store.endedRunTotals(1)).runs).toBe(3);
     });
+
+    it("adds a run that max_tweets ended at its admission", async () => {
+      const before = await store.endedRunTotals(1);
+      const capped = await store.launch({ ...settings, max_tweets: 1 }, 40_000);
+      await store.admitMatches({ run_id: capped.run.id, batch_id: "m0", matches: [match("9")] }, 43_000);
+      expect(await store.get(capped.run.id)).toMatchObject({ end_reason: "max_tweets" });
+      const after = await store.endedRunTotals(0);
+      // The run it replaced (open since 30 s) joins the sums, and the capped one (3 s) at its admission.
+      expect(after).toMatchObject({ runs: before.runs + 2, elapsed: before.elapsed + 13 });
+    });
   });
 
   describe("admitting and counting matches", () => {
