@@ -275,12 +275,23 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
     },
 
     async stopped() {
+      // moleculer-web regenerates its aliases, and broadcasts that it did, 500 ms after the services
+      // change (a debounced timer). A stopped gateway still hears other nodes leave: it must do
+      // neither any more.
+      stopAliasRegeneration(this);
       stream?.stop();
       if (server) await closeGracefully(server, HTTP_DRAIN_MS);
       await pipeline?.connection.close();
       redis?.disconnect();
     },
   };
+}
+
+/** Cancels moleculer-web's pending alias regeneration and makes later ones do nothing. */
+function stopAliasRegeneration(service: object): void {
+  const gateway = service as { regenerateAllAutoAliases?: { (): void; cancel?: () => void } };
+  gateway.regenerateAllAutoAliases?.cancel?.();
+  gateway.regenerateAllAutoAliases = Object.assign(() => undefined, { cancel: () => undefined });
 }
 
 /** Where the gateway listens (PORT on every address), and whether it shares the port (GATEWAY_SHARE_PORT). */
