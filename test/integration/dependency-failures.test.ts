@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { spawn } from "node:child_process";
 import amqp from "amqplib";
 import type { RunStatistics } from "../../contracts/actions";
@@ -27,7 +28,17 @@ function runServer(env: Record<string, string>) {
   return { child, output: () => output, exited };
 }
 
-const freePort = () => 40000 + Math.floor(Math.random() * 5000);
+/**
+ * A port nothing listens on now, as the system picks one for port 0: a random one could be another
+ * process's (a mesh still answering 503 there made a test wait for readiness in vain).
+ */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** The status a URL answers with; 0 while nothing listens there. */
 const statusOf = (url: string): Promise<number> =>
@@ -52,7 +63,7 @@ const describeBuilt = serverBuilt() ? describe : describe.skip;
 /** Issue #14, items 1, 2 and 16: what a process does when a dependency is missing from the start. */
 describeBuilt("a process whose dependencies are missing", () => {
   it("says which dependency it waits for, where and the variable to fix; answers its probes meanwhile; exits 1 after STARTUP_TIMEOUT", async () => {
-    const probePort = freePort();
+    const probePort = await freePort();
     const server = runServer({
       TRANSPORTER: "amqp://guest:secret@127.0.0.1:5699",
       SERVICES: "filter",
@@ -78,7 +89,7 @@ describeBuilt("a process whose dependencies are missing", () => {
   });
 
   it("answers /health and /ready on a gateway's PORT before RabbitMQ connects, and 503 GATEWAY_STARTING elsewhere", async () => {
-    const port = freePort();
+    const port = await freePort();
     const server = runServer({
       TRANSPORTER: "amqp://guest:secret@127.0.0.1:5699",
       SERVICES: "api",
@@ -107,11 +118,11 @@ describeBuilt("a process whose dependencies are missing", () => {
 
   it("exits 1 after STARTUP_TIMEOUT naming REDIS_URL when Redis does not answer", async () => {
     const server = runServer({
-      REDIS_URL: `redis://:secret@127.0.0.1:${freePort()}`,
+      REDIS_URL: `redis://:secret@127.0.0.1:${await freePort()}`,
       SERVICES: "statistics",
       STARTUP_TIMEOUT: "4",
       TRANSPORTER: AMQP_URL,
-      NAMESPACE: `test-redisless-${freePort()}`,
+      NAMESPACE: `test-redisless-${await freePort()}`,
     });
     const { code } = await server.exited;
     expect(code).toBe(1);
@@ -139,7 +150,7 @@ describeOwnedRedis("stopping while Redis is gone", () => {
     for (const signals of [1, 2]) {
       const redis = new OwnedRedis();
       await redis.start();
-      const port = freePort();
+      const port = await freePort();
       const server = runServer({
         REDIS_URL: redis.url,
         TRANSPORTER: AMQP_URL,
@@ -312,7 +323,7 @@ describeOwnedRedis("a launch while Redis stalls", () => {
 /** Issue #14, item 7: a stopped one-process mesh, started again later, does not count its downtime as streaming. */
 describeBuilt("a run whose every launcher was down for longer than ORPHAN_TIMEOUT", () => {
   it("ends as orphaned at the time it was last streamed when a launcher comes back", async () => {
-    const port = freePort();
+    const port = await freePort();
     const namespace = `test-orphan-${port}`;
     const env = {
       TRANSPORTER: AMQP_URL,
