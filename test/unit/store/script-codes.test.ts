@@ -21,11 +21,27 @@ describe("the Lua scripts' status codes", () => {
     for (const name of named) expect(Object.keys(SCRIPT_CODES)).toContain(name);
   });
 
-  it("every script is loaded", () => {
+  it("every script is loaded, and every library is loaded before a script that calls it", () => {
     expect(
       Object.values(scripts)
         .map((script) => `${script.name}-${script.numberOfKeys}${script.moreKeys ? "+" : ""}.lua`)
         .sort(),
-    ).toEqual([...luaFiles].sort());
+    ).toEqual(luaFiles.filter((file) => !file.endsWith(".lib.lua")).sort());
+    for (const library of luaFiles.filter((file) => file.endsWith(".lib.lua"))) {
+      const text = readFileSync(path.join(STORE, library), "utf8");
+      const functions = [...text.matchAll(/^local function (\w+)/gm)].map((match) => match[1] ?? "");
+      expect(functions.length).toBeGreaterThan(0);
+      for (const script of Object.values(scripts)) {
+        const own = script.source.slice(
+          script.source.lastIndexOf(text) >= 0 ? script.source.lastIndexOf(text) + text.length : 0,
+        );
+        const calls = functions.some((name) => new RegExp(`\\b${name}\\(`).test(own));
+        expect({ script: script.name, calls, loaded: script.source.includes(text) }).toEqual({
+          script: script.name,
+          calls,
+          loaded: calls,
+        });
+      }
+    }
   });
 });
