@@ -3,6 +3,7 @@ import type { Match, MatchBatch } from "../contracts/messages";
 import { eventSecond } from "../contracts/series";
 import { originalIdOf } from "../contracts/tweet";
 import { topValuesOf } from "../store/top-values";
+import { inTransaction } from "./database";
 import { dayOf, Partitions } from "./partitions";
 
 /** One archived tweet as the insert takes it (the columns of archive/migrations). */
@@ -25,15 +26,20 @@ interface ArchiveRow {
 /** The last second a timestamp column takes as a day of ours (9999-12-31T23:59:59Z). */
 const LAST_SECOND = 253_402_300_799;
 
+/** A tweet's second of `created_at` as the partitions take it: the batch's when it has none of ours. */
+function createdSecond(createdAt: string, fallbackSecond: number): number {
+  const second = eventSecond(createdAt, fallbackSecond);
+  return second >= 0 && second <= LAST_SECOND ? second : fallbackSecond;
+}
+
 /** A match as its row: the post's id (an edit's original's), its time as a second the partitions know. */
-function rowOf(runId: string, match: Match, fallbackSecond: number): ArchiveRow {
+function rowOf(runId: string, match: Match, second: number): ArchiveRow {
   const { tweet } = match;
-  const second = eventSecond(tweet.created_at, fallbackSecond);
   const values = topValuesOf(match);
   return {
     run_id: runId,
     tweet_id: originalIdOf(tweet),
-    created_at: new Date((second >= 0 && second <= LAST_SECOND ? second : fallbackSecond) * 1000).toISOString(),
+    created_at: new Date(second * 1000).toISOString(),
     phrases: match.phrases,
     rules: match.rules ?? [],
     author_id: tweet.author.id,
@@ -91,11 +97,12 @@ export class ArchiveStore {
   /** Writes a batch; answers how many rows it added (0 for a batch delivered again). */
   async archive(batch: Pick<MatchBatch, "run_id" | "sent_at" | "matches" | "edits" | "deletes">): Promise<number> {
     const fallback = Math.floor(batch.sent_at / 1000);
-    const rows = batch.matches.map((match) => rowOf(batch.run_id, match, fallback));
+    const seconds = batch.matches.map((match) => createdSecond(match.tweet.created_at, fallback));
+    const rows = batch.matches.map((match, index) => rowOf(batch.run_id, match, seconds[index] ?? fallback));
     const deleted = batch.deletes.map((notice) => notice.tweet_id);
     if (rows.length === 0 && deleted.length === 0 && (batch.edits ?? []).length === 0) return 0;
-    await this.partitions.ensure(rows.map((row) => dayOf(Date.parse(row.created_at) / 1000)));
-    return this.inTransaction(async (client) => {
+    await this.partitions.ensure(seconds.map(dayOf));
+    return inTransaction(this.pool, async (client) => {
       const inserted = rows.length > 0 ? ((await client.query(INSERT_ROWS, [JSON.stringify(rows)])).rowCount ?? 0) : 0;
       if (deleted.length > 0) await client.query(RECORD_DELETES, [deleted]);
       for (const edit of batch.edits ?? []) await this.showEdit(client, batch.run_id, edit);
@@ -122,20 +129,5 @@ export class ArchiveStore {
       edit.rules ?? [],
       tweet.id,
     ]);
-  }
-
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { runner } from "node-pg-migrate";
-import { Pool } from "pg";
+import { Pool, type PoolClient } from "pg";
 import { redactUrl } from "../config/environment";
 import type { Logger } from "../core/logger";
 
@@ -39,4 +39,20 @@ export async function migrate(url: string, logger: Pick<Logger, "info">): Promis
     log: () => undefined,
   });
   if (ran.length > 0) logger.info(`Archive schema migrated: ${ran.map((migration) => migration.name).join(", ")}`);
+}
+
+/** Runs `work` in one transaction on a client of the pool: committed if it resolves, rolled back if not. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { inTransaction } from "./database";
 
 /**
  * The archive's partitions, one per UTC day of `created_at`, named `archived_tweets_pYYYYMMDD`:
@@ -59,21 +60,13 @@ export class Partitions {
   }
 
   private async create(day: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await inTransaction(this.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1)", [PARTITION_LOCK]);
       // Names and bounds come from a validated day, never from input: no injection through them.
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${partitionOf(day)} PARTITION OF archived_tweets
            FOR VALUES FROM ('${day}') TO ('${nextDay(day)}')`,
       );
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

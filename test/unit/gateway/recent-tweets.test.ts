@@ -1,20 +1,8 @@
 import type { MatchedNotice } from "../../../contracts/stream";
 import { RecentTweets } from "../../../gateway/recent-tweets";
+import { aTweet } from "../../support/batches";
 
-const match = (id: string, phrases = ["Love"]) => ({
-  tweet: {
-    id,
-    text: `tweet ${id}`,
-    author: { id: "1", username: "u" },
-    hashtags: [],
-    mentions: [],
-    urls: [],
-    created_at: "",
-    lang: null,
-    referenced: [],
-  },
-  phrases,
-});
+const match = (id: string, phrases = ["Love"]) => ({ tweet: aTweet(id, `tweet ${id}`, "u"), phrases });
 const notice = (runId: string, ...ids: string[]): MatchedNotice => ({
   run_id: runId,
   matches: ids.map((id) => match(id)),
