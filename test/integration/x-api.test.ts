@@ -16,6 +16,15 @@ const TOKEN = "AAAAAAAAAAAAAAAAAAAAAintegration-secret-token-987654321";
  * converted to v2 messages), and /statistics counts exactly the tweets that match, as the slow
  * reference matcher counts them on the test's own reading of the capture.
  */
+/** Every log line of the mesh into `output`, to check that the token never appears in one. */
+function captureLogLines(output: string[]): void {
+  for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+    jest
+      .spyOn(console, method)
+      .mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(" ")));
+  }
+}
+
 const describeWithCaptures = v1CapturesPresent() ? describe : describe.skip;
 if (!v1CapturesPresent())
   console.warn(`X API integration test skipped: no captures in ${v1CaptureDir} (set SHARED_DATA)`);
@@ -33,12 +42,7 @@ describeWithCaptures("the X API source in the mesh", () => {
   };
 
   beforeAll(async () => {
-    // Every log line of the mesh, to check that the token never appears in one.
-    for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
-      jest
-        .spyOn(console, method)
-        .mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(" ")));
-    }
+    captureLogLines(output);
     fake = await FakeXApi.start({ token: TOKEN, keepAliveMs: 1000 });
     fake.seedRules([{ value: "rule of an earlier deployment", tag: "old" }]);
     mesh = await TestMesh.start([{ services: ["api", "launcher", "filter", "statistics", "timeline"] }], {
@@ -252,11 +256,7 @@ describe("the X source as a paying user needs it", () => {
     );
 
   beforeAll(async () => {
-    for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
-      jest
-        .spyOn(console, method)
-        .mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(" ")));
-    }
+    captureLogLines(output);
     fake = await FakeXApi.start({ token: TOKEN, keepAliveMs: 500 });
     fake.usage = { cap: 2_000_000, used: 1_650_000, resetDay: 9 };
     mesh = await TestMesh.start(
