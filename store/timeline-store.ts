@@ -137,7 +137,13 @@ export class TimelineStore {
     const values = await this.redis.mget(keys);
     const bodies = values.slice(0, tweetIds.length);
     const tombstones = values.slice(tweetIds.length);
-    return bodies.flatMap((body, index) => (body && !tombstones[index] ? [TimelineEntry.parse(JSON.parse(body))] : []));
+    // An edited post shows its newest version under its original's id, the place it holds: its own id
+    // is the last of its edit history.
+    return bodies.flatMap((body, index) => {
+      if (!body || tombstones[index]) return [];
+      const entry = TimelineEntry.parse(JSON.parse(body));
+      return [{ ...entry, tweet: { ...entry.tweet, id: tweetIds[index] ?? entry.tweet.id } }];
+    });
   }
 
   private async readBeforeFanOut(matches: readonly Match[], deletes: readonly DeleteNotice[]): Promise<FanOutReads> {
