@@ -5,6 +5,7 @@ import { originalIdOf } from "../contracts/tweet";
 import { topValuesOf } from "../store/top-values";
 import { inTransaction } from "./database";
 import { dayOf, Partitions } from "./partitions";
+import { searchWords } from "../matching/search/words";
 
 /** One archived tweet as the insert takes it (the columns of archive/migrations). */
 interface ArchiveRow {
@@ -21,6 +22,8 @@ interface ArchiveRow {
   mentions: string[];
   domains: string[];
   original: Match["tweet"];
+  /** The text's words as search reads them (matching/search/words.ts), space-separated. */
+  words: string;
 }
 
 /** The last second a timestamp column takes as a day of ours (9999-12-31T23:59:59Z). */
@@ -50,17 +53,18 @@ function rowOf(runId: string, match: Match, second: number): ArchiveRow {
     mentions: values.mentions,
     domains: values.domains,
     original: tweet,
+    words: searchWords(tweet.text).join(" "),
   };
 }
 
 const INSERT_ROWS = `
   INSERT INTO archived_tweets (run_id, tweet_id, created_at, phrases, rules, author_id, author_username,
-                               lang, text, hashtags, mentions, domains, original)
+                               lang, text, hashtags, mentions, domains, original, search)
   SELECT run_id, tweet_id, created_at, phrases, rules, author_id, author_username,
-         lang, text, hashtags, mentions, domains, original
+         lang, text, hashtags, mentions, domains, original, to_tsvector('simple', words)
   FROM jsonb_to_recordset($1::jsonb) AS row(run_id text, tweet_id bigint, created_at timestamptz,
        phrases text[], rules text[], author_id text, author_username text, lang text, text text,
-       hashtags text[], mentions text[], domains text[], original jsonb)
+       hashtags text[], mentions text[], domains text[], original jsonb, words text)
   ON CONFLICT DO NOTHING`;
 
 const RECORD_DELETES = `
@@ -69,7 +73,7 @@ const RECORD_DELETES = `
 /** Rows of deleted tweets lose their content, in every run; the row keeps that the tweet existed. */
 const TOMBSTONE = `
   UPDATE archived_tweets AS archived
-     SET text = NULL, original = NULL, hashtags = '{}', mentions = '{}', domains = '{}',
+     SET text = NULL, original = NULL, search = NULL, hashtags = '{}', mentions = '{}', domains = '{}',
          deleted_at = deleted.deleted_at
     FROM deleted_tweets AS deleted
    WHERE archived.tweet_id = deleted.tweet_id AND archived.deleted_at IS NULL
@@ -78,7 +82,7 @@ const TOMBSTONE = `
 /** A newer version of a post takes its row's place, never an older one (snowflake ids grow with time). */
 const SHOW_EDIT = `
   UPDATE archived_tweets
-     SET text = $3, original = $4::jsonb, phrases = $5::text[], rules = $6::text[]
+     SET text = $3, original = $4::jsonb, phrases = $5::text[], rules = $6::text[], search = to_tsvector('simple', $8)
    WHERE run_id = $1 AND tweet_id = $2 AND deleted_at IS NULL AND (original->>'id')::numeric < $7::numeric`;
 
 /**
@@ -128,6 +132,7 @@ export class ArchiveStore {
       edit.phrases,
       edit.rules ?? [],
       tweet.id,
+      searchWords(tweet.text).join(" "),
     ]);
   }
 }

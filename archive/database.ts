@@ -11,6 +11,28 @@ const MIGRATIONS_TABLE = "archive_migrations";
 
 /** Connections one worker holds: a batch is one transaction, and reads are few. */
 const POOL_SIZE = 4;
+/** A connection PostgreSQL does not accept by then is an outage, not a wait. */
+const CONNECT_TIMEOUT_MS = 5000;
+/** A read or a batch's statement running longer is cut: PostgreSQL is in trouble, and the caller is told. */
+const STATEMENT_TIMEOUT_MS = 15_000;
+
+/** SQLSTATEs of a server away, starting, shutting down, full or read-only for now (a failover). */
+const OUTAGE_STATES = /^(08|57P0[123]|53300|25006)/;
+const CONNECTION_TROUBLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/;
+
+/**
+ * Whether an error is PostgreSQL being away or refusing work for now, an outage to wait out (an
+ * archive batch is kept unacked and retried; a read answers 503), rather than a bad statement or bad
+ * data.
+ */
+export function isDatabaseOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = "code" in error && typeof error.code === "string" ? error.code : "";
+  if (OUTAGE_STATES.test(code) || CONNECTION_TROUBLE.test(code)) return true;
+  const causes = error instanceof AggregateError ? error.errors : [];
+  return CONNECTION_TROUBLE.test(error.message) || causes.some(isDatabaseOutage);
+}
 
 /**
  * The archive's PostgreSQL (DATABASE_URL), pooled. An idle client's error (the server restarted) is
@@ -18,7 +40,12 @@ const POOL_SIZE = 4;
  * connection for the next query.
  */
 export function openDatabase(url: string, logger: Pick<Logger, "warn">): Pool {
-  const pool = new Pool({ connectionString: url, max: POOL_SIZE });
+  const pool = new Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+  });
   pool.on("error", (error) =>
     logger.warn(`PostgreSQL ${redactUrl(url)} (DATABASE_URL) connection lost: ${error.message}; reconnecting`),
   );

@@ -7,6 +7,7 @@ import { drainAndStop } from "../mesh/drain";
 import { brokerProbe, serveProbes } from "../mesh/probes";
 import { brokerOptions } from "../mesh/broker-options";
 import { apiService, gatewayListenOptions } from "../services/api.service";
+import { archiveService } from "../services/archive.service";
 import { filterService } from "../services/filter.service";
 import { launcherService } from "../services/launcher.service";
 import { statisticsService } from "../services/statistics.service";
@@ -18,6 +19,7 @@ const SERVICES: Record<ServiceName, (broker: ServiceBroker, env: Environment) =>
   filter: (broker, env) => broker.createService(filterService(env)),
   statistics: (broker, env) => broker.createService(statisticsService(env)),
   timeline: (broker, env) => broker.createService(timelineService(env)),
+  archive: (broker, env) => broker.createService(archiveService(env)),
 };
 
 /** One node of the mesh with the services named by SERVICES (all by default), not started yet. */

@@ -6,7 +6,7 @@ import { SourceName } from "../contracts/source";
  * these names; each default works on a machine running RabbitMQ and Redis on their standard ports.
  */
 
-export const SERVICE_NAMES = ["api", "launcher", "filter", "statistics", "timeline"] as const;
+export const SERVICE_NAMES = ["api", "launcher", "filter", "statistics", "timeline", "archive"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 const positiveInt = (name: string) =>
@@ -85,9 +85,12 @@ const EnvironmentVariables = z.object({
     ["postgres:", "postgresql:"],
     "DATABASE_URL must be a postgres:// or postgresql:// URL with a host and a port of 1 to 65535",
   ).optional(),
-  /** Days of `created_at` the archive keeps: older days' partitions are dropped whole. */
-  ARCHIVE_RETENTION_DAYS: positiveInt("ARCHIVE_RETENTION_DAYS")
-    .max(3650, "ARCHIVE_RETENTION_DAYS must be at most 3650")
+  /** Days of `created_at` the archive keeps: older days' partitions are dropped whole; 0 keeps every day. */
+  ARCHIVE_RETENTION_DAYS: z.coerce
+    .number()
+    .int("ARCHIVE_RETENTION_DAYS must be a whole number")
+    .min(0, "ARCHIVE_RETENTION_DAYS must be 0 (keep every day) or more")
+    .max(36_500, "ARCHIVE_RETENTION_DAYS must be at most 36500")
     .default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(8004),
   /** Comma-separated services this process runs. */

@@ -20,8 +20,12 @@ export type CountedNotice = z.infer<typeof CountedNotice>;
 export const MatchedNotice = z.looseObject({ run_id: RunId, matches: z.array(Match) });
 export type MatchedNotice = z.infer<typeof MatchedNotice>;
 
-/** `/stream?track=a,b`: only matched tweets of these phrases (statistics updates always). */
+/**
+ * `/stream?track=a,b`: only matched tweets of these phrases; `search=`: only those a search of the
+ * archive's syntax finds (both: both). Statistics updates always.
+ */
 export const StreamParams = z.object({
+  search: z.string().max(500, "search must be at most 500 characters").optional(),
   track: z
     .preprocess(
       (value) => (typeof value === "string" ? value.split(",").map((phrase) => phrase.trim()) : value),

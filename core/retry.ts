@@ -41,6 +41,8 @@ export class Backoff {
 export const RETRY_POLICIES = {
   /** The pipeline's AMQP connection: soon, then every few seconds while the broker is away. */
   amqpReconnect: { initialMs: 100, growth: { kind: "exponential", factor: 2 }, maxMs: 5000 },
+  /** PostgreSQL (DATABASE_URL) while the archive starts: its schema is brought up to date once it answers. */
+  databaseConnect: { initialMs: 500, growth: { kind: "exponential", factor: 2 }, maxMs: 5000 },
   /** Redis (ioredis' reconnect), likewise. */
   redisReconnect: { initialMs: 100, growth: { kind: "exponential", factor: 2 }, maxMs: 5000 },
   /** A publish the broker refused (queue full) frees up as soon as a consumer acks: retry soon. */

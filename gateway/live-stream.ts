@@ -3,7 +3,8 @@ import { delayFor, RETRY_POLICIES } from "../core/retry";
 import { Errors } from "moleculer";
 import type { RunStatistics } from "../contracts/actions";
 import { type MatchedNotice, StreamEventId, type StreamParams } from "../contracts/stream";
-import { RecentTweets, type TweetEvent } from "./recent-tweets";
+import { matchesSearch, readSearch } from "../matching/search/query";
+import { RecentTweets, type TweetEvent, wordsOf } from "./recent-tweets";
 
 export interface LiveStreamOptions {
   /** Statistics updates per second a client gets at most (STREAM_MAX_RATE). */
@@ -49,8 +50,8 @@ export interface LiveStreamObserver {
 const sseEvent = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
 /**
- * The new tweets of one matched notice, and the text each track filter gets of them: built once for
- * all clients sharing that filter (each tweet is serialized once, by RecentTweets).
+ * The new tweets of one matched notice, and the text each filter gets of them: built once for all
+ * clients sharing that filter (each tweet is serialized once, by RecentTweets).
  */
 class MatchedEvents {
   private readonly byFilter = new Map<string, TweetBatch>();
@@ -63,7 +64,7 @@ class MatchedEvents {
   }
 
   /** The events a client of `filter` gets. */
-  for(filter: TrackFilter | null): TweetBatch {
+  for(filter: TweetFilter | null): TweetBatch {
     const key = filter?.key ?? "";
     let batch = this.byFilter.get(key);
     if (!batch) {
@@ -80,14 +81,17 @@ interface TweetBatch {
   tweets: number;
 }
 
-function tweetBatch(events: readonly TweetEvent[], filter: TrackFilter | null): TweetBatch {
-  const kept = filter ? events.filter((event) => event.phrases.some((p) => filter.phrases.has(p))) : events;
+function tweetBatch(events: readonly TweetEvent[], filter: TweetFilter | null): TweetBatch {
+  const kept = filter ? events.filter((event) => filter.keeps(event)) : events;
   return { text: kept.map((event) => event.text).join(""), tweets: kept.length };
 }
 
-/** A client's `track`, lower-cased; `key` names it so that clients of the same track share their events. */
-interface TrackFilter {
-  phrases: Set<string>;
+/**
+ * The tweets a client asked for: of its `track` phrases and matching its `search`, both when given.
+ * `key` names the filter, so that clients of the same one share their events.
+ */
+interface TweetFilter {
+  keeps(event: TweetEvent): boolean;
   key: string;
 }
 
@@ -109,7 +113,7 @@ class StreamClient {
 
   constructor(
     private readonly res: ServerResponse,
-    readonly filter: TrackFilter | null,
+    readonly filter: TweetFilter | null,
     private readonly bufferBytes: number,
     private position: string | null,
   ) {
@@ -249,6 +253,8 @@ export class LiveStream {
 
   /** Turns an HTTP request into a stream client, until it disconnects. */
   open(req: IncomingMessage, res: ServerResponse, params: StreamParams): void {
+    // An unreadable search is refused (422) before the stream opens.
+    const filter = tweetFilter(params);
     if (this.clients.size >= this.options.maxClients) {
       throw new Errors.MoleculerError(
         "too many live streams on this gateway worker; retry later",
@@ -268,12 +274,7 @@ export class LiveStream {
     if (req.method === "HEAD") return void res.end();
     res.write("retry: 3000\n\n");
     req.socket.setNoDelay(true);
-    const client = new StreamClient(
-      res,
-      trackFilter(params.track),
-      this.options.clientBufferBytes,
-      this.recent.newestId,
-    );
+    const client = new StreamClient(res, filter, this.options.clientBufferBytes, this.recent.newestId);
     this.clients.add(client);
     this.waiting.add(client);
     const forget = () => {
@@ -392,8 +393,14 @@ function lastEventId(header: string | string[] | undefined): string | null | und
   return parsed.success ? parsed.data : null;
 }
 
-function trackFilter(track: readonly string[] | undefined): TrackFilter | null {
-  if (!track) return null;
-  const phrases = new Set(track.map((phrase) => phrase.toLowerCase()));
-  return { phrases, key: [...phrases].sort().join("\n") };
+function tweetFilter(params: StreamParams): TweetFilter | null {
+  const phrases = params.track ? new Set(params.track.map((phrase) => phrase.toLowerCase())) : null;
+  const query = params.search === undefined ? null : readSearch("search", params.search);
+  if (!phrases && !query) return null;
+  return {
+    keeps: (event) =>
+      (!phrases || event.phrases.some((phrase) => phrases.has(phrase))) &&
+      (!query || matchesSearch(query, wordsOf(event))),
+    key: `${phrases ? [...phrases].sort().join("\n") : "*"}\u0000${query?.text ?? ""}`,
+  };
 }

@@ -120,6 +120,11 @@ function success(route: GatewayRoute): JsonSchema {
       return { description: "OK", content: { "text/plain": { schema: { type: "string" } } } };
     case "text/csv":
       return { description: "A CSV file with a header row", content: { "text/csv": { schema: { type: "string" } } } };
+    case "application/x-ndjson":
+      return {
+        description: "A file of JSON lines, one archived tweet each",
+        content: { "application/x-ndjson": { schema: { type: "string" } } },
+      };
     case "asset":
       return {
         description: "OK",

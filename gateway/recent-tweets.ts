@@ -1,4 +1,5 @@
 import { type MatchedNotice, tweetEventId } from "../contracts/stream";
+import { searchWords } from "../matching/search/words";
 
 /** One `tweet` event of `/stream`, serialized once for every client that gets it. */
 export interface TweetEvent {
@@ -8,6 +9,16 @@ export interface TweetEvent {
   text: string;
   /** The phrases it matched, lower-cased, for the clients' track filters. */
   phrases: string[];
+  /** The tweet's text, for the clients' searches. */
+  tweetText: string;
+  /** Its words (`wordsOf`), split at the first search that reads them. */
+  words?: string[];
+}
+
+/** A tweet event's words as searches read them: split once, however many clients search. */
+export function wordsOf(event: TweetEvent): string[] {
+  event.words ??= searchWords(event.tweetText);
+  return event.words;
 }
 
 /**
@@ -30,7 +41,12 @@ export class RecentTweets {
       const id = tweetEventId(notice.run_id, match.tweet.id);
       if (this.events.has(id)) continue;
       const data = JSON.stringify({ run_id: notice.run_id, tweet: match.tweet, phrases: match.phrases });
-      const event = { id, text: `id: ${id}\nevent: tweet\ndata: ${data}\n\n`, phrases: lowerCased(match.phrases) };
+      const event: TweetEvent = {
+        id,
+        text: `id: ${id}\nevent: tweet\ndata: ${data}\n\n`,
+        phrases: lowerCased(match.phrases),
+        tweetText: match.tweet.text,
+      };
       this.events.set(id, event);
       this.bytes += event.text.length;
       added.push(event);

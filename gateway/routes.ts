@@ -28,6 +28,7 @@ import {
   TweetParams,
 } from "../contracts/timelines";
 import { XUsage } from "../contracts/x-usage";
+import { RunExportParams, SearchPage, SearchParams } from "../contracts/archive";
 import { Liveness, Readiness, Versions } from "./health";
 
 /**
@@ -38,7 +39,7 @@ import { Liveness, Readiness, Versions } from "./health";
 
 /** Endpoints the gateway answers itself rather than by calling an action of the mesh. */
 export type GatewayHandlerName =
-  "dashboard" | "docs" | "asset" | "stream" | "openapi" | "metrics" | "seriesCsv" | "topCsv";
+  "dashboard" | "docs" | "asset" | "stream" | "openapi" | "metrics" | "seriesCsv" | "topCsv" | "runExport";
 
 export interface GatewayRoute {
   method: "GET" | "POST" | "DELETE";
@@ -54,7 +55,7 @@ export interface GatewayRoute {
   /** The named events of an event stream, each with the schema of its `data`. */
   events?: Record<string, z.ZodType>;
   /** Content type of a non-JSON answer. */
-  produces?: "text/html" | "text/event-stream" | "text/plain" | "text/csv" | "asset";
+  produces?: "text/html" | "text/event-stream" | "text/plain" | "text/csv" | "application/x-ndjson" | "asset";
   /** Spends the X API quota, changes the run or writes state (follows): requires the bearer token when API_TOKEN is set. */
   requiresToken?: boolean;
   /** Limited per client to LAUNCH_RATE_LIMIT a minute. */
@@ -206,6 +207,24 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     target: { action: "timeline.home" },
     params: HomeTimelineParams,
     response: HomeTimelinePage,
+  },
+  {
+    method: "GET",
+    path: "/search",
+    summary:
+      'Full-text search over the archive, newest first: `q` of words, "phrases" and -exclusions, filtered by run, phrase, language, author and time; keyset-paged by `cursor` (503 ARCHIVE_DISABLED without DATABASE_URL)',
+    target: { action: "archive.search" },
+    params: SearchParams,
+    response: SearchPage,
+  },
+  {
+    method: "GET",
+    path: "/runs/:run_id/tweets.ndjson",
+    summary:
+      "Every archived tweet of a run, deleted ones as tombstones, one JSON line each in tweet id order, streamed as a download",
+    target: { handler: "runExport" },
+    params: RunExportParams,
+    produces: "application/x-ndjson",
   },
   {
     method: "GET",

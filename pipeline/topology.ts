@@ -4,7 +4,8 @@ import type { Channel } from "amqplib";
  * The durable queues of the tweet pipeline:
  *
  *   launcher --(tweets)--> [tweets.filter] --> filter --(matches, fanout)--> [matches.statistics] --> statistics
- *                                                                       \--> [matches.timeline]   --> timeline
+ *                                                                       |--> [matches.timeline]   --> timeline
+ *                                                                       \--> [matches.archive]    --> archive (with DATABASE_URL)
  *   every queue --(delivery limit reached, or unreadable)--> [dead-letter]
  *
  * Quorum queues: durable, they count deliveries themselves (`x-delivery-limit`), and since RabbitMQ
@@ -15,7 +16,12 @@ export interface PipelineTopology {
   tweetsExchange: string;
   matchesExchange: string;
   deadLetterExchange: string;
-  queues: { filter: string; statistics: string; timeline: string; deadLetter: string };
+  queues: { filter: string; statistics: string; timeline: string; archive: string; deadLetter: string };
+  /**
+   * Whether the archive's queue is declared and bound: by every worker configured with DATABASE_URL,
+   * so that matches wait for the archive from the first worker's start, not its own.
+   */
+  archive: boolean;
 }
 
 export interface QueueLimits {
@@ -24,7 +30,10 @@ export interface QueueLimits {
   maxLength: number;
 }
 
-export function pipelineTopology(namespace: string): PipelineTopology {
+export function pipelineTopology(
+  namespace: string,
+  options: { archive: boolean } = { archive: false },
+): PipelineTopology {
   const prefix = namespace || "tweetmesh";
   return {
     tweetsExchange: `${prefix}.tweets`,
@@ -34,8 +43,10 @@ export function pipelineTopology(namespace: string): PipelineTopology {
       filter: `${prefix}.tweets.filter`,
       statistics: `${prefix}.matches.statistics`,
       timeline: `${prefix}.matches.timeline`,
+      archive: `${prefix}.matches.archive`,
       deadLetter: `${prefix}.dead-letter`,
     },
+    archive: options.archive,
   };
 }
 
@@ -58,9 +69,11 @@ export async function assertTopology(channel: Channel, topology: PipelineTopolog
   await channel.assertQueue(topology.queues.filter, workQueue);
   await channel.assertQueue(topology.queues.statistics, workQueue);
   await channel.assertQueue(topology.queues.timeline, workQueue);
+  if (topology.archive) await channel.assertQueue(topology.queues.archive, workQueue);
   await channel.assertQueue(topology.queues.deadLetter, { durable: true, arguments: { "x-queue-type": "quorum" } });
   await channel.bindQueue(topology.queues.filter, topology.tweetsExchange, "");
   await channel.bindQueue(topology.queues.statistics, topology.matchesExchange, "");
   await channel.bindQueue(topology.queues.timeline, topology.matchesExchange, "");
+  if (topology.archive) await channel.bindQueue(topology.queues.archive, topology.matchesExchange, "");
   await channel.bindQueue(topology.queues.deadLetter, topology.deadLetterExchange, "");
 }

@@ -4,6 +4,7 @@ import { type LaunchParams, LaunchResponse, type StopResponse } from "../contrac
 import { ruleProblems, type RuleLimits } from "../matching/rules";
 import { trackWarnings } from "../matching/track";
 import type { Run } from "../contracts/run";
+import { throwFieldErrors } from "../contracts/validation";
 import type { Logger } from "../core/logger";
 import type { RunStore } from "../store/run-store";
 
@@ -34,9 +35,7 @@ export interface PreparedRun {
 /** A 422 naming each rule that does not parse or breaks a limit, thrown before anything changes. */
 function checkRules(rules: readonly string[], limits: RuleLimits): void {
   const problems = ruleProblems(rules, limits);
-  if (problems.length === 0) return;
-  const summary = problems.map((problem) => `${problem.field}: ${problem.message}`).join("; ");
-  throw new Errors.ValidationError(summary, "VALIDATION_ERROR", problems);
+  if (problems.length > 0) throwFieldErrors(problems);
 }
 
 /** How long a launch's answer is kept for the retries of its idempotency key. */

@@ -20,6 +20,8 @@ import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
 import { observeHttpRequest, QueueDepths, registerHttpMetrics, scrapeMesh } from "../gateway/mesh-metrics";
 import { openApiDocument } from "../gateway/openapi";
 import { sendCsv, seriesCsv, topValuesCsv } from "../gateway/csv";
+import { sendRunExport } from "../gateway/run-export";
+import { type ExportPage, RunExportParams } from "../contracts/archive";
 import type { TopValues } from "../contracts/top-values";
 import type { SeriesPage } from "../contracts/series";
 import { AssetParams, GATEWAY_ROUTES } from "../gateway/routes";
@@ -146,6 +148,13 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
               fileName: `top-${top.run_id ?? "none"}-${top.field}-${top.window}.csv`,
               csv: topValuesCsv(top),
             })),
+            runExport: (req, res) =>
+              sendRunExport(
+                res,
+                parseParams(RunExportParams, req.$params).run_id,
+                (params) => broker.call<ExportPage, unknown>("archive.export", params, { requestID: req.$requestId }),
+                broker.logger,
+              ),
             metrics: async (_req, res) =>
               sendText(
                 res,

@@ -1,4 +1,5 @@
 import { Errors, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import type { Pool } from "pg";
 import type { Environment } from "../config/environment";
 import { TimelineParams, type TimelinePage } from "../contracts/actions";
 import { MatchBatch } from "../contracts/messages";
@@ -33,6 +34,9 @@ import {
   type TimelineReadPorts,
 } from "../timelines/reads";
 import { LiveFeed } from "../workers/live-feed";
+import { ArchiveReader } from "../archive/archive-reader";
+import { openDatabase } from "../archive/database";
+import { archivedSeconds } from "../archive/retention";
 import { WorkerClients } from "../workers/worker-clients";
 
 interface TimelineSettings extends ServiceSettingSchema {
@@ -49,6 +53,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
   let reads: TimelineReadPorts;
   let follows: FollowStore;
   let feed: LiveFeed;
+  let pool: Pool | null = null;
 
   return {
     name: "timeline",
@@ -127,10 +132,19 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
 
     async started() {
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
-      const timelines = new TimelineStore(worker.redis, worker.keys, {
-        cap: env.TIMELINE_CAP,
-        tweetTtl: env.TWEET_TTL,
-      });
+      // With the archive, timelines outlive the bodies in Redis: what expired is read back from it.
+      pool = env.DATABASE_URL === undefined ? null : openDatabase(env.DATABASE_URL, this.logger);
+      const archived = pool === null ? null : new ArchiveReader(pool);
+      const timelines = new TimelineStore(
+        worker.redis,
+        worker.keys,
+        {
+          cap: env.TIMELINE_CAP,
+          tweetTtl: env.TWEET_TTL,
+          timelineTtl: archived ? Math.max(env.TWEET_TTL, archivedSeconds(env.ARCHIVE_RETENTION_DAYS)) : env.TWEET_TTL,
+        },
+        archived,
+      );
       reads = { runs: worker.runs, keys: worker.keys, timelines };
       follows = new FollowStore(worker.redis, worker.keys, {
         subscribers: env.MAX_SUBSCRIBERS,
@@ -147,6 +161,7 @@ export function timelineService(env: Environment): ServiceSchema<TimelineSetting
     async stopped() {
       await worker?.stop();
       feed?.stop();
+      await pool?.end();
     },
   };
 }

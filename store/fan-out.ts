@@ -18,6 +18,12 @@ export interface TimelineLimits {
   cap: number;
   /** Seconds a tweet body is kept. */
   tweetTtl: number;
+  /**
+   * Seconds a timeline of a run, phrase, rule or subscriber is kept after its newest tweet: longer than
+   * the bodies when the archive hydrates what Redis no longer holds. Author timelines, one per author,
+   * go with the bodies. Unset: `tweetTtl`.
+   */
+  timelineTtl?: number;
 }
 
 /**
@@ -98,6 +104,7 @@ export function batchWrites(
   const deleted = new Set([...reads.deleted, ...deletes.map((notice) => notice.tweet_id)]);
   const commands: RedisCommand[] = [];
   const members = new Map<string, string[]>();
+  const authorTimelines = new Set<string>();
   for (const match of matches) {
     const { tweet } = match;
     // An edit admitted in its own right (its original never matched) takes its original's place.
@@ -105,6 +112,8 @@ export function batchWrites(
     if (deleted.has(id)) continue;
     const followers = new Set(followerSets(keys, match).flatMap((set) => reads.followers.get(set) ?? []));
     const timelines = timelinesOf(keys, runId, match, followers);
+    authorTimelines.add(keys.authorTimeline(runId, tweet.author.id));
+    authorTimelines.add(keys.authorTimeline(ALL_RUNS, tweet.author.id));
     for (const timeline of timelines) {
       const ids = members.get(timeline) ?? [];
       ids.push(padId(id));
@@ -122,7 +131,8 @@ export function batchWrites(
     commands.push(["zremrangebyrank", timeline, 0, -(limits.cap + 1)]);
     // Once its newest body has expired a timeline shows nothing: it goes too, so that the timelines
     // of old runs (a home timeline per follower and run) do not pile up.
-    commands.push(["expire", timeline, limits.tweetTtl]);
+    const ttl = authorTimelines.has(timeline) ? limits.tweetTtl : (limits.timelineTtl ?? limits.tweetTtl);
+    commands.push(["expire", timeline, ttl]);
   }
   for (const notice of deletes)
     commands.push(...deleteWrites(keys, limits, notice.tweet_id, reads.entered.get(notice.tweet_id) ?? []));

@@ -57,11 +57,17 @@ const MaybeStrings = z.array(z.string().nullable());
  * twice changes nothing, so a redelivered batch lands once. Bodies are stored once and joined in on
  * read; an id whose body expired or was deleted is skipped.
  */
+/** Where bodies gone from Redis are found again: the archive, when there is one. */
+export interface ArchivedBodies {
+  timelineEntries(tweetIds: readonly string[]): Promise<Map<string, TimelineEntry>>;
+}
+
 export class TimelineStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly limits: TimelineLimits,
+    private readonly archive: ArchivedBodies | null = null,
   ) {}
 
   /**
@@ -131,18 +137,28 @@ export class TimelineStore {
     return author.startsWith("@") ? this.redis.get(this.keys.authorId(author.slice(1))) : author;
   }
 
-  /** The bodies of these tweets in one round trip, in order, leaving out the expired and the deleted. */
+  /**
+   * The bodies of these tweets in one round trip, in order, leaving out the deleted; those expired
+   * from Redis come from the archive when there is one (and are left out when it does not answer:
+   * the page is shorter, not an error).
+   */
   private async hydrate(tweetIds: readonly string[]): Promise<TimelineEntry[]> {
     const keys = [...tweetIds.map((id) => this.keys.tweet(id)), ...tweetIds.map((id) => this.keys.deletedTweet(id))];
     const values = await this.redis.mget(keys);
     const bodies = values.slice(0, tweetIds.length);
     const tombstones = values.slice(tweetIds.length);
+    const expired = tweetIds.filter((_id, index) => !bodies[index] && !tombstones[index]);
+    const archived =
+      this.archive && expired.length > 0
+        ? await this.archive.timelineEntries(expired).catch(() => new Map<string, TimelineEntry>())
+        : new Map<string, TimelineEntry>();
     // An edited post shows its newest version under its original's id, the place it holds: its own id
     // is the last of its edit history.
-    return bodies.flatMap((body, index) => {
-      if (!body || tombstones[index]) return [];
-      const entry = TimelineEntry.parse(JSON.parse(body));
-      return [{ ...entry, tweet: { ...entry.tweet, id: tweetIds[index] ?? entry.tweet.id } }];
+    return tweetIds.flatMap((id, index) => {
+      const body = bodies[index];
+      if (tombstones[index]) return [];
+      const entry = body ? TimelineEntry.parse(JSON.parse(body)) : archived.get(id);
+      return entry ? [{ ...entry, tweet: { ...entry.tweet, id } }] : [];
     });
   }
 

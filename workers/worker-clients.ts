@@ -71,22 +71,26 @@ export class WorkerClients {
     return new WorkerClients(parts, logger);
   }
 
-  /** Handles each message of a work queue; acked once `handle` resolved. */
+  /**
+   * Handles each message of a work queue; acked once `handle` resolved. An outage of the store the
+   * handler writes to (`isOutage`: Redis by default) is waited out in place: such a message is not
+   * the message's fault.
+   */
   consume<T>(
     queue: QueueName,
     schema: z.ZodType<T>,
     prefetch: number,
     handle: (message: T) => Promise<void>,
+    isOutage: (error: unknown) => boolean = isRedisOutage,
   ): Consumer<T> {
     const observe = (outcome: string) => this.metrics.countMessage(queue, outcome);
-    // A Redis outage is waited out in place: such a message is not the message's fault.
     const options = {
       queue: this.pipeline.topology.queues[queue],
       schema,
       prefetch,
       handle,
       observe,
-      isOutage: isRedisOutage,
+      isOutage,
     };
     const consumer = new Consumer(this.pipeline.connection, options, this.logger);
     this.consumers.push(consumer);

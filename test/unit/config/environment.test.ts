@@ -7,7 +7,7 @@ describe("environment", () => {
       TRANSPORTER: "amqp://guest:guest@127.0.0.1:5672",
       REDIS_URL: "redis://127.0.0.1:6379",
       PORT: 8004,
-      SERVICES: ["api", "launcher", "filter", "statistics", "timeline"],
+      SERVICES: ["api", "launcher", "filter", "statistics", "timeline", "archive"],
       STREAM_SOURCE: "generator",
       REPLAY_RATE: 0,
     });

@@ -32,6 +32,7 @@ describe("/openapi.json", () => {
       docs: noop,
       seriesCsv: noop,
       topCsv: noop,
+      runExport: noop,
       asset: noop,
       stream: noop,
       openapi: noop,

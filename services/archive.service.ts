@@ -1,0 +1,98 @@
+import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { Pool } from "pg";
+import { redactUrl, type Environment } from "../config/environment";
+import type { ExportPage, SearchPage } from "../contracts/archive";
+import { MatchBatch } from "../contracts/messages";
+import { errorText } from "../core/error-text";
+import { delayFor, RETRY_POLICIES } from "../core/retry";
+import { sleepUnlessAborted } from "../core/sleep";
+import { ArchiveReader } from "../archive/archive-reader";
+import { ArchiveStore } from "../archive/archive-store";
+import { isDatabaseOutage, migrate, openDatabase } from "../archive/database";
+import { exportRunPage, searchArchive } from "../archive/requests";
+import { Retention } from "../archive/retention";
+import { READ_ACTION } from "../mesh/broker-options";
+import { WorkerClients } from "../workers/worker-clients";
+
+interface ArchiveSettings extends ServiceSettingSchema {
+  prefetch: number;
+}
+
+/**
+ * Every matched tweet in PostgreSQL (DATABASE_URL), as BirdWatch kept its tweets: written in batches,
+ * once per run and tweet, acked after the commit; searched and exported from there, and kept for
+ * ARCHIVE_RETENTION_DAYS. Without DATABASE_URL the archive is off: its actions answer 503
+ * ARCHIVE_DISABLED and no queue is declared for it.
+ */
+export function archiveService(env: Environment): ServiceSchema<ArchiveSettings> {
+  let worker: WorkerClients | null = null;
+  let pool: Pool | null = null;
+  let reader: ArchiveReader | null = null;
+  let retention: Retention | null = null;
+  const stopping = new AbortController();
+
+  return {
+    name: "archive",
+
+    settings: {
+      /** Match batches written at once by this worker, each in its own transaction. */
+      prefetch: 4,
+    },
+
+    actions: {
+      /** A page of the archived tweets a search finds, newest first, keyset-paged. */
+      search: {
+        ...READ_ACTION,
+        handler: (ctx): Promise<SearchPage> => searchArchive(reader, ctx.params),
+      },
+      /** A page of a run's archived tweets (tombstones included) in tweet id order, after `after`. */
+      export: {
+        ...READ_ACTION,
+        handler: (ctx): Promise<ExportPage> => exportRunPage(reader, ctx.params),
+      },
+    },
+
+    async started() {
+      const url = env.DATABASE_URL;
+      if (url === undefined) {
+        this.logger.info("Archive off: DATABASE_URL is not set (search and exports answer 503 ARCHIVE_DISABLED)");
+        return;
+      }
+      // The schema first: a worker writes nothing before its tables exist. PostgreSQL away is waited for.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await migrate(url, this.logger);
+          break;
+        } catch (error) {
+          if (!isDatabaseOutage(error)) throw error;
+          if (attempt % 10 === 0)
+            this.logger.warn(
+              `PostgreSQL at ${redactUrl(url)} (DATABASE_URL) does not answer: ${errorText(error)}; the archive waits for it`,
+            );
+          if (!(await sleepUnlessAborted(delayFor(RETRY_POLICIES.databaseConnect, attempt), stopping.signal))) return;
+        }
+      }
+      pool = openDatabase(url, this.logger);
+      const store = new ArchiveStore(pool);
+      reader = new ArchiveReader(pool);
+      worker = WorkerClients.open(env, this.logger, this.broker.metrics);
+      worker.consume(
+        "archive",
+        MatchBatch,
+        this.settings.prefetch,
+        async (batch) => void (await store.archive(batch)),
+        isDatabaseOutage,
+      );
+      retention = new Retention({ archive: store, logger: this.logger, now: Date.now }, env.ARCHIVE_RETENTION_DAYS);
+      await worker.start();
+      retention.start();
+    },
+
+    async stopped() {
+      stopping.abort();
+      retention?.stop();
+      await worker?.stop();
+      await pool?.end();
+    },
+  };
+}
