@@ -50,10 +50,10 @@ class FakeClient extends EventEmitter {
 }
 
 const figures = (amount: number, running = true) => ({ amount, running }) as RunStatistics;
-const tweet = (id: string, phrases: string[]) => ({
+const tweet = (id: string, phrases: string[], text = id) => ({
   tweet: {
     id,
-    text: id,
+    text,
     author: { id: "1", username: "u" },
     hashtags: [],
     mentions: [],
@@ -138,6 +138,29 @@ describe("the live stream", () => {
     live.matched(notice(tweet("1", ["love"]), tweet("2", ["bieber"])));
     expect(all.events("tweet")).toHaveLength(2);
     expect(filtered.events("tweet")).toEqual([expect.objectContaining({ run_id: "run-1", phrases: ["love"] })]);
+  });
+
+  it("pushes the matched tweets a client's search finds, in the archive's syntax, within its track when given", () => {
+    const live = new LiveStream(readFigures, { ...OPTIONS, maxClients: 10 }, quiet);
+    const searching = open(live, { search: '"world cup" -offside' }).client;
+    const both = open(live, { search: "final", track: ["love"] }).client;
+    live.matched(
+      notice(
+        tweet("1", ["love"], "The World Cup final!"),
+        tweet("2", ["love"], "world cup? offside again"),
+        tweet("3", ["bieber"], "cup of world tea, final"),
+        tweet("4", ["bieber"], "WORLD-CUP final"),
+      ),
+    );
+    const ids = (client: FakeClient) =>
+      client.events("tweet").map((event) => (event as { tweet: { id: string } }).tweet.id);
+    expect(ids(searching)).toEqual(["1", "4"]);
+    expect(ids(both)).toEqual(["1"]);
+  });
+
+  it("refuses an unreadable search before the stream opens, naming the param", () => {
+    const live = stream();
+    expect(() => open(live, { search: 'cup "world' })).toThrow(/search: cannot be read at character 5/);
   });
 
   it("drops tweets for a client whose buffer is full, keeps only its newest figures, and tells it on drain", async () => {
