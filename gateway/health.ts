@@ -3,8 +3,13 @@ import type { ServiceBroker } from "moleculer";
 import { z } from "zod";
 import { BuildInfo, readBuildInfo } from "../config/build";
 
-/** The services the gateway routes to: it is ready when each has a worker. */
-const ROUTED_SERVICES = ["launcher", "statistics", "timeline"];
+/**
+ * The services the gateway routes to: it is ready when each has a worker. The archive counts once
+ * DATABASE_URL is set: without a worker its queue would fill until the pipeline waits for it.
+ */
+export function routedServices(archive: boolean): string[] {
+  return ["launcher", "statistics", "timeline", ...(archive ? ["archive"] : [])];
+}
 
 export const Readiness = z.object({
   ready: z.boolean(),
@@ -30,12 +35,13 @@ export async function readiness(
   redis: Redis,
   draining: boolean,
   stateLostAt: number | null = null,
+  routed: readonly string[] = routedServices(false),
 ): Promise<Readiness> {
   const redisAnswers = await answersWithin(redis, 1000);
   const available = new Set(
     broker.registry.getServiceList({ onlyAvailable: true }).map((service: { name: string }) => service.name),
   );
-  const services = Object.fromEntries(ROUTED_SERVICES.map((name) => [name, available.has(name)]));
+  const services = Object.fromEntries(routed.map((name) => [name, available.has(name)]));
   const state_lost_at = stateLostAt === null ? null : new Date(stateLostAt).toISOString();
   const checks = { broker: broker.transit?.connected === true, redis: redisAnswers, services, draining, state_lost_at };
   return { ready: !draining && checks.broker && checks.redis && Object.values(services).every(Boolean), checks };

@@ -14,7 +14,7 @@ import { CorsPolicy } from "../gateway/cors";
 import { DashboardFiles } from "../gateway/dashboard-files";
 import { explainUnconfirmedLaunch, sendHttpError } from "../gateway/errors";
 import { FailedRequestLog, requestIdOf } from "../gateway/failed-requests";
-import { readiness, versions } from "../gateway/health";
+import { readiness, routedServices, versions } from "../gateway/health";
 import { closeGracefully, listenGateway, type ListenOptions, NAMESPACE_HEADER } from "../gateway/listener";
 import { LIVE_STREAM_DEFAULTS, LiveStream } from "../gateway/live-stream";
 import { observeHttpRequest, QueueDepths, registerHttpMetrics, scrapeMesh } from "../gateway/mesh-metrics";
@@ -182,7 +182,13 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       /** Readiness: not draining, RabbitMQ, Redis and a worker of each routed service; 503 otherwise. */
       ready: {
         async handler(ctx: Context<unknown, { $statusCode?: number }>) {
-          const answer = await readiness(this.broker, redis, draining, await epochLostAt());
+          const answer = await readiness(
+            this.broker,
+            redis,
+            draining,
+            await epochLostAt(),
+            routedServices(env.DATABASE_URL !== undefined),
+          );
           if (!answer.ready) ctx.meta.$statusCode = 503;
           return answer;
         },

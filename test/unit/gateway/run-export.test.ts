@@ -110,7 +110,9 @@ describe("a run's NDJSON export", () => {
       if (params.after !== undefined) throw new Error("PostgreSQL went away");
       return archive.exportPage(params);
     };
-    await sendRunExport(res as unknown as ServerResponse, "run-1", failing, { warn: (line) => warnings.push(line) });
+    await sendRunExport(res as unknown as ServerResponse, "run-1", failing, {
+      warn: (line: string) => warnings.push(line),
+    });
     expect(res.destroyed).toBe(true);
     expect(res.ended).toBe(false);
     expect(warnings).toEqual([
