@@ -34,14 +34,14 @@ async function read<T>(reader: ArchiveReader | null, work: (reader: ArchiveReade
 }
 
 /** `archive.search`: a page of the archived tweets a search finds, newest first. */
-export function searchArchive(reader: ArchiveReader | null, rawParams: unknown): Promise<SearchPage> {
+export async function searchArchive(reader: ArchiveReader | null, rawParams: unknown): Promise<SearchPage> {
   const params = parseParams(SearchParams, rawParams);
   const query = params.q === undefined ? null : readSearch("q", params.q);
   return read(reader, (archive) => archive.search(params, query));
 }
 
 /** `archive.export`: a page of a run's archived tweets in id order. */
-export function exportRunPage(reader: ArchiveReader | null, rawParams: unknown): Promise<ExportPage> {
+export async function exportRunPage(reader: ArchiveReader | null, rawParams: unknown): Promise<ExportPage> {
   const params = parseParams(ExportParams, rawParams);
   return read(reader, (archive) => archive.exportPage(params));
 }
