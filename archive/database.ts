@@ -71,6 +71,11 @@ export async function migrate(url: string, logger: Pick<Logger, "info">): Promis
 /** Runs `work` in one transaction on a client of the pool: committed if it resolves, rolled back if not. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // The pool hears a lost connection's error only on idle clients: unheard on this one, it would end
+  // the process. The statement in hand fails with it all the same, and the client is discarded.
+  let lost: Error | undefined;
+  const onLost = (error: Error) => (lost = error);
+  client.on("error", onLost);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -80,6 +85,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.removeListener("error", onLost);
+    client.release(lost);
   }
 }

@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import { migrate, openDatabase } from "../../archive/database";
+import { inTransaction, isDatabaseOutage, migrate, openDatabase } from "../../archive/database";
 import { ArchiveStore } from "../../archive/archive-store";
 import type { Match, MatchBatch } from "../../contracts/messages";
 import type { Tweet } from "../../contracts/tweet";
@@ -57,6 +57,16 @@ describe("the tweet archive in PostgreSQL", () => {
     );
     expect(tables.map((table) => table.name)).toEqual(["archive_migrations", "archived_tweets", "deleted_tweets"]);
     expect(logger.lines.filter((line) => line.text.startsWith("Archive schema migrated"))).toHaveLength(1);
+  });
+
+  it("fails a transaction whose connection is lost as an outage, the lost connection's error ending nothing", async () => {
+    const failure = await inTransaction(pool, async (client) => {
+      const { rows: backends } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      await pool.query("SELECT pg_terminate_backend($1)", [backends[0]?.pid]);
+      await client.query("SELECT 1");
+    }).catch((error: unknown) => error);
+    expect(isDatabaseOutage(failure)).toBe(true);
+    expect((await pool.query<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
   });
 
   it("writes a batch's matches once per run and post, however often it is delivered", async () => {

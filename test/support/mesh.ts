@@ -127,6 +127,8 @@ export const MESH_ACTIONS = [
   ...["get", "track", "rule", "author", "home", "tweet", "follow", "unfollow", "follows"].map(
     (action) => `timeline.${action}`,
   ),
+  "archive.search",
+  "archive.export",
 ];
 
 /** Removes what a test's namespace left in RabbitMQ and Redis. */
