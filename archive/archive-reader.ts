@@ -10,6 +10,7 @@ import {
 import type { TimelineEntry } from "../store/timeline-store";
 import { Tweet } from "../contracts/tweet";
 import type { SearchQuery } from "../matching/search/query";
+import { dayOf, nextDay, partitionDays } from "./partitions";
 
 /** A row as the reads select it. */
 interface ArchivedRow {
@@ -85,36 +86,15 @@ function searchClause(where: Conditions, query: SearchQuery): string {
 
 /**
  * The archive's reads: search newest first with keyset pages, a run's export in id order, and the
- * bodies timelines no longer find in Redis. Each is one indexed query (docs/archive.md shows the plans).
+ * bodies timelines no longer find in Redis. Each is an indexed query, a search's words one per day
+ * (docs/archive.md shows the plans).
  */
 export class ArchiveReader {
   constructor(private readonly pool: Pool) {}
 
   /** A page of the tweets a search finds, newest first; `query` is `params.q` as read. */
   async search(params: SearchParams, query: SearchQuery | null): Promise<SearchPage> {
-    const where = new Conditions();
-    where.add("deleted_at IS NULL");
-    if (query) where.add(searchClause(where, query));
-    if (params.run_id !== undefined) where.add(`run_id = ${where.bind(params.run_id)}`);
-    if (params.phrase !== undefined) where.add(`${where.bind(params.phrase)} = ANY(phrases)`);
-    if (params.lang !== undefined) where.add(`lang = ${where.bind(params.lang)}`);
-    if (params.author?.startsWith("@")) where.add(`lower(author_username) = ${where.bind(params.author.slice(1))}`);
-    else if (params.author !== undefined) where.add(`author_id = ${where.bind(params.author)}`);
-    if (params.from !== undefined) where.add(`created_at >= ${where.bind(new Date(params.from))}`);
-    if (params.to !== undefined) where.add(`created_at < ${where.bind(new Date(params.to))}`);
-    const place = params.cursor;
-    const at = place && where.bind(new Date(place.createdAt));
-    // Within one run a tweet's place is (created_at, tweet_id): the run's own index serves it.
-    if (place && params.run_id !== undefined)
-      where.add(`(created_at, tweet_id) < (${at}, ${where.bind(place.tweetId)})`);
-    else if (place)
-      where.add(`(created_at, tweet_id, run_id) < (${at}, ${where.bind(place.tweetId)}, ${where.bind(place.runId)})`);
-    const limit = where.bind(params.limit + 1);
-    const { rows } = await this.pool.query<ArchivedRow>(
-      `SELECT ${COLUMNS} FROM archived_tweets WHERE ${where.sql}
-        ORDER BY created_at DESC, tweet_id DESC, run_id DESC LIMIT ${limit}`,
-      where.values,
-    );
+    const rows = query ? await this.searchDayByDay(params, query) : await this.searchRows(params, null, null);
     const page = rows.slice(0, params.limit);
     const last = page.at(-1);
     return {
@@ -125,6 +105,67 @@ export class ArchiveReader {
           ? searchCursor({ createdAt: last.created_at.getTime(), tweetId: last.id, runId: last.run_id })
           : null,
     };
+  }
+
+  /**
+   * A search's words one day's partition at a time, newest first, until the page is full: each day is
+   * planned with its own partition's statistics. Planned over every day at once, a word that only older
+   * days hold walks the newest-first index through all the newer days' rows (docs/archive.md).
+   */
+  private async searchDayByDay(params: SearchParams, query: SearchQuery): Promise<ArchivedRow[]> {
+    const rows: ArchivedRow[] = [];
+    for (const day of await this.daysToSearch(params)) {
+      rows.push(...(await this.searchRows(params, query, day, params.limit + 1 - rows.length)));
+      if (rows.length > params.limit) break;
+    }
+    return rows;
+  }
+
+  /** The days with a partition that `from`, `to` and the cursor leave to search, newest first. */
+  private async daysToSearch(params: SearchParams): Promise<string[]> {
+    const dayAt = (ms: number): string => dayOf(Math.floor(ms / 1000));
+    const first = params.from === undefined ? null : dayAt(params.from);
+    const ends = [params.to === undefined ? undefined : params.to - 1, params.cursor?.createdAt];
+    const latest = ends.filter((ms): ms is number => ms !== undefined);
+    const last = latest.length === 0 ? null : dayAt(Math.min(...latest));
+    const days = await partitionDays(this.pool);
+    return days.filter((day) => (first === null || day >= first) && (last === null || day <= last)).reverse();
+  }
+
+  /** The rows of one statement, newest first: at most `limit` + 1 (of `day` alone when given). */
+  private async searchRows(
+    params: SearchParams,
+    query: SearchQuery | null,
+    day: string | null,
+    limit = params.limit + 1,
+  ): Promise<ArchivedRow[]> {
+    const where = new Conditions();
+    where.add("deleted_at IS NULL");
+    if (query) where.add(searchClause(where, query));
+    if (params.run_id !== undefined) where.add(`run_id = ${where.bind(params.run_id)}`);
+    if (params.phrase !== undefined) where.add(`${where.bind(params.phrase)} = ANY(phrases)`);
+    if (params.lang !== undefined) where.add(`lang = ${where.bind(params.lang)}`);
+    if (params.author?.startsWith("@")) where.add(`lower(author_username) = ${where.bind(params.author.slice(1))}`);
+    else if (params.author !== undefined) where.add(`author_id = ${where.bind(params.author)}`);
+    if (params.from !== undefined) where.add(`created_at >= ${where.bind(new Date(params.from))}`);
+    if (params.to !== undefined) where.add(`created_at < ${where.bind(new Date(params.to))}`);
+    if (day !== null) {
+      where.add(`created_at >= ${where.bind(`${day}T00:00:00Z`)}`);
+      where.add(`created_at < ${where.bind(`${nextDay(day)}T00:00:00Z`)}`);
+    }
+    const place = params.cursor;
+    const at = place && where.bind(new Date(place.createdAt));
+    // Within one run a tweet's place is (created_at, tweet_id): the run's own index serves it.
+    if (place && params.run_id !== undefined)
+      where.add(`(created_at, tweet_id) < (${at}, ${where.bind(place.tweetId)})`);
+    else if (place)
+      where.add(`(created_at, tweet_id, run_id) < (${at}, ${where.bind(place.tweetId)}, ${where.bind(place.runId)})`);
+    const { rows } = await this.pool.query<ArchivedRow>(
+      `SELECT ${COLUMNS} FROM archived_tweets WHERE ${where.sql}
+        ORDER BY created_at DESC, tweet_id DESC, run_id DESC LIMIT ${where.bind(limit)}`,
+      where.values,
+    );
+    return rows;
   }
 
   /** A page of a run's archived tweets, tombstones included, in tweet id order after `after`. */

@@ -17,8 +17,25 @@ export function dayOf(second: number): string {
 
 const partitionOf = (day: string): string => `archived_tweets_p${day.replaceAll("-", "")}`;
 
-function nextDay(day: string): string {
+/** The day after `day`, both `YYYY-MM-DD`. */
+export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The days that have a partition, oldest first. */
+export async function partitionDays(pool: Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT child.relname AS name FROM pg_inherits
+       JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
+       JOIN pg_class child ON child.oid = pg_inherits.inhrelid
+     WHERE parent.relname = 'archived_tweets'`,
+  );
+  return rows
+    .flatMap(({ name }) => {
+      const match = PARTITION_NAME.exec(name);
+      return match ? [`${match[1]}-${match[2]}-${match[3]}`] : [];
+    })
+    .sort();
 }
 
 /** The days whose partitions this worker knows exist: each is created once per worker at most. */
@@ -40,23 +57,12 @@ export class Partitions {
    * one statement each. Answers the days dropped.
    */
   async dropBefore(keepFrom: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ name: string }>(
-      `SELECT child.relname AS name FROM pg_inherits
-         JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
-         JOIN pg_class child ON child.oid = pg_inherits.inhrelid
-       WHERE parent.relname = 'archived_tweets'`,
-    );
-    const dropped: string[] = [];
-    for (const { name } of rows) {
-      const match = PARTITION_NAME.exec(name);
-      if (!match) continue;
-      const day = `${match[1]}-${match[2]}-${match[3]}`;
-      if (day >= keepFrom) continue;
-      await this.pool.query(`DROP TABLE IF EXISTS ${name}`);
+    const dropped = (await partitionDays(this.pool)).filter((day) => day < keepFrom);
+    for (const day of dropped) {
+      await this.pool.query(`DROP TABLE IF EXISTS ${partitionOf(day)}`);
       this.known.delete(day);
-      dropped.push(day);
     }
-    return dropped.sort();
+    return dropped;
   }
 
   private async create(day: string): Promise<void> {
