@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { Client } from "pg";
 import type { ProcessCluster, Worker } from "../test/support/cluster";
 import { TestDatabase } from "../test/support/database";
@@ -29,6 +30,10 @@ export interface ArchiveWork {
   lagSeconds: number;
   /** The archive worker's CPU time from `/launch` to its last batch settled, seconds. */
   workerCpuSeconds: number;
+  /** What it uses idle (heartbeats, discovery, metrics), CPU seconds per second, read before `/launch`. */
+  workerIdleCpuPerSecond: number;
+  /** Seconds from `/launch` to its last batch settled: the idle share of `workerCpuSeconds` is this times the rate. */
+  workerSeconds: number;
   /** The same of the PostgreSQL backends serving the bench's database (its pool's connections). */
   postgresCpuSeconds: number;
 }
@@ -40,6 +45,8 @@ export interface ArchiveRun {
   matched: number;
   /** CPU time of every worker of the mesh from `/launch` to drained (the archive's to its end), seconds. */
   meshCpuSeconds: number;
+  /** The same of RabbitMQ and Redis, which other programs of this machine may be using meanwhile. */
+  brokersCpuSeconds: number;
   work: ArchiveWork | null;
 }
 
@@ -53,10 +60,17 @@ export interface ArchiveCostResult {
   rowsPerSecondMedian: number;
   /** The archive worker's CPU per 1,000 archived tweets (rows), milliseconds. */
   workerCpuMsPer1000Median: number;
+  /** The same without what it would have used idle over the run. */
+  workerBusyCpuMsPer1000Median: number;
   postgresCpuMsPer1000Median: number;
   /** The whole mesh's CPU per 1,000 examined tweets, with the archive and without: a check of the above. */
   meshCpuMsPer1000: { on: number; off: number };
+  /** RabbitMQ's and Redis's CPU per 1,000 examined tweets: the archive's queue is a third one behind the matches exchange. */
+  brokersCpuMsPer1000: { on: number; off: number };
 }
+
+/** Seconds the archive worker's idle CPU is read for, before `/launch`. */
+const IDLE_SECONDS = 3;
 
 const WITH_ARCHIVE: Layout = { ...ONE_WORKER_PER_SERVICE, archive: 1 };
 
@@ -88,23 +102,30 @@ export async function measureArchiveCost(
     ratio: onMedian / offMedian,
     rowsPerSecondMedian: median(work.map((done) => done.rowsPerSecond)),
     workerCpuMsPer1000Median: median(work.map((done) => per1000(done.workerCpuSeconds, done.rows))),
+    workerBusyCpuMsPer1000Median: median(
+      work.map((done) => per1000(done.workerCpuSeconds - done.workerIdleCpuPerSecond * done.workerSeconds, done.rows)),
+    ),
     postgresCpuMsPer1000Median: median(work.map((done) => per1000(done.postgresCpuSeconds, done.rows))),
     meshCpuMsPer1000: {
       on: median(on.map((run) => per1000(run.meshCpuSeconds, run.examined))),
       off: median(off.map((run) => per1000(run.meshCpuSeconds, run.examined))),
     },
+    brokersCpuMsPer1000: {
+      on: median(on.map((run) => per1000(run.brokersCpuSeconds, run.examined))),
+      off: median(off.map((run) => per1000(run.brokersCpuSeconds, run.examined))),
+    },
   };
 }
 
 async function runWithout(name: string, tweets: number, progress: (line: string) => void): Promise<ArchiveRun> {
-  const cpu = meshCpu();
+  const cpu = runCpu();
   const run = await measureThroughput(name, ONE_WORKER_PER_SERVICE, tweets, progress, {}, cpu.observer);
   return {
     archive: "off",
     tweetsPerSecond: run.tweetsPerSecond,
     examined: run.tweets,
     matched: run.matched,
-    meshCpuSeconds: cpu.used(),
+    ...cpu.used(),
     work: null,
   };
 }
@@ -114,20 +135,27 @@ async function runWithArchive(name: string, tweets: number, progress: (line: str
   const client = new Client({ connectionString: database.url });
   try {
     await client.connect();
-    const cpu = meshCpu();
+    const cpu = runCpu();
     let work: ArchiveWork | null = null;
-    let archiveCpuBefore = Number.NaN;
+    let idle = Number.NaN;
+    let before = { cpu: Number.NaN, at: 0 };
+    const archiveCpu = (cluster: ProcessCluster) => cpuSeconds(archiveWorker(cluster).process.pid);
     const observer: RunObserver = {
       launching: async (cluster) => {
+        const idleFrom = archiveCpu(cluster);
+        await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+        idle = (archiveCpu(cluster) - idleFrom) / IDLE_SECONDS;
         await cpu.observer.launching?.(cluster);
-        archiveCpuBefore = cpuSeconds(archiveWorker(cluster).process.pid);
+        before = { cpu: archiveCpu(cluster), at: performance.now() };
       },
       drained: async (cluster, final) => {
         const drainedAt = Date.now() / 1000;
         await archiveSettled(cluster);
         work = {
           ...(await archivedRows(client, drainedAt)),
-          workerCpuSeconds: cpuSeconds(archiveWorker(cluster).process.pid) - archiveCpuBefore,
+          workerCpuSeconds: archiveCpu(cluster) - before.cpu,
+          workerIdleCpuPerSecond: idle,
+          workerSeconds: (performance.now() - before.at) / 1000,
           postgresCpuSeconds: await backendsCpu(client),
         };
         await cpu.observer.drained?.(cluster, final);
@@ -139,7 +167,7 @@ async function runWithArchive(name: string, tweets: number, progress: (line: str
       tweetsPerSecond: run.tweetsPerSecond,
       examined: run.tweets,
       matched: run.matched,
-      meshCpuSeconds: cpu.used(),
+      ...cpu.used(),
       work,
     };
   } finally {
@@ -148,19 +176,40 @@ async function runWithArchive(name: string, tweets: number, progress: (line: str
   }
 }
 
-/** The CPU time every worker of a run used between `/launch` and the end of the run's `drained`. */
-function meshCpu(): { observer: RunObserver; used: () => number } {
-  let before = 0;
-  let after = 0;
-  const total = (cluster: ProcessCluster) =>
-    cluster.workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0);
+/**
+ * The CPU time every worker of a run used between `/launch` and the end of the run's `drained`, and
+ * that of RabbitMQ and Redis, found by their process names.
+ */
+function runCpu(): { observer: RunObserver; used: () => Pick<ArchiveRun, "meshCpuSeconds" | "brokersCpuSeconds"> } {
+  const read = (cluster: ProcessCluster) => ({
+    mesh: cluster.workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0),
+    brokers: brokerPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+  });
+  let before = { mesh: 0, brokers: 0 };
+  let after = { mesh: 0, brokers: 0 };
   return {
     observer: {
-      launching: async (cluster) => void (before = total(cluster)),
-      drained: async (cluster) => void (after = total(cluster)),
+      launching: async (cluster) => void (before = read(cluster)),
+      drained: async (cluster) => void (after = read(cluster)),
     },
-    used: () => after - before,
+    used: () => ({ meshCpuSeconds: after.mesh - before.mesh, brokersCpuSeconds: after.brokers - before.brokers }),
   };
+}
+
+/** RabbitMQ's Erlang VM and Redis on this machine: their /proc entries' command names. */
+const BROKER_COMMANDS = new Set(["beam.smp", "redis-server"]);
+
+function brokerPids(): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return BROKER_COMMANDS.has(readFileSync(`/proc/${pid}/comm`, "utf8").trim());
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function archiveWorker(cluster: ProcessCluster): Worker {

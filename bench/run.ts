@@ -228,12 +228,14 @@ function archiveCostRows(cost: ArchiveCostResult): string[] {
   const rows = work.map((done) => number(done.rows)).join(", ");
   const rates = work.map((done) => number(done.rowsPerSecond)).join(", ");
   const lags = work.map((done) => number(done.lagSeconds, 1)).join(", ");
+  const idle = work.map((done) => number(done.workerIdleCpuPerSecond, 3)).join(", ");
   const rounds = cost.runs.length / 2;
   return [
     `| pipeline, 1 worker per service, with the archive (an archive worker, DATABASE_URL to a fresh PostgreSQL database), over without (medians of ${rounds} runs each, alternately) | on: ${number(cost.onMedian)} tweets/s (${speeds("on")}) | off: ${number(cost.offMedian)} tweets/s (${speeds("off")}) | ${ratio(cost.onMedian, cost.offMedian)} |`,
     `| … the archive's own rate: rows committed in archived_tweets over their \`archived_at\` span (median) | ${number(cost.rowsPerSecondMedian)} rows/s (${rates}; rows ${rows}; still writing after the pipeline drained: ${lags} s) | | |`,
-    `| … CPU per 1,000 archived tweets (median): the archive worker's process, and PostgreSQL's backends of its pool | worker ${number(cost.workerCpuMsPer1000Median, 1)} ms, PostgreSQL ${number(cost.postgresCpuMsPer1000Median, 1)} ms | | |`,
+    `| … CPU per 1,000 archived tweets (median): the archive worker's process (/proc/<pid>/stat), without what it uses idle (${idle} of a core), and PostgreSQL's backends of its pool | worker ${number(cost.workerCpuMsPer1000Median, 1)} ms, ${number(cost.workerBusyCpuMsPer1000Median, 1)} ms without idle; PostgreSQL ${number(cost.postgresCpuMsPer1000Median, 1)} ms | | |`,
     `| … CPU of every worker of the mesh per 1,000 examined tweets (median) | on: ${number(cost.meshCpuMsPer1000.on, 1)} ms | off: ${number(cost.meshCpuMsPer1000.off, 1)} ms | ${ratio(cost.meshCpuMsPer1000.on, cost.meshCpuMsPer1000.off)} |`,
+    `| … CPU of RabbitMQ and Redis per 1,000 examined tweets (median; shared with whatever else runs on this machine) | on: ${number(cost.brokersCpuMsPer1000.on, 1)} ms | off: ${number(cost.brokersCpuMsPer1000.off, 1)} ms | ${ratio(cost.brokersCpuMsPer1000.on, cost.brokersCpuMsPer1000.off)} |`,
   ];
 }
 
