@@ -6,6 +6,7 @@ FILTER ?= 1
 STATISTICS ?= 1
 TIMELINE ?= 1
 LAUNCHER ?= 1
+ARCHIVE ?= 1
 
 .PHONY: install build up cluster rolling-deploy repl bench test test-unit test-integration typecheck lint format clean
 
@@ -26,9 +27,9 @@ build: install
 up: build
 	$(NODE) node dist/bin/server.js
 
-## One process per worker: make cluster FILTER=3 STATISTICS=2 TIMELINE=2 LAUNCHER=2 (Ctrl-C drains and stops all).
+## One process per worker: make cluster FILTER=3 STATISTICS=2 TIMELINE=2 LAUNCHER=2 ARCHIVE=1 (Ctrl-C drains and stops all).
 cluster: build
-	API=$(API) FILTER=$(FILTER) STATISTICS=$(STATISTICS) TIMELINE=$(TIMELINE) LAUNCHER=$(LAUNCHER) $(NODE) scripts/cluster.sh
+	API=$(API) FILTER=$(FILTER) STATISTICS=$(STATISTICS) TIMELINE=$(TIMELINE) LAUNCHER=$(LAUNCHER) ARCHIVE=$(ARCHIVE) $(NODE) scripts/cluster.sh
 
 ## Replaces every worker of the running `make cluster` with this build, one at a time (build first).
 rolling-deploy: build

@@ -37,9 +37,17 @@ export interface StatisticsStateResult {
   ratio: number;
 }
 
-type Layout = Partial<Record<ServiceName, number>>;
+export type Layout = Partial<Record<ServiceName, number>>;
 
-const ONE_WORKER_PER_SERVICE: Layout = { api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 };
+export const ONE_WORKER_PER_SERVICE: Layout = { api: 1, launcher: 1, filter: 1, statistics: 1, timeline: 1 };
+
+/** Told of a throughput run's moments, for a scenario that measures more than its speed (archive-cost.ts). */
+export interface RunObserver {
+  /** The mesh is up and idle; `/launch` comes next. */
+  launching?(cluster: ProcessCluster): Promise<void>;
+  /** Every published tweet was examined; the mesh is still up. */
+  drained?(cluster: ProcessCluster, final: RunStatistics): Promise<void>;
+}
 
 const statisticsOf = (cluster: ProcessCluster) => () =>
   request<RunStatistics>(`${cluster.url}/statistics`).then((answer) => answer.body);
@@ -51,11 +59,13 @@ export async function measureThroughput(
   tweets: number,
   progress: (line: string) => void,
   env: Record<string, string> = {},
+  observer: RunObserver = {},
 ): Promise<ThroughputResult> {
   const cluster = new ProcessCluster({ GENERATOR_RATE: "10000000", GENERATOR_SEED: "7", LOG_LEVEL: "warn", ...env });
   try {
     await cluster.up(layout);
     const statistics = statisticsOf(cluster);
+    await observer.launching?.(cluster);
     const started = performance.now();
     await curlPost(`${cluster.url}/launch`, JSON.stringify({ track: BENCH_TRACK }));
     const rssOfWorkers = (read: (pid: number | undefined) => number) =>
@@ -87,6 +97,7 @@ export async function measureThroughput(
       "the pipeline to drain",
     );
     const seconds = (performance.now() - started) / 1000;
+    await observer.drained?.(cluster, final);
     const peakRssMb = rssOfWorkers(peakRss);
     const endRssMb = rssOfWorkers(currentRss);
     return {
@@ -134,7 +145,7 @@ export async function measureStatisticsState(
   return { runs, onMedian, offMedian, ratio: onMedian / offMedian };
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
@@ -184,6 +195,21 @@ function peakRss(pid: number | undefined): number {
 export function currentRss(pid: number | undefined): number {
   return statusMb(pid, "VmRSS");
 }
+
+/** CPU time a process has used so far, user and system (Linux: /proc/<pid>/stat), seconds. */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    // The fields after the command's closing parenthesis, which may itself hold spaces: utime is the 12th, stime the 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
 
 function statusMb(pid: number | undefined, field: "VmHWM" | "VmRSS"): number {
   try {

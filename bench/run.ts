@@ -7,6 +7,7 @@ import { tweetBatch } from "../runs/stream";
 import { ProcessCluster } from "../test/support/cluster";
 import { sharedDataDir } from "../test/support/shared-data";
 import { AMQP_URL, curlPost, eventually, REDIS_URL, request } from "../test/support/mesh";
+import { measureArchiveCost, type ArchiveCostResult } from "./archive-cost";
 import { measureBrokerBaseline, type BaselineResult } from "./broker-baseline";
 import { measureMatcher, readCaptures, type MatcherResult } from "./matcher";
 import {
@@ -31,8 +32,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_SIZE = 200;
 const CONCURRENCY = 50;
 /**
- * `stalled-streams` or `statistics-cost` runs that scenario alone (`BENCH_SCENARIO=stalled-streams
- * make bench`); unset: everything.
+ * `stalled-streams`, `statistics-cost` or `archive-cost` runs that scenario alone
+ * (`BENCH_SCENARIO=stalled-streams make bench`); unset: everything.
  */
 const SCENARIO = process.env.BENCH_SCENARIO ?? "all";
 const STALLED_CLIENTS = Number(process.env.BENCH_STALLED_CLIENTS ?? 1000);
@@ -45,6 +46,8 @@ const COST_IN_FLIGHT = 32;
 const COST_BUDGET_MB = 16;
 /** Pipeline runs with the statistics state on, and as many with it off, alternately. */
 const STATE_ROUNDS = Number(process.env.BENCH_STATE_ROUNDS ?? 3);
+/** Pipeline runs with the archive on (a fresh PostgreSQL database each), and as many without, alternately. */
+const ARCHIVE_ROUNDS = Number(process.env.BENCH_ARCHIVE_ROUNDS ?? 3);
 
 /** On stderr, so that stdout holds only the table. */
 const progress = (line: string) => console.error(`bench: ${line}`);
@@ -59,6 +62,7 @@ interface Results {
   stalledStreams: StalledStreamsResult | null;
   statisticsState: StatisticsStateResult;
   statisticsCost: StatisticsCostResult;
+  archiveCost: ArchiveCostResult;
 }
 
 async function main(): Promise<void> {
@@ -81,6 +85,16 @@ async function main(): Promise<void> {
       "statistics-cost",
       { machine, statisticsCost, statisticsState },
       `${tableLines(machine, rows).join("\n")}\n`,
+    );
+    return;
+  }
+
+  if (SCENARIO === "archive-cost") {
+    const archiveCost = await measureArchive();
+    writeResults(
+      "archive-cost",
+      { machine, archiveCost },
+      `${tableLines(machine, archiveCostRows(archiveCost)).join("\n")}\n`,
     );
     return;
   }
@@ -134,6 +148,8 @@ async function main(): Promise<void> {
 
   const statisticsCost = await measureCost();
 
+  const archiveCost = await measureArchive();
+
   const results: Results = {
     machine,
     throughput,
@@ -144,6 +160,7 @@ async function main(): Promise<void> {
     stalledStreams,
     statisticsState,
     statisticsCost,
+    archiveCost,
   };
   writeResults("latest", results, renderTable(results));
 }
@@ -193,6 +210,33 @@ function measureCost(): Promise<StatisticsCostResult> {
     { seconds: COST_SECONDS, matchesPerSecond: COST_MATCHES_PER_SECOND, inFlight: COST_IN_FLIGHT },
     progress,
   );
+}
+
+function measureArchive(): Promise<ArchiveCostResult> {
+  progress(`archive cost: the pipeline with the archive on (PostgreSQL) and off, ${ARCHIVE_ROUNDS} runs of each`);
+  return measureArchiveCost(ARCHIVE_ROUNDS, TWEETS, progress);
+}
+
+/** The archive's rows: the pipeline's speed with it over without, its own rate, and its CPU. */
+function archiveCostRows(cost: ArchiveCostResult): string[] {
+  const speeds = (kind: "on" | "off") =>
+    cost.runs
+      .filter((run) => run.archive === kind)
+      .map((run) => number(run.tweetsPerSecond))
+      .join(", ");
+  const work = cost.runs.flatMap((run) => (run.work ? [run.work] : []));
+  const rows = work.map((done) => number(done.rows)).join(", ");
+  const rates = work.map((done) => number(done.rowsPerSecond)).join(", ");
+  const lags = work.map((done) => number(done.lagSeconds, 1)).join(", ");
+  const idle = work.map((done) => number(done.workerIdleCpuPerSecond, 3)).join(", ");
+  const rounds = cost.runs.length / 2;
+  return [
+    `| pipeline, 1 worker per service, with the archive (an archive worker, DATABASE_URL to a fresh PostgreSQL database), over without (medians of ${rounds} runs each, alternately) | on: ${number(cost.onMedian)} tweets/s (${speeds("on")}) | off: ${number(cost.offMedian)} tweets/s (${speeds("off")}) | ${ratio(cost.onMedian, cost.offMedian)} |`,
+    `| … the archive's own rate: rows committed in archived_tweets over their \`archived_at\` span (median) | ${number(cost.rowsPerSecondMedian)} rows/s (${rates}; rows ${rows}; still writing after the pipeline drained: ${lags} s) | | |`,
+    `| … CPU per 1,000 archived tweets (median): the archive worker's process (/proc/<pid>/stat), without what it uses idle (${idle} of a core), and PostgreSQL's backends of its pool | worker ${number(cost.workerCpuMsPer1000Median, 1)} ms, ${number(cost.workerBusyCpuMsPer1000Median, 1)} ms without idle; PostgreSQL ${number(cost.postgresCpuMsPer1000Median, 1)} ms | | |`,
+    `| … CPU of every worker of the mesh per 1,000 examined tweets (median) | on: ${number(cost.meshCpuMsPer1000.on, 1)} ms | off: ${number(cost.meshCpuMsPer1000.off, 1)} ms | ${ratio(cost.meshCpuMsPer1000.on, cost.meshCpuMsPer1000.off)} |`,
+    `| … CPU of RabbitMQ and Redis per 1,000 examined tweets (median; shared with whatever else runs on this machine) | on: ${number(cost.brokersCpuMsPer1000.on, 1)} ms | off: ${number(cost.brokersCpuMsPer1000.off, 1)} ms | ${ratio(cost.brokersCpuMsPer1000.on, cost.brokersCpuMsPer1000.off)} |`,
+  ];
 }
 
 const mb = (bytes: number) => number(bytes / 2 ** 20, 1);
@@ -311,8 +355,18 @@ function rssGrowth(run: ThroughputResult): string {
 }
 
 function renderTable(results: Results): string {
-  const { machine, throughput, baseline, latency, rpc, matcher, stalledStreams, statisticsState, statisticsCost } =
-    results;
+  const {
+    machine,
+    throughput,
+    baseline,
+    latency,
+    rpc,
+    matcher,
+    stalledStreams,
+    statisticsState,
+    statisticsCost,
+    archiveCost,
+  } = results;
   const [gateway, direct, bare, uncoalesced] = rpc;
   const lines = tableLines(machine, [
     ...throughput.map(
@@ -336,6 +390,7 @@ function renderTable(results: Results): string {
     `| RSS growth per worker from half-way to the end of a throughput run | ${throughput.map((run) => `${rssGrowth(run)} (${run.layout})`).join("; ")} | | |`,
     ...stalledStreamsRows(stalledStreams),
     ...statisticsCostRows(statisticsCost, statisticsState),
+    ...archiveCostRows(archiveCost),
     "",
   ]);
   return lines.filter((line, index) => line !== "" || index === 1 || index === lines.length - 1).join("\n");
