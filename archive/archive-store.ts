@@ -82,14 +82,18 @@ const INSERT_ROWS = `
 const RECORD_DELETES = `
   INSERT INTO deleted_tweets (tweet_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING`;
 
-/** Rows of deleted tweets already archived lose their content, in every run; the row keeps that the tweet existed. */
-const TOMBSTONE = `
+/** Empties the archived rows of recorded deletes that `which` picks, in every run; each row keeps that the tweet existed. */
+const emptyDeletedRows = (which: string): string => `
   UPDATE archived_tweets AS archived
      SET text = NULL, original = NULL, search = NULL, hashtags = '{}', mentions = '{}', domains = '{}',
          deleted_at = deleted.deleted_at
     FROM deleted_tweets AS deleted
-   WHERE archived.tweet_id = deleted.tweet_id AND archived.deleted_at IS NULL
-     AND deleted.tweet_id = ANY($1::bigint[])`;
+   WHERE archived.tweet_id = deleted.tweet_id AND archived.deleted_at IS NULL AND ${which}`;
+
+/** The rows of a batch's own deletes, already archived. */
+const TOMBSTONE = emptyDeletedRows("deleted.tweet_id = ANY($1::bigint[])");
+/** The rows of every delete recorded in the last $1 seconds. */
+const SWEEP_DELETES = emptyDeletedRows("deleted.deleted_at > now() - make_interval(secs => $1)");
 
 /** A newer version of a post takes its row's place, never an older one (snowflake ids grow with time). */
 const SHOW_EDIT = `
@@ -100,6 +104,13 @@ const SHOW_EDIT = `
 async function insertRows(database: Pool | PoolClient, rows: readonly ArchiveRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   return (await database.query(INSERT_ROWS, [JSON.stringify(rows)])).rowCount ?? 0;
+}
+
+type ArchivedBatch = Pick<MatchBatch, "run_id" | "sent_at" | "matches" | "edits" | "deletes">;
+
+/** PostgreSQL's answer to a row of a range no partition holds (23514, check_violation). */
+function isMissingPartition(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "23514" && /no partition/.test(error.message);
 }
 
 /**
@@ -115,8 +126,31 @@ export class ArchiveStore {
     this.partitions = new Partitions(pool);
   }
 
-  /** Writes a batch; answers how many rows it added (0 for a batch delivered again). */
-  async archive(batch: Pick<MatchBatch, "run_id" | "sent_at" | "matches" | "edits" | "deletes">): Promise<number> {
+  /**
+   * Writes a batch; answers how many rows it added (0 for a batch delivered again). A row of a day
+   * whose partition another worker's retention dropped is written again once that day is created anew.
+   */
+  async archive(batch: ArchivedBatch): Promise<number> {
+    try {
+      return await this.write(batch);
+    } catch (error) {
+      if (!isMissingPartition(error)) throw error;
+      this.partitions.forget();
+      return this.write(batch);
+    }
+  }
+
+  /**
+   * Tombstones the rows of tweets deleted in the last `seconds`: a batch committed while a delete
+   * notice of one of its tweets was being recorded by another worker saw neither the other's rows nor
+   * its notice. Run every minute by the archive's upkeep; answers the rows it emptied.
+   */
+  async tombstoneRecentDeletes(seconds: number): Promise<number> {
+    const { rowCount } = await this.pool.query(SWEEP_DELETES, [seconds]);
+    return rowCount ?? 0;
+  }
+
+  private async write(batch: ArchivedBatch): Promise<number> {
     const fallback = Math.floor(batch.sent_at / 1000);
     const seconds = batch.matches.map((match) => createdSecond(match.tweet.created_at, fallback));
     const rows = batch.matches.map((match, index) => rowOf(batch.run_id, match, seconds[index] ?? fallback));

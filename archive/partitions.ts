@@ -44,6 +44,11 @@ export class Partitions {
 
   constructor(private readonly pool: Pool) {}
 
+  /** Forgets what this worker knew: another worker's retention may have dropped a day it had created. */
+  forget(): void {
+    this.known.clear();
+  }
+
   async ensure(days: Iterable<string>): Promise<void> {
     for (const day of new Set(days)) {
       if (this.known.has(day)) continue;

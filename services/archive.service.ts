@@ -10,6 +10,7 @@ import { ArchiveReader } from "../archive/archive-reader";
 import { ArchiveStore } from "../archive/archive-store";
 import { isDatabaseOutage, migrate, openDatabase } from "../archive/database";
 import { exportRunPage, searchArchive } from "../archive/requests";
+import { DeleteSweep } from "../archive/delete-sweep";
 import { Retention } from "../archive/retention";
 import { READ_ACTION } from "../mesh/broker-options";
 import { WorkerClients } from "../workers/worker-clients";
@@ -29,6 +30,7 @@ export function archiveService(env: Environment): ServiceSchema<ArchiveSettings>
   let pool: Pool | null = null;
   let reader: ArchiveReader | null = null;
   let retention: Retention | null = null;
+  let sweep: DeleteSweep | null = null;
   const stopping = new AbortController();
 
   return {
@@ -84,13 +86,16 @@ export function archiveService(env: Environment): ServiceSchema<ArchiveSettings>
         isDatabaseOutage,
       );
       retention = new Retention({ archive: store, logger: this.logger, now: Date.now }, env.ARCHIVE_RETENTION_DAYS);
+      sweep = new DeleteSweep({ archive: store, logger: this.logger });
       await worker.start();
       retention.start();
+      sweep.start();
     },
 
     async stopped() {
       stopping.abort();
       retention?.stop();
+      sweep?.stop();
       await worker?.stop();
       await pool?.end();
     },

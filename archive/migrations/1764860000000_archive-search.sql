@@ -15,7 +15,11 @@ CREATE INDEX archived_tweets_run_newest ON archived_tweets (run_id, created_at D
 CREATE INDEX archived_tweets_author_name ON archived_tweets (lower(author_username), created_at DESC);
 CREATE INDEX archived_tweets_author_id ON archived_tweets (author_id, created_at DESC);
 
+-- The upkeep's sweep of recent delete notices (archive-store.ts tombstoneRecentDeletes).
+CREATE INDEX deleted_tweets_recent ON deleted_tweets (deleted_at);
+
 -- Down Migration
+DROP INDEX deleted_tweets_recent;
 DROP INDEX archived_tweets_author_id;
 DROP INDEX archived_tweets_author_name;
 DROP INDEX archived_tweets_run_newest;

@@ -144,6 +144,30 @@ describe("the tweet archive in PostgreSQL", () => {
     expect((await rows("run-4")).map((row) => row.tweet_id)).toEqual(["43", "44"]);
   });
 
+  it("archives into a day another worker's retention dropped, once that worker's store forgot it", async () => {
+    const other = new ArchiveStore(pool);
+    const onDay = (id: string) => ({ ...aTweet(id, "bieber, late"), created_at: "2026-08-01T10:00:00.000Z" });
+    await store.archive(aMatchBatch("run-5", "p0", [match(onDay("51"))]));
+    expect(await other.dropDaysBefore("2026-08-02")).toContain("2026-08-01");
+    // `store` still believes the day's partition exists: its insert finds none, and it creates it again.
+    expect(await store.archive(aMatchBatch("run-5", "p1", [match(onDay("52"))]))).toBe(1);
+    expect((await rows("run-5")).map((row) => row.tweet_id)).toEqual(["52"]);
+  });
+
+  it("sweeps the content out of a row whose delete was recorded while its batch was being written", async () => {
+    await store.archive(
+      aMatchBatch("run-6", "s0", [match(aTweet("61", "bieber, raced")), match(aTweet("62", "kept"))]),
+    );
+    // The other worker's notice, committed unseen by the batch and without seeing its rows.
+    await pool.query("INSERT INTO deleted_tweets (tweet_id) VALUES (61)");
+    expect(await store.tombstoneRecentDeletes(300)).toBe(1);
+    expect((await rows("run-6")).map((row) => [row.tweet_id, row.text])).toEqual([
+      ["61", null],
+      ["62", "kept"],
+    ]);
+    expect(await store.tombstoneRecentDeletes(300)).toBe(0);
+  });
+
   const withCapture = v1CapturesPresent() ? it : it.skip;
   withCapture(
     "holds a real capture's matched tweets once each, written twice by two workers, with its deletes as tombstones",
