@@ -130,13 +130,21 @@ export class ArchiveStore {
    * Writes a batch; answers how many rows it added (0 for a batch delivered again). A row of a day
    * whose partition another worker's retention dropped is written again once that day is created anew.
    */
-  async archive(batch: ArchivedBatch): Promise<number> {
+  archive(batch: ArchivedBatch): Promise<number> {
+    return this.archiveAll([batch]);
+  }
+
+  /**
+   * Writes batches together, as one statement (or one transaction when they carry deletes or edits),
+   * all or none: several batches in hand cost one commit. Answers the rows added.
+   */
+  async archiveAll(batches: readonly ArchivedBatch[]): Promise<number> {
     try {
-      return await this.write(batch);
+      return await this.write(batches);
     } catch (error) {
       if (!isMissingPartition(error)) throw error;
       this.partitions.forget();
-      return this.write(batch);
+      return this.write(batches);
     }
   }
 
@@ -150,21 +158,29 @@ export class ArchiveStore {
     return rowCount ?? 0;
   }
 
-  private async write(batch: ArchivedBatch): Promise<number> {
-    const fallback = Math.floor(batch.sent_at / 1000);
-    const seconds = batch.matches.map((match) => createdSecond(match.tweet.created_at, fallback));
-    const rows = batch.matches.map((match, index) => rowOf(batch.run_id, match, seconds[index] ?? fallback));
-    const deleted = batch.deletes.map((notice) => notice.tweet_id);
-    const edits = batch.edits ?? [];
+  private async write(batches: readonly ArchivedBatch[]): Promise<number> {
+    const seconds: number[] = [];
+    const rows: ArchiveRow[] = [];
+    const edits: { runId: string; edit: Match }[] = [];
+    for (const batch of batches) {
+      const fallback = Math.floor(batch.sent_at / 1000);
+      for (const match of batch.matches) {
+        const second = createdSecond(match.tweet.created_at, fallback);
+        seconds.push(second);
+        rows.push(rowOf(batch.run_id, match, second));
+      }
+      for (const edit of batch.edits ?? []) edits.push({ runId: batch.run_id, edit });
+    }
+    const deleted = batches.flatMap((batch) => batch.deletes.map((notice) => notice.tweet_id));
     if (rows.length === 0 && deleted.length === 0 && edits.length === 0) return 0;
     await this.partitions.ensure(seconds.map(dayOf));
     // Most batches only add rows: one statement, atomic by itself, is one round trip where a transaction is four.
     if (deleted.length === 0 && edits.length === 0) return insertRows(this.pool, rows);
     return inTransaction(this.pool, async (client) => {
-      // Deletes first: the insert that follows makes this batch's deleted tweets tombstones at once.
+      // Deletes first: the insert that follows makes these batches' deleted tweets tombstones at once.
       if (deleted.length > 0) await client.query(RECORD_DELETES, [deleted]);
       const inserted = await insertRows(client, rows);
-      for (const edit of edits) await this.showEdit(client, batch.run_id, edit);
+      for (const { runId, edit } of edits) await this.showEdit(client, runId, edit);
       if (deleted.length > 0) await client.query(TOMBSTONE, [deleted]);
       return inserted;
     });

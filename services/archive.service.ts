@@ -11,6 +11,7 @@ import { ArchiveStore } from "../archive/archive-store";
 import { isDatabaseOutage, migrate, openDatabase } from "../archive/database";
 import { exportRunPage, searchArchive } from "../archive/requests";
 import { DeleteSweep } from "../archive/delete-sweep";
+import { GroupCommit } from "../archive/group-commit";
 import { Retention } from "../archive/retention";
 import { READ_ACTION } from "../mesh/broker-options";
 import { WorkerClients } from "../workers/worker-clients";
@@ -37,8 +38,8 @@ export function archiveService(env: Environment): ServiceSchema<ArchiveSettings>
     name: "archive",
 
     settings: {
-      /** Match batches written at once by this worker, each in its own transaction. */
-      prefetch: 4,
+      /** Match batches this worker holds unacked: those in hand while a write runs are written together next. */
+      prefetch: 16,
     },
 
     actions: {
@@ -77,14 +78,9 @@ export function archiveService(env: Environment): ServiceSchema<ArchiveSettings>
       pool = openDatabase(url, this.logger);
       const store = new ArchiveStore(pool);
       reader = new ArchiveReader(pool);
+      const groups = new GroupCommit(store, { maxBatches: this.settings.prefetch, concurrency: 2 });
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
-      worker.consume(
-        "archive",
-        MatchBatch,
-        this.settings.prefetch,
-        async (batch) => void (await store.archive(batch)),
-        isDatabaseOutage,
-      );
+      worker.consume("archive", MatchBatch, this.settings.prefetch, (batch) => groups.write(batch), isDatabaseOutage);
       retention = new Retention({ archive: store, logger: this.logger, now: Date.now }, env.ARCHIVE_RETENTION_DAYS);
       sweep = new DeleteSweep({ archive: store, logger: this.logger });
       await worker.start();
