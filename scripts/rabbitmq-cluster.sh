@@ -3,6 +3,8 @@
 #   scripts/rabbitmq-cluster.sh start          # starts and clusters the nodes; prints their amqp:// URLs, one per line
 #   scripts/rabbitmq-cluster.sh pids           # each node's OS process id, in the same order (kill one to test failover)
 #   scripts/rabbitmq-cluster.sh stop [--clean] # stops every node; --clean also removes the state folder
+#   scripts/rabbitmq-cluster.sh ctl ARGS...    # rabbitmqctl with the cluster's cookie and epmd, e.g.
+#                                              #   ctl -n tweetmesh-1@localhost cluster_status
 # Only the URLs and pids go to stdout; progress goes to stderr. `start` is idempotent: it starts the nodes
 # that are not running (a node that was a member rejoins by itself) and joins those that are not members.
 #
@@ -243,8 +245,13 @@ case "${1:-}" in
   stop)
     if locate; then stop "${2:-}"; else say "no cluster in $state"; fi
     ;;
+  ctl)
+    locate || fail "no cluster in $state"
+    shift
+    ctl "$@"
+    ;;
   *)
-    echo "usage: $0 start|stop [--clean]|pids" >&2
+    echo "usage: $0 start|stop [--clean]|pids|ctl ARGS..." >&2
     exit 2
     ;;
 esac
