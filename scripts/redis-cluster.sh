@@ -5,7 +5,8 @@
 #   scripts/redis-cluster.sh stop [--clean] # stops every node; --clean also removes the state folder
 # Only the node list and pids go to stdout; progress goes to stderr. `start` is idempotent: it starts the
 # nodes that are not running (each finds the others again from its nodes.conf) and creates the cluster
-# only once. Each node binds 127.0.0.1 and keeps its AOF, nodes.conf, log and pid file in a folder of its own.
+# only once, then returns once every replica has synced with its primary (one that never synced would
+# not take over when its primary dies). Each node binds 127.0.0.1 and keeps its AOF, nodes.conf, log and pid file in a folder of its own.
 #
 # Settings (environment):
 #   REDIS_CLUSTER_PORT_BASE  port of the first node (default 7000; the others take the next five, and
@@ -60,7 +61,7 @@ start_node() {
   say "starting 127.0.0.1:$port (log: $dir/redis.log)"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes --pidfile "$dir/redis.pid" \
     --logfile "$dir/redis.log" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
-    --appendonly yes --save ""
+    --appendonly yes --save "" --repl-diskless-sync-delay 0
 }
 
 await_node() {
@@ -72,6 +73,20 @@ await_node() {
 }
 
 cluster_field() { cli "$1" cluster info 2>/dev/null | tr -d '\r' | sed -n "s/^$2://p"; }
+replication_field() { cli "$1" info replication 2>/dev/null | tr -d '\r' | sed -n "s/^$2://p"; }
+
+# A replica that has not synced once would not take over from its primary: wait for each link to be up.
+await_replicas() {
+  local port deadline=$1
+  for port in $(ports); do
+    [ "$(replication_field "$port" role)" = slave ] || continue
+    until [ "$(replication_field "$port" master_link_status)" = up ]; do
+      deadline_passed "$deadline" && fail "replica 127.0.0.1:$port has not synced with its primary"
+      say "waiting for replica 127.0.0.1:$port to sync with its primary"
+      sleep 1
+    done
+  done
+}
 
 start() {
   local port deadline addresses=()
@@ -97,7 +112,8 @@ start() {
       sleep 1
     done
   done
-  say "cluster of ${#addresses[@]} nodes is ok"
+  await_replicas "$deadline"
+  say "cluster of ${#addresses[@]} nodes is ok, replicas in sync"
   (
     IFS=,
     echo "${addresses[*]}"
