@@ -135,6 +135,8 @@ EOF
 
 start_node() {
   say "starting $(node_name "$1") on 127.0.0.1:$(amqp_port "$1") (logs in $(node_dir "$1")/log)"
+  # A killed node's pid file names a dead process: gone, it cannot be mistaken for this boot's.
+  rm -f "$(node_dir "$1")/pid"
   (cd "$(node_dir "$1")" && node_environment "$1" && "$scripts/rabbitmq-server" -detached >/dev/null 2>&1)
 }
 
