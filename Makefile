@@ -8,7 +8,7 @@ TIMELINE ?= 1
 LAUNCHER ?= 1
 ARCHIVE ?= 1
 
-.PHONY: install build up cluster rolling-deploy repl bench test test-unit test-integration typecheck lint format clean
+.PHONY: install build up cluster rolling-deploy repl brokers-cluster brokers-cluster-stop bench test test-unit test-integration typecheck lint format clean
 
 # `npm ci` installs exactly what package-lock.json lists and never writes to it, so no target dirties
 # the checkout. The lock lists every platform's optional native packages (jest's resolver, Parcel's
@@ -38,6 +38,17 @@ rolling-deploy: build
 ## A REPL node joined to the running mesh (`nameko shell`).
 repl: build
 	$(NODE) node dist/bin/repl.js
+
+## A 3-node RabbitMQ cluster (AMQP on 5681-5683) and a Redis Cluster of 3 primaries and 3 replicas (7000-7005) on
+## this machine, state in .brokers/; prints the variables to export: eval "$$(make -s brokers-cluster)".
+brokers-cluster:
+	@amqp=$$(scripts/rabbitmq-cluster.sh start | paste -sd, -) && redis=$$(scripts/redis-cluster.sh start) && \
+	echo "export TRANSPORTER=$$amqp" && echo "export PIPELINE_URL=$$amqp" && echo "export REDIS_CLUSTER_NODES=$$redis"
+
+## Stops both clusters and keeps their data (scripts/*-cluster.sh stop --clean removes it).
+brokers-cluster-stop:
+	scripts/rabbitmq-cluster.sh stop
+	scripts/redis-cluster.sh stop
 
 ## Throughput, latency, RPC and matcher figures with same-run baselines: bench/results/latest.{md,json}.
 bench: build
