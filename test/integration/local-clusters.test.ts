@@ -1,11 +1,12 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import amqp from "amqplib";
 import { Cluster } from "ioredis";
 import { projectRoot } from "../support/project";
+import { alive } from "../../mesh/cluster-state";
 
 /**
  * The local clusters of issue #17: scripts/rabbitmq-cluster.sh and scripts/redis-cluster.sh, started on
@@ -76,17 +77,6 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: 
       else reject(new Error(`${script} ${args.join(" ")} exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
     });
   });
-}
-
-/** Whether a process runs: a zombie (killed, not yet reaped by init) does not. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = `/proc/${pid}/stat`;
-  return !existsSync(stat) || !/^\d+ \(.*\) Z/.test(readFileSync(stat, "utf8"));
 }
 
 const lines = (text: string) => text.split("\n").filter((line) => line.length > 0);
