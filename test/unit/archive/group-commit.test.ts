@@ -6,6 +6,7 @@ const batch = (id: string): MatchBatch => ({
   run_id: "run-1",
   batch_id: id,
   sent_at: 0,
+  examined: 0,
   matches: [],
   deletes: [],
 });
