@@ -2,7 +2,10 @@ import path from "node:path";
 import { runner } from "node-pg-migrate";
 import { Pool, type PoolClient } from "pg";
 import { redactUrl } from "../config/environment";
+import { errorText } from "../core/error-text";
 import type { Logger } from "../core/logger";
+import { delayFor, RETRY_POLICIES } from "../core/retry";
+import { sleepUnlessAborted } from "../core/sleep";
 
 /** The archive's migrations: SQL files, run in order of their timestamp names by node-pg-migrate. */
 export const MIGRATIONS_DIR = path.join(__dirname, "migrations");
@@ -66,6 +69,30 @@ export async function migrate(url: string, logger: Pick<Logger, "info">): Promis
     log: () => undefined,
   });
   if (ran.length > 0) logger.info(`Archive schema migrated: ${ran.map((migration) => migration.name).join(", ")}`);
+}
+
+/**
+ * Migrates as soon as PostgreSQL answers, waiting for it meanwhile with a line now and then that names
+ * DATABASE_URL (redacted). False when `stopping` aborted first.
+ */
+export async function migrateOnceReachable(
+  url: string,
+  logger: Pick<Logger, "info" | "warn">,
+  stopping: AbortSignal,
+): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await migrate(url, logger);
+      return true;
+    } catch (error) {
+      if (!isDatabaseOutage(error)) throw error;
+      if (attempt % 10 === 0)
+        logger.warn(
+          `PostgreSQL at ${redactUrl(url)} (DATABASE_URL) does not answer: ${errorText(error)}; the archive waits for it`,
+        );
+      if (!(await sleepUnlessAborted(delayFor(RETRY_POLICIES.databaseConnect, attempt), stopping))) return false;
+    }
+  }
 }
 
 /** Runs `work` in one transaction on a client of the pool: committed if it resolves, rolled back if not. */

@@ -1,14 +1,11 @@
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import type { Pool } from "pg";
-import { redactUrl, type Environment } from "../config/environment";
+import type { Environment } from "../config/environment";
 import type { ExportPage, SearchPage } from "../contracts/archive";
 import { MatchBatch } from "../contracts/messages";
-import { errorText } from "../core/error-text";
-import { delayFor, RETRY_POLICIES } from "../core/retry";
-import { sleepUnlessAborted } from "../core/sleep";
 import { ArchiveReader } from "../archive/archive-reader";
 import { ArchiveStore } from "../archive/archive-store";
-import { isDatabaseOutage, migrate, openDatabase } from "../archive/database";
+import { isDatabaseOutage, migrateOnceReachable, openDatabase } from "../archive/database";
 import { exportRunPage, searchArchive } from "../archive/requests";
 import { DeleteSweep } from "../archive/delete-sweep";
 import { GroupCommit } from "../archive/group-commit";
@@ -61,20 +58,8 @@ export function archiveService(env: Environment): ServiceSchema<ArchiveSettings>
         this.logger.info("Archive off: DATABASE_URL is not set (search and exports answer 503 ARCHIVE_DISABLED)");
         return;
       }
-      // The schema first: a worker writes nothing before its tables exist. PostgreSQL away is waited for.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await migrate(url, this.logger);
-          break;
-        } catch (error) {
-          if (!isDatabaseOutage(error)) throw error;
-          if (attempt % 10 === 0)
-            this.logger.warn(
-              `PostgreSQL at ${redactUrl(url)} (DATABASE_URL) does not answer: ${errorText(error)}; the archive waits for it`,
-            );
-          if (!(await sleepUnlessAborted(delayFor(RETRY_POLICIES.databaseConnect, attempt), stopping.signal))) return;
-        }
-      }
+      // The schema first: a worker writes nothing before its tables exist.
+      if (!(await migrateOnceReachable(url, this.logger, stopping.signal))) return;
       pool = openDatabase(url, this.logger);
       const store = new ArchiveStore(pool);
       reader = new ArchiveReader(pool);
