@@ -50,6 +50,12 @@ export function pipelineTopology(
   };
 }
 
+/** The work and dead-letter queues a worker of this topology declares: the archive's only with DATABASE_URL. */
+export function declaredQueues(topology: PipelineTopology): string[] {
+  const { archive, ...always } = topology.queues;
+  return [...Object.values(always), ...(topology.archive ? [archive] : [])];
+}
+
 /** Declares the whole topology; idempotent, so every worker runs it on every connect. */
 export async function assertTopology(channel: Channel, topology: PipelineTopology, limits: QueueLimits): Promise<void> {
   const workQueue = {

@@ -1,6 +1,7 @@
 import http from "node:http";
 import net from "node:net";
 import { GATEWAY_ROUTES } from "../../gateway/routes";
+import { TestDatabase } from "../support/database";
 import { FuzzRandom } from "../support/fuzz";
 import { eventually, request, TestMesh } from "../support/mesh";
 
@@ -254,11 +255,15 @@ function sendRaw(base: URL, bytes: string): Promise<string> {
 
 describe("the gateway under fuzzing", () => {
   let mesh: TestMesh;
+  let database: TestDatabase;
 
   beforeAll(async () => {
+    // With an archive, so that its endpoints are fuzzed past ARCHIVE_DISABLED too.
+    database = await TestDatabase.create();
     mesh = await TestMesh.start(
-      [{ services: ["api"] }, { services: ["launcher", "filter", "statistics", "timeline"] }],
+      [{ services: ["api"] }, { services: ["launcher", "filter", "statistics", "timeline", "archive"] }],
       {
+        DATABASE_URL: database.url,
         API_TOKEN: TOKEN,
         CORS_ORIGINS: "https://allowed.example",
         // The limiter runs on every authorized launch, yet leaves room for the valid launch at the end.
@@ -268,7 +273,10 @@ describe("the gateway under fuzzing", () => {
     );
   });
 
-  afterAll(() => mesh?.stop());
+  afterAll(async () => {
+    await mesh?.stop();
+    await database?.drop();
+  });
 
   it(`answers ${REQUESTS} random requests (seed ${SEED}) without a 5xx, and stays up`, async () => {
     const random = new FuzzRandom(SEED);

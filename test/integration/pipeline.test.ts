@@ -6,7 +6,7 @@ import { PipelineConnection } from "../../pipeline/connection";
 import { Consumer } from "../../pipeline/consumer";
 import { DeadLetters } from "../../pipeline/dead-letters";
 import { Publisher } from "../../pipeline/publisher";
-import { pipelineTopology } from "../../pipeline/topology";
+import { declaredQueues, pipelineTopology } from "../../pipeline/topology";
 import { AMQP_URL, eventually } from "../support/mesh";
 import { queueDepth } from "../support/queues";
 import { RecordingLogger } from "../support/batches";
@@ -50,14 +50,14 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     await Promise.all(connections.splice(0).map((connection) => connection.close()));
     const admin = await amqp.connect(AMQP_URL);
     const channel = await admin.createChannel();
-    for (const queue of Object.values(topology.queues)) await channel.purgeQueue(queue);
+    for (const queue of declaredQueues(topology)) await channel.purgeQueue(queue);
     await admin.close();
   });
 
   afterAll(async () => {
     const admin = await amqp.connect(AMQP_URL);
     const channel = await admin.createChannel();
-    for (const queue of Object.values(topology.queues)) await channel.deleteQueue(queue);
+    for (const queue of declaredQueues(topology)) await channel.deleteQueue(queue);
     for (const exchange of [topology.tweetsExchange, topology.matchesExchange, topology.deadLetterExchange])
       await channel.deleteExchange(exchange);
     await admin.close();
