@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { redactUrl } from "../../config/environment";
+import { type Context, ServiceBroker } from "moleculer";
+import { readEnvironment, redactUrl } from "../../config/environment";
+import { brokerOptions } from "../../mesh/broker-options";
 import { PipelineConnection } from "../../pipeline/connection";
 import { Consumer } from "../../pipeline/consumer";
 import { Publisher } from "../../pipeline/publisher";
@@ -33,6 +35,8 @@ const Message = z.object({ n: z.number().int() });
 describeInstalled("the pipeline on a 3-node RabbitMQ cluster, its node killed mid-stream", () => {
   let cluster: LocalRabbitmqCluster | null = null;
   let connection: PipelineConnection | null = null;
+  /** The node the first test killed. */
+  let killedUrl: string | null = null;
   const logger = new RecordingLogger();
 
   beforeAll(async () => {
@@ -100,6 +104,7 @@ describeInstalled("the pipeline on a 3-node RabbitMQ cluster, its node killed mi
     const pid = (await cluster.pids())[killed];
     expect(pid).toBeGreaterThan(0);
     process.kill(pid ?? 0, "SIGKILL");
+    killedUrl = urls[killed] ?? null;
     const atKill = confirmed.size;
     expect(atKill).toBeLessThan(MESSAGES);
 
@@ -121,4 +126,26 @@ describeInstalled("the pipeline on a 3-node RabbitMQ cluster, its node killed mi
     expect(missing).toEqual([]);
     expect([...deliveries.keys()].every((n) => n >= 0 && n < MESSAGES)).toBe(true);
   }, 150_000);
+
+  it("connects RPC to the first node that answers, the killed node listed first", async () => {
+    if (!cluster || killedUrl === null) throw new Error("no cluster, or no node killed");
+    const dead = killedUrl;
+    // Moleculer tries the killed node first, then (after its 5 s reconnect delay) the next one.
+    const order = [dead, ...cluster.urls.filter((url) => url !== dead)];
+    const env = readEnvironment({
+      TRANSPORTER: order.join(","),
+      NAMESPACE: `test-${randomBytes(4).toString("hex")}`,
+      LOG_LEVEL: "fatal",
+    });
+    const serving = new ServiceBroker({ ...brokerOptions(env), nodeID: `${env.NAMESPACE}-serving` });
+    const calling = new ServiceBroker({ ...brokerOptions(env), nodeID: `${env.NAMESPACE}-calling` });
+    serving.createService({ name: "echo", actions: { say: (ctx: Context<{ text: string }>) => ctx.params.text } });
+    try {
+      await Promise.all([serving.start(), calling.start()]);
+      await calling.waitForServices(["echo"], 30_000);
+      await expect(calling.call("echo.say", { text: "across the cluster" })).resolves.toBe("across the cluster");
+    } finally {
+      await Promise.all([serving.stop(), calling.stop()]);
+    }
+  }, 60_000);
 });
