@@ -22,7 +22,7 @@ const DeadLetterArgs = z.object({
  */
 async function main(): Promise<void> {
   const env = readEnvironment({ ...process.env, SERVICES: "api", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" });
-  const deadLetters = new DeadLetters(env.PIPELINE_URL ?? env.TRANSPORTER, pipelineTopology(env.NAMESPACE));
+  const deadLetters = new DeadLetters(env.PIPELINE_URL, pipelineTopology(env.NAMESPACE));
   const broker = new ServiceBroker({
     ...brokerOptions(env),
     nodeID: `repl-${hostname()}-${process.pid}`,

@@ -28,7 +28,29 @@ const serviceUrl = (schemes: readonly string[], message: string) =>
       (url.port === "" || Number(url.port) >= 1)
     );
   }, message);
-const amqpUrl = (name: string) => serviceUrl(["amqp:", "amqps:"], `${name} must be an amqp:// or amqps:// URL`);
+/**
+ * One amqp:// or amqps:// URL, or a comma-separated list of a cluster's nodes (a comma in a password is
+ * written %2C), as a list in the given order.
+ */
+const amqpUrls = (name: string) =>
+  z
+    .string()
+    .transform((list) =>
+      list
+        .split(",")
+        .map((url) => url.trim())
+        .filter((url) => url.length > 0),
+    )
+    .pipe(
+      z
+        .array(
+          serviceUrl(
+            ["amqp:", "amqps:"],
+            `${name} must be an amqp:// or amqps:// URL, or a comma-separated list of them`,
+          ),
+        )
+        .min(1, `${name} must name at least one amqp:// or amqps:// URL`),
+    );
 
 const serviceList = z
   .string()
@@ -72,10 +94,15 @@ const oneOf = (choices: readonly string[]): string =>
   choices.length < 2 ? choices.join("") : `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
 
 const EnvironmentVariables = z.object({
-  /** Moleculer transporter for RPC; also the AMQP broker of the tweet pipeline unless PIPELINE_URL is set. */
-  TRANSPORTER: amqpUrl("TRANSPORTER").default("amqp://guest:guest@127.0.0.1:5672"),
-  /** AMQP URL of the durable tweet pipeline. */
-  PIPELINE_URL: amqpUrl("PIPELINE_URL").optional(),
+  /**
+   * Moleculer transporter for RPC; also the AMQP broker of the tweet pipeline unless PIPELINE_URL is set.
+   * A cluster's nodes comma-separated: the first that answers is used, then the next when it drops.
+   */
+  TRANSPORTER: amqpUrls("TRANSPORTER").default(["amqp://guest:guest@127.0.0.1:5672"]),
+  /** AMQP URL, or comma-separated node URLs, of the durable tweet pipeline; unset: TRANSPORTER's. */
+  PIPELINE_URL: amqpUrls("PIPELINE_URL").optional(),
+  /** Members of each pipeline quorum queue at its declaration; unset: min(3, PIPELINE_URL's nodes). */
+  QUEUE_REPLICAS: positiveInt("QUEUE_REPLICAS").optional(),
   REDIS_URL: serviceUrl(
     ["redis:", "rediss:"],
     "REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535",
@@ -223,10 +250,16 @@ export const Environment = EnvironmentVariables.superRefine((env, context) => {
       message: "X_BEARER_TOKEN must be set for STREAM_SOURCE x",
     });
   }
-}).transform((env) => ({
-  ...env,
-  STREAM_SOURCE: env.STREAM_SOURCE ?? (env.X_BEARER_TOKEN ? ("x" as const) : ("generator" as const)),
-}));
+}).transform((env) => {
+  const pipelineUrls = env.PIPELINE_URL ?? env.TRANSPORTER;
+  return {
+    ...env,
+    STREAM_SOURCE: env.STREAM_SOURCE ?? (env.X_BEARER_TOKEN ? ("x" as const) : ("generator" as const)),
+    PIPELINE_URL: pipelineUrls,
+    // A quorum queue of three survives one node's loss; more members cost writes and buy little.
+    QUEUE_REPLICAS: env.QUEUE_REPLICAS ?? Math.min(3, pipelineUrls.length),
+  };
+});
 export type Environment = z.infer<typeof Environment>;
 /** The variables unrefined, for the configuration table's test: names in `.shape`, defaults by parsing `{}`. */
 export { EnvironmentVariables };
@@ -245,8 +278,16 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   throw new ConfigurationError(`invalid configuration: ${variable}: ${issue?.message ?? "invalid"}`);
 }
 
-/** A URL fit for logs: credentials replaced, so that secrets never reach an operator's screen. */
-export function redactUrl(url: string): string {
+/**
+ * A URL fit for logs: credentials replaced, so that secrets never reach an operator's screen. A list
+ * (or a string holding several URLs, comma-separated, as TRANSPORTER takes them) is redacted URL by URL.
+ */
+export function redactUrl(url: string | readonly string[]): string {
+  if (typeof url !== "string") return url.map((one) => redactOne(one)).join(",");
+  return (url.match(/:\/\//g) ?? []).length > 1 ? redactUrl(url.split(",")) : redactOne(url);
+}
+
+function redactOne(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.username) parsed.username = "***";

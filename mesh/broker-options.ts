@@ -46,7 +46,9 @@ export function brokerOptions(env: Environment): BrokerOptions {
     metadata: { build: readBuildInfo() },
     // Moleculer's AMQP transporter, which can stop taking requests before the node stops (mesh/draining-transporter.ts).
     transporter: new DrainingAmqpTransporter({
-      url: env.TRANSPORTER,
+      // A cluster's nodes: Moleculer connects to them in turn, the first on its first attempt, the
+      // next on each attempt after a failure or a lost connection (amqp.js, `connectAttempt`).
+      url: [...env.TRANSPORTER],
       // Requests one worker handles at once; RabbitMQ holds the rest for the next free worker.
       prefetch: 64,
       // Request queues outlive a deploy's gap between old and new workers.

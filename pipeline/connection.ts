@@ -4,14 +4,24 @@ import type { Logger } from "../core/logger";
 import { redactUrl } from "../config/environment";
 import { Backoff, type BackoffPolicy, RETRY_POLICIES } from "../core/retry";
 import { sleep } from "../core/sleep";
+import { firstThatAnswers } from "./nodes";
 import { assertTopology, type PipelineTopology, type QueueLimits } from "./topology";
 
 type ConnectedHook = (connection: ChannelModel) => Promise<void>;
+
+/** Opens an AMQP connection to one node: amqplib's `connect`, or a fake in tests. */
+export type ConnectNode = (url: string) => Promise<ChannelModel>;
+
+// amqplib leaves Nagle's algorithm on; a batch's confirm should not wait for more bytes.
+const connectNode: ConnectNode = (url) => amqp.connect(url, { timeout: 5000, noDelay: true });
 
 /**
  * One AMQP connection of a worker to the pipeline's broker, kept up: it reconnects with backoff
  * whenever the broker goes away, declares the topology again, and lets consumers re-subscribe
  * (`onConnected`). It owns only the wire; what to publish and when to ack is decided one layer up.
+ *
+ * Given a cluster's nodes, it connects to the first that answers; when that connection drops it tries
+ * the nodes after it in turn, round the list, and waits its backoff only once every node failed.
  */
 export class PipelineConnection {
   private connection: ChannelModel | null = null;
@@ -20,13 +30,18 @@ export class PipelineConnection {
   private markConnected: () => void = () => {};
   private readonly hooks: ConnectedHook[] = [];
   private readonly stopping = new AbortController();
+  /** The node tried first on the next connect: the one after the node last connected to. */
+  private firstNode = 0;
+  /** The node connected to (its index in `urls`), or null. */
+  private currentNode: number | null = null;
 
   constructor(
-    private readonly url: string,
+    private readonly urls: readonly string[],
     private readonly topology: PipelineTopology,
     readonly limits: QueueLimits,
     private readonly logger: Logger,
     private readonly policy: BackoffPolicy = RETRY_POLICIES.amqpReconnect,
+    private readonly connectTo: ConnectNode = connectNode,
   ) {
     this.connected = this.nextConnection();
   }
@@ -63,6 +78,11 @@ export class PipelineConnection {
     return this.connection !== null;
   }
 
+  /** The URL of the node connected to, or null: for tests and diagnostics, never logged unredacted. */
+  get connectedUrl(): string | null {
+    return this.currentNode === null ? null : (this.urls[this.currentNode] ?? null);
+  }
+
   get closed(): AbortSignal {
     return this.stopping.signal;
   }
@@ -72,6 +92,7 @@ export class PipelineConnection {
     const connection = this.connection;
     this.connection = null;
     this.publishChannel = null;
+    this.currentNode = null;
     await connection?.close().catch(() => undefined);
   }
 
@@ -91,7 +112,7 @@ export class PipelineConnection {
       } catch (error) {
         const delay = backoff.next();
         this.logger.warn(
-          `Pipeline broker ${redactUrl(this.url)} unreachable (${errorText(error)}); retrying in ${delay} ms`,
+          `Pipeline broker ${redactUrl(this.urls)} unreachable (${errorText(error)}); retrying in ${delay} ms`,
         );
         await sleep(delay, this.stopping.signal);
       }
@@ -99,29 +120,38 @@ export class PipelineConnection {
   }
 
   private async connect(): Promise<void> {
-    // amqplib leaves Nagle's algorithm on; a batch's confirm should not wait for more bytes.
-    const connection = await amqp.connect(this.url, { timeout: 5000, noDelay: true });
+    const { connection: opened, node } = await firstThatAnswers(this.urls, this.firstNode, (url) => this.open(url));
+    const { connection, channel } = opened;
+    connection.on("error", (error) => this.logger.warn(`Pipeline connection error: ${errorText(error)}`));
+    connection.once("close", () => this.lost(connection));
+    this.connection = connection;
+    this.publishChannel = channel;
+    this.currentNode = node;
+    this.firstNode = (node + 1) % this.urls.length;
+    this.logger.info(`Pipeline connected to ${redactUrl(this.urls[node] ?? "")}`);
+    for (const hook of this.hooks) await this.runHook(hook, connection);
+    this.markConnected();
+  }
+
+  /** A node answers once it took a connection and the topology's declaration. */
+  private async open(url: string): Promise<{ connection: ChannelModel; channel: ConfirmChannel }> {
+    const connection = await this.connectTo(url);
     try {
       const channel = await connection.createConfirmChannel();
       channel.on("error", (error) => this.logger.warn(`Pipeline publish channel error: ${errorText(error)}`));
       await assertTopology(channel, this.topology, this.limits);
-      connection.on("error", (error) => this.logger.warn(`Pipeline connection error: ${errorText(error)}`));
-      connection.once("close", () => this.lost(connection));
-      this.connection = connection;
-      this.publishChannel = channel;
+      return { connection, channel };
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw error;
     }
-    this.logger.info(`Pipeline connected to ${redactUrl(this.url)}`);
-    for (const hook of this.hooks) await this.runHook(hook, connection);
-    this.markConnected();
   }
 
   private lost(connection: ChannelModel): void {
     if (this.connection !== connection) return;
     this.connection = null;
     this.publishChannel = null;
+    this.currentNode = null;
     this.connected = this.nextConnection();
     if (this.stopping.signal.aborted) return;
     this.logger.warn("Pipeline connection lost; reconnecting");

@@ -1,4 +1,5 @@
-import amqp, { type GetMessage } from "amqplib";
+import amqp, { type ChannelModel, type GetMessage } from "amqplib";
+import { firstThatAnswers } from "./nodes";
 import type { PipelineTopology } from "./topology";
 
 /** What an operator needs to know of a dead-lettered pipeline message. */
@@ -24,12 +25,17 @@ export interface DeadLetterReport {
  */
 export class DeadLetters {
   constructor(
-    private readonly url: string,
+    /** The pipeline's nodes: the first that answers is used. */
+    private readonly urls: readonly string[],
     private readonly topology: PipelineTopology,
   ) {}
 
+  private async connect(): Promise<ChannelModel> {
+    return (await firstThatAnswers(this.urls, 0, (url) => amqp.connect(url))).connection;
+  }
+
   async list(limit: number): Promise<DeadLetterReport> {
-    const connection = await amqp.connect(this.url);
+    const connection = await this.connect();
     try {
       const channel = await connection.createChannel();
       const { messageCount } = await channel.checkQueue(this.topology.queues.deadLetter);
@@ -49,7 +55,7 @@ export class DeadLetters {
 
   /** Sends up to `count` dead letters back to their work queues; answers how many. */
   async requeue(count: number): Promise<number> {
-    const connection = await amqp.connect(this.url);
+    const connection = await this.connect();
     try {
       const channel = await connection.createConfirmChannel();
       let requeued = 0;

@@ -11,9 +11,9 @@ export interface Pipeline {
 /** A worker's connection to the tweet pipeline, with the topology of its namespace. */
 export function openPipeline(env: Environment, logger: Logger): Pipeline {
   const topology = pipelineTopology(env.NAMESPACE, { archive: env.DATABASE_URL !== undefined });
-  const limits = { deliveryLimit: env.DELIVERY_LIMIT, maxLength: env.QUEUE_MAX_LENGTH };
+  const limits = { deliveryLimit: env.DELIVERY_LIMIT, maxLength: env.QUEUE_MAX_LENGTH, replicas: env.QUEUE_REPLICAS };
   return {
-    connection: new PipelineConnection(env.PIPELINE_URL ?? env.TRANSPORTER, topology, limits, logger),
+    connection: new PipelineConnection(env.PIPELINE_URL, topology, limits, logger),
     topology,
   };
 }

@@ -10,7 +10,8 @@ import type { Channel } from "amqplib";
  *
  * Quorum queues: durable, they count deliveries themselves (`x-delivery-limit`), and since RabbitMQ
  * 3.10 dead-letter at least once. A full queue rejects publishes (`reject-publish`), so a publisher
- * waits and retries instead of the broker dropping tweets.
+ * waits and retries instead of the broker dropping tweets. On a cluster each queue has `replicas`
+ * members: it keeps its messages, and a new leader takes over, while a majority of them runs.
  */
 export interface PipelineTopology {
   tweetsExchange: string;
@@ -28,6 +29,19 @@ export interface QueueLimits {
   deliveryLimit: number;
   /** Messages (batches) a queue holds before it rejects publishes. */
   maxLength: number;
+  /** Members of each quorum queue, fixed when the queue is declared (QUEUE_REPLICAS). */
+  replicas: number;
+}
+
+/**
+ * The arguments of a quorum queue with its members. RabbitMQ refuses (PRECONDITION_FAILED) to declare an
+ * existing queue again with another `x-quorum-initial-group-size`, absent included: it is sent only for
+ * more than one member, so the queues of a single-node mesh, declared before clusters, keep being accepted.
+ */
+export function quorumArguments(replicas: number): Record<string, unknown> {
+  return replicas > 1
+    ? { "x-queue-type": "quorum", "x-quorum-initial-group-size": replicas }
+    : { "x-queue-type": "quorum" };
 }
 
 export function pipelineTopology(
@@ -61,7 +75,7 @@ export async function assertTopology(channel: Channel, topology: PipelineTopolog
   const workQueue = {
     durable: true,
     arguments: {
-      "x-queue-type": "quorum",
+      ...quorumArguments(limits.replicas),
       "x-delivery-limit": limits.deliveryLimit,
       "x-dead-letter-exchange": topology.deadLetterExchange,
       "x-dead-letter-strategy": "at-least-once",
@@ -76,7 +90,7 @@ export async function assertTopology(channel: Channel, topology: PipelineTopolog
   await channel.assertQueue(topology.queues.statistics, workQueue);
   await channel.assertQueue(topology.queues.timeline, workQueue);
   if (topology.archive) await channel.assertQueue(topology.queues.archive, workQueue);
-  await channel.assertQueue(topology.queues.deadLetter, { durable: true, arguments: { "x-queue-type": "quorum" } });
+  await channel.assertQueue(topology.queues.deadLetter, { durable: true, arguments: quorumArguments(limits.replicas) });
   await channel.bindQueue(topology.queues.filter, topology.tweetsExchange, "");
   await channel.bindQueue(topology.queues.statistics, topology.matchesExchange, "");
   await channel.bindQueue(topology.queues.timeline, topology.matchesExchange, "");

@@ -20,11 +20,11 @@ type Message = z.infer<typeof Message>;
 describe("the durable pipeline (real RabbitMQ)", () => {
   const namespace = `test-${randomBytes(4).toString("hex")}`;
   const topology = pipelineTopology(namespace);
-  const limits = { deliveryLimit: 3, maxLength: 10_000 };
+  const limits = { deliveryLimit: 3, maxLength: 10_000, replicas: 1 };
   const connections: PipelineConnection[] = [];
 
   async function connect(): Promise<PipelineConnection> {
-    const connection = new PipelineConnection(AMQP_URL, topology, limits, quiet);
+    const connection = new PipelineConnection([AMQP_URL], topology, limits, quiet);
     connections.push(connection);
     await connection.start();
     return connection;
@@ -147,7 +147,7 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     );
     await publisher.publish({ n: 41, run_id: "run-9" }, "b41");
     await publisher.publish({ n: 42, run_id: "run-9" }, "b42");
-    const deadLetters = new DeadLetters(AMQP_URL, topology);
+    const deadLetters = new DeadLetters([AMQP_URL], topology);
     await eventually(
       () => deadLetters.list(10),
       (report) => report.total === 2,

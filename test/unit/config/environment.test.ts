@@ -4,7 +4,9 @@ describe("environment", () => {
   it("has defaults that work against local RabbitMQ and Redis", () => {
     const env = readEnvironment({});
     expect(env).toMatchObject({
-      TRANSPORTER: "amqp://guest:guest@127.0.0.1:5672",
+      TRANSPORTER: ["amqp://guest:guest@127.0.0.1:5672"],
+      PIPELINE_URL: ["amqp://guest:guest@127.0.0.1:5672"],
+      QUEUE_REPLICAS: 1,
       REDIS_URL: "redis://127.0.0.1:6379",
       PORT: 8004,
       SERVICES: ["api", "launcher", "filter", "statistics", "timeline", "archive"],
@@ -43,7 +45,7 @@ describe("environment", () => {
     [{ REPLAY_RATE: "-1" }, /^invalid configuration: REPLAY_RATE: REPLAY_RATE must be 0 or more$/],
     [
       { TRANSPORTER: "nats://127.0.0.1:4222" },
-      /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/,
+      /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL, or a comma-separated list of them$/,
     ],
     [{ NAMESPACE: "a b" }, /^invalid configuration: NAMESPACE: /],
     [
@@ -54,7 +56,7 @@ describe("environment", () => {
     [{ REDIS_URL: "redis://127.0.0.1:0" }, /^invalid configuration: REDIS_URL: /],
     [
       { TRANSPORTER: "amqp://guest:secret@127.0.0.1:70000" },
-      /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL$/,
+      /^invalid configuration: TRANSPORTER: TRANSPORTER must be an amqp:\/\/ or amqps:\/\/ URL, or a comma-separated list of them$/,
     ],
   ])("rejects %j with one line naming the variable", (env, message) => {
     expect(() => readEnvironment(env)).toThrow(message);
@@ -82,6 +84,51 @@ describe("environment", () => {
 
   it("never puts a credential of a bad URL in its message", () => {
     expect(() => readEnvironment({ TRANSPORTER: "http://user:s3cret@host" })).toThrow(/^(?!.*s3cret)/);
+    expect(() => readEnvironment({ PIPELINE_URL: "amqp://u:s3cret@a:5672,http://u:s3cret@b" })).toThrow(
+      /^invalid configuration: PIPELINE_URL: (?!.*s3cret)/,
+    );
+  });
+});
+
+describe("a RabbitMQ cluster's URLs", () => {
+  const nodes = ["amqp://u:p@rabbit-1:5672", "amqp://u:p@rabbit-2:5672", "amqps://u:p@rabbit-3:5671/vhost"];
+
+  it("reads TRANSPORTER and PIPELINE_URL as comma-separated lists, in their order", () => {
+    const env = readEnvironment({ TRANSPORTER: ` ${nodes[0]} ,${nodes[1]},`, PIPELINE_URL: nodes.join(",") });
+    expect(env.TRANSPORTER).toEqual(nodes.slice(0, 2));
+    expect(env.PIPELINE_URL).toEqual(nodes);
+  });
+
+  it("gives the pipeline TRANSPORTER's nodes when PIPELINE_URL is unset", () => {
+    expect(readEnvironment({ TRANSPORTER: nodes.join(",") }).PIPELINE_URL).toEqual(nodes);
+  });
+
+  it.each([
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [5, 3],
+  ])("declares queues of %i pipeline nodes with min(3, nodes) = %i replicas", (count, replicas) => {
+    const urls = Array.from({ length: count }, (_, i) => `amqp://rabbit-${i}:5672`).join(",");
+    expect(readEnvironment({ PIPELINE_URL: urls }).QUEUE_REPLICAS).toBe(replicas);
+  });
+
+  it("counts the pipeline's nodes, not the transporter's, and lets QUEUE_REPLICAS decide", () => {
+    expect(readEnvironment({ TRANSPORTER: nodes.join(","), PIPELINE_URL: nodes[0] }).QUEUE_REPLICAS).toBe(1);
+    expect(readEnvironment({ PIPELINE_URL: nodes.join(","), QUEUE_REPLICAS: "1" }).QUEUE_REPLICAS).toBe(1);
+    expect(readEnvironment({ QUEUE_REPLICAS: "5" }).QUEUE_REPLICAS).toBe(5);
+  });
+
+  it.each([
+    [
+      { TRANSPORTER: `${nodes[0]},nats://rabbit-2:4222` },
+      /^invalid configuration: TRANSPORTER: TRANSPORTER must be an/,
+    ],
+    [{ PIPELINE_URL: " , " }, /^invalid configuration: PIPELINE_URL: PIPELINE_URL must name at least one amqp:\/\//],
+    [{ QUEUE_REPLICAS: "0" }, /^invalid configuration: QUEUE_REPLICAS: QUEUE_REPLICAS must be greater than 0$/],
+    [{ QUEUE_REPLICAS: "2.5" }, /^invalid configuration: QUEUE_REPLICAS: QUEUE_REPLICAS must be a whole number$/],
+  ])("rejects %j", (env, message) => {
+    expect(() => readEnvironment(env)).toThrow(message);
   });
 });
 
@@ -92,6 +139,22 @@ describe("redactUrl", () => {
 
   it("keeps a URL without credentials as it is", () => {
     expect(redactUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+  });
+
+  it("redacts every URL of a list, given as an array or as TRANSPORTER's comma-separated text", () => {
+    const redacted = "amqp://***:***@rabbit-1:5672,amqp://rabbit-2:5672,amqps://***:***@rabbit-3:5671/v";
+    expect(
+      redactUrl(["amqp://a:s3cret@rabbit-1:5672", "amqp://rabbit-2:5672", "amqps://b:s3cret@rabbit-3:5671/v"]),
+    ).toBe(redacted);
+    expect(redactUrl("amqp://a:s3cret@rabbit-1:5672,amqp://rabbit-2:5672,amqps://b:s3cret@rabbit-3:5671/v")).toBe(
+      redacted,
+    );
+  });
+
+  it("keeps a comma inside one URL's query", () => {
+    expect(redactUrl("postgres://u:s3cret@db:5432/tweets?options=a,b")).toBe(
+      "postgres://***:***@db:5432/tweets?options=a,b",
+    );
   });
 
   it("says nothing of an unparseable URL", () => {
