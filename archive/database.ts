@@ -56,8 +56,8 @@ export function openDatabase(url: string, logger: Pick<Logger, "warn">): Pool {
 }
 
 /**
- * Brings the schema up to date. node-pg-migrate takes an advisory lock first, so that workers starting
- * together run each migration once.
+ * Brings the schema up to date. node-pg-migrate takes an advisory try-lock first, so that workers starting
+ * together run each migration once; one that finds the lock taken fails (migrateOnceReachable waits).
  */
 export async function migrate(url: string, logger: Pick<Logger, "info">): Promise<void> {
   const ran = await runner({
@@ -69,6 +69,13 @@ export async function migrate(url: string, logger: Pick<Logger, "info">): Promis
     log: () => undefined,
   });
   if (ran.length > 0) logger.info(`Archive schema migrated: ${ran.map((migration) => migration.name).join(", ")}`);
+}
+
+/** How soon a worker looks again whether the migration another worker runs has finished. */
+const MIGRATION_LOCK_RETRY_MS = 250;
+
+function isMigrationOfAnotherWorker(error: unknown): boolean {
+  return error instanceof Error && /Another migration is already running/.test(error.message);
 }
 
 /**
@@ -85,6 +92,12 @@ export async function migrateOnceReachable(
       await migrate(url, logger);
       return true;
     } catch (error) {
+      // node-pg-migrate's lock is a try-lock: a worker starting beside another waits for it to finish,
+      // then finds the migrations done.
+      if (isMigrationOfAnotherWorker(error)) {
+        if (!(await sleepUnlessAborted(MIGRATION_LOCK_RETRY_MS, stopping))) return false;
+        continue;
+      }
       if (!isDatabaseOutage(error)) throw error;
       if (attempt % 10 === 0)
         logger.warn(

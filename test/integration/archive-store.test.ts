@@ -1,5 +1,5 @@
 import type { Pool } from "pg";
-import { inTransaction, isDatabaseOutage, migrate, openDatabase } from "../../archive/database";
+import { inTransaction, isDatabaseOutage, migrate, migrateOnceReachable, openDatabase } from "../../archive/database";
 import { ArchiveStore } from "../../archive/archive-store";
 import type { Match, MatchBatch } from "../../contracts/messages";
 import type { Tweet } from "../../contracts/tweet";
@@ -57,6 +57,18 @@ describe("the tweet archive in PostgreSQL", () => {
     );
     expect(tables.map((table) => table.name)).toEqual(["archive_migrations", "archived_tweets", "deleted_tweets"]);
     expect(logger.lines.filter((line) => line.text.startsWith("Archive schema migrated"))).toHaveLength(1);
+  });
+
+  it("migrates a new database once when several workers start together, each waiting for the one migrating", async () => {
+    const fresh = await TestDatabase.create();
+    try {
+      const starting = Array.from({ length: 4 }, () =>
+        migrateOnceReachable(fresh.url, logger, new AbortController().signal),
+      );
+      expect(await Promise.all(starting)).toEqual([true, true, true, true]);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it("fails a transaction whose connection is lost as an outage, the lost connection's error ending nothing", async () => {
