@@ -52,6 +52,30 @@ const amqpUrls = (name: string) =>
         .min(1, `${name} must name at least one amqp:// or amqps:// URL`),
     );
 
+/**
+ * A Redis Cluster's seed nodes, comma-separated, each `host:port` or a redis:// or rediss:// URL (which
+ * may carry the credentials every node takes), as redis:// URLs in the given order.
+ */
+const redisClusterNodes = z
+  .string()
+  .transform((list) =>
+    list
+      .split(",")
+      .map((node) => node.trim())
+      .filter((node) => node.length > 0)
+      .map((node) => (/^[a-z]+:\/\//i.test(node) ? node : `redis://${node}`)),
+  )
+  .pipe(
+    z
+      .array(
+        serviceUrl(
+          ["redis:", "rediss:"],
+          "REDIS_CLUSTER_NODES must be comma-separated host:port pairs or redis:// URLs, each port 1 to 65535",
+        ),
+      )
+      .min(1, "REDIS_CLUSTER_NODES must name at least one host:port"),
+  );
+
 const serviceList = z
   .string()
   .transform((list) =>
@@ -107,6 +131,22 @@ const EnvironmentVariables = z.object({
     ["redis:", "rediss:"],
     "REDIS_URL must be a redis:// or rediss:// URL with a host and a port of 1 to 65535",
   ).default("redis://127.0.0.1:6379"),
+  /** A Redis Cluster's seed nodes (`host:port,...`), used instead of REDIS_URL when set. */
+  REDIS_CLUSTER_NODES: redisClusterNodes.optional(),
+  /**
+   * Replicas a pipeline worker's Redis writes must reach (`WAIT`) before it acks the message; unset: 0
+   * on one Redis, 1 on a cluster, whose primary may otherwise die with acked writes its replica lacks.
+   */
+  REDIS_MIN_REPLICAS: z.coerce
+    .number()
+    .int("REDIS_MIN_REPLICAS must be a whole number")
+    .min(0, "REDIS_MIN_REPLICAS must be 0 or more")
+    .optional(),
+  /** How long a worker waits for REDIS_MIN_REPLICAS replicas; past it the message is not acked, and comes again. */
+  REDIS_WAIT_TIMEOUT_MS: positiveInt("REDIS_WAIT_TIMEOUT_MS")
+    // Under the 5 s a Redis command may take (store/redis.ts), so that WAIT answers before its command times out.
+    .max(4000, "REDIS_WAIT_TIMEOUT_MS must be at most 4000")
+    .default(1000),
   /** PostgreSQL of the tweet archive; unset: no archive. Its credentials are never logged. */
   DATABASE_URL: serviceUrl(
     ["postgres:", "postgresql:"],
@@ -242,6 +282,15 @@ const EnvironmentVariables = z.object({
   STATISTICS_STATE: z.enum(["on", "off"], { error: "STATISTICS_STATE must be on or off" }).default("on"),
 });
 
+/** The Redis a process uses: one server (REDIS_URL) or a cluster's seed nodes (REDIS_CLUSTER_NODES). */
+export interface RedisTarget {
+  /** The variable that names it, for an operator's messages. */
+  variable: "REDIS_URL" | "REDIS_CLUSTER_NODES";
+  /** The server's URL, or the seed nodes' URLs; may carry credentials, never logged unredacted. */
+  urls: readonly string[];
+  cluster: boolean;
+}
+
 export const Environment = EnvironmentVariables.superRefine((env, context) => {
   if (env.STREAM_SOURCE === "x" && !env.X_BEARER_TOKEN) {
     context.addIssue({
@@ -252,8 +301,13 @@ export const Environment = EnvironmentVariables.superRefine((env, context) => {
   }
 }).transform((env) => {
   const pipelineUrls = env.PIPELINE_URL ?? env.TRANSPORTER;
+  const redis: RedisTarget = env.REDIS_CLUSTER_NODES
+    ? { variable: "REDIS_CLUSTER_NODES", urls: env.REDIS_CLUSTER_NODES, cluster: true }
+    : { variable: "REDIS_URL", urls: [env.REDIS_URL], cluster: false };
   return {
     ...env,
+    REDIS: redis,
+    REDIS_MIN_REPLICAS: env.REDIS_MIN_REPLICAS ?? (redis.cluster ? 1 : 0),
     STREAM_SOURCE: env.STREAM_SOURCE ?? (env.X_BEARER_TOKEN ? ("x" as const) : ("generator" as const)),
     PIPELINE_URL: pipelineUrls,
     // A quorum queue of three survives one node's loss; more members cost writes and buy little.

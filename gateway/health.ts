@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../store/redis";
 import type { ServiceBroker } from "moleculer";
 import { z } from "zod";
 import { BuildInfo, readBuildInfo } from "../config/build";
@@ -32,7 +32,7 @@ export type Versions = z.infer<typeof Versions>;
 /** Ready: not draining, RabbitMQ connected, Redis answering within a second, and a worker for each routed service. */
 export async function readiness(
   broker: ServiceBroker,
-  redis: Redis,
+  redis: RedisClient,
   draining: boolean,
   stateLostAt: number | null = null,
   routed: readonly string[] = routedServices(false),
@@ -51,7 +51,7 @@ export async function readiness(
  * Whether Redis answers a PING within `ms`. A client still connecting (just started, or reconnecting)
  * is given the same time to get there: without an offline queue its commands fail at once meanwhile.
  */
-async function answersWithin(redis: Redis, ms: number): Promise<boolean> {
+async function answersWithin(redis: RedisClient, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   let onReady: (() => void) | undefined;
   const connected =

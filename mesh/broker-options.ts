@@ -63,11 +63,7 @@ export function brokerOptions(env: Environment): BrokerOptions {
     // On SIGTERM, finish the requests in hand before leaving.
     tracking: { enabled: true, shutdownTimeout: 10 * 1000 },
     metrics: { enabled: true, reporter: [] },
-    middlewares: [
-      ClosingChannelGuard,
-      redisOutageAnswers(env.REDIS_URL),
-      ...(env.READ_COALESCING ? [ReadCoalescing] : []),
-    ],
+    middlewares: [ClosingChannelGuard, redisOutageAnswers(env.REDIS), ...(env.READ_COALESCING ? [ReadCoalescing] : [])],
     // bin/server.ts handles SIGTERM and SIGINT itself: one drain, then exit.
     skipProcessEventRegistration: true,
     heartbeatInterval: 5,

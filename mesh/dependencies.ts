@@ -1,7 +1,7 @@
-import { Redis } from "ioredis";
 import type { ServiceBroker } from "moleculer";
 import { type Environment, redactUrl } from "../config/environment";
 import { errorText } from "../core/error-text";
+import { redisClient, type RedisClient } from "../store/redis";
 import { DrainingAmqpTransporter } from "./draining-transporter";
 
 /** One dependency of a node as an operator must be told of it: what, where, and which variable sets it. */
@@ -9,7 +9,7 @@ export interface DependencyState {
   name: "RabbitMQ" | "Redis";
   /** Where it is looked for, credentials redacted. */
   url: string;
-  variable: "TRANSPORTER" | "REDIS_URL";
+  variable: "TRANSPORTER" | "REDIS_URL" | "REDIS_CLUSTER_NODES";
   connected: boolean;
   /** Why not, when not. */
   error: string | null;
@@ -21,19 +21,14 @@ export interface DependencyState {
  * variable to fix, in one line.
  */
 export class DependencyWatch {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private redisError: string | null = null;
 
   constructor(
     private readonly env: Environment,
     private readonly broker: ServiceBroker,
   ) {
-    this.redis = new Redis(env.REDIS_URL, {
-      lazyConnect: false,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: null,
-      retryStrategy: () => 1000,
-    });
+    this.redis = redisClient(env.REDIS, () => 1000);
     this.redis.on("error", (error: unknown) => (this.redisError = errorText(error)));
     this.redis.on("ready", () => (this.redisError = null));
   }
@@ -56,8 +51,8 @@ export class DependencyWatch {
       },
       {
         name: "Redis",
-        url: redactUrl(this.env.REDIS_URL),
-        variable: "REDIS_URL",
+        url: redactUrl(this.env.REDIS.urls),
+        variable: this.env.REDIS.variable,
         connected: redisConnected,
         error: redisConnected ? null : (this.redisError ?? "no answer yet"),
       },

@@ -1,5 +1,4 @@
 import type { RequestListener, Server, ServerResponse } from "node:http";
-import type { Redis } from "ioredis";
 import type { CallingOptions, Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway, { type ApiSettingsSchema } from "moleculer-web";
 import type { Environment } from "../config/environment";
@@ -29,7 +28,7 @@ import { DRAINING_EVENT } from "../mesh/drain";
 import { openPipeline, type Pipeline } from "../pipeline";
 import { MeshEpoch } from "../store/epoch";
 import { redisKeys } from "../store/keys";
-import { connectRedis } from "../store/redis";
+import { connectRedis, type RedisClient } from "../store/redis";
 
 /** How long requests in progress may take to finish once the gateway stops accepting. */
 const HTTP_DRAIN_MS = 10_000;
@@ -74,7 +73,7 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
       { tokenRequired: admission.tokenRequired },
     ),
   );
-  let redis: Redis;
+  let redis: RedisClient;
   let server: Server | undefined;
   let draining = false;
   let pipeline: Pipeline;
@@ -264,8 +263,8 @@ export function apiService(env: Environment): ServiceSchema<GatewaySettings> {
     },
 
     async started() {
-      redis = connectRedis(env.REDIS_URL, this.logger);
-      epoch = new MeshEpoch(redis, redisKeys(env.NAMESPACE), this.logger);
+      redis = connectRedis(env.REDIS, this.logger);
+      epoch = new MeshEpoch(redis, redisKeys(env.NAMESPACE, { hashTags: env.REDIS.cluster }), this.logger);
       pipeline = openPipeline(env, this.logger);
       queueDepths = new QueueDepths(pipeline.connection, pipeline.topology);
       // The queue depths wait for RabbitMQ; the gateway answers meanwhile.

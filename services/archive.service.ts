@@ -65,7 +65,11 @@ export function archiveService(env: Environment): ServiceSchema<ArchiveSettings>
       reader = new ArchiveReader(pool);
       const groups = new GroupCommit(store, { maxBatches: this.settings.prefetch, concurrency: 2 });
       worker = WorkerClients.open(env, this.logger, this.broker.metrics);
-      worker.consume("archive", MatchBatch, this.settings.prefetch, (batch) => groups.write(batch), isDatabaseOutage);
+      worker.consume("archive", MatchBatch, this.settings.prefetch, (batch) => groups.write(batch), {
+        isOutage: isDatabaseOutage,
+        // Written once the transaction committed: PostgreSQL's own durability.
+        settled: () => Promise.resolve(),
+      });
       retention = new Retention({ archive: store, logger: this.logger, now: Date.now }, env.ARCHIVE_RETENTION_DAYS);
       sweep = new DeleteSweep({ archive: store, logger: this.logger });
       await worker.start();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis";
 import { z } from "zod";
 import type { Logger } from "../core/logger";
 import type { RedisKeys } from "./keys";
@@ -18,7 +18,7 @@ export class MeshEpoch {
   private known: Epoch | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Pick<RedisKeys, "epoch">,
     private readonly logger: Pick<Logger, "error">,
   ) {}

@@ -2,6 +2,7 @@ import type { Match } from "../contracts/messages";
 import { screenNameRef } from "../contracts/timelines";
 import { originalIdOf, type DeleteNotice } from "../contracts/tweet";
 import { normalizePhrase } from "../contracts/track";
+import type { RedisCommand } from "./cross-slot";
 import { ALL_RUNS, type RedisKeys } from "./keys";
 
 /**
@@ -9,9 +10,6 @@ import { ALL_RUNS, type RedisKeys } from "./keys";
  * Redis commands it then sends. The store runs them in one read round trip and a few write round
  * trips (see `TimelineStore.add`).
  */
-
-/** A Redis command as an ioredis pipeline takes it. */
-export type RedisCommand = [name: string, ...args: (string | number)[]];
 
 export interface TimelineLimits {
   /** Ids kept per timeline; older ones are trimmed. */

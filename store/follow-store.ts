@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis";
 import { z } from "zod";
 import type { Follows } from "../contracts/timelines";
 import type { RedisKeys } from "./keys";
@@ -33,7 +33,7 @@ const ScriptReply = z.tuple([z.number(), z.number()]);
  */
 export class FollowStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly limits: FollowLimits,
   ) {}

@@ -92,22 +92,36 @@ export interface RedisKeys {
  */
 export const ALL_RUNS = "_all";
 
-export function redisKeys(namespace: string): RedisKeys {
-  const prefix = `${namespace || "tweetmesh"}:`;
+export interface KeyOptions {
+  /**
+   * Hash tags for a Redis Cluster, where every script's and transaction's keys must share a slot (see
+   * docs/decisions/0032): the runs, with every key of each run, share `{<namespace>}`; the follow graph
+   * shares `{<namespace>:follows}`; every other key stands alone. Off (one Redis), the names stay as
+   * earlier versions wrote them, so that a rolling deploy from one keeps the mesh's state.
+   */
+  hashTags: boolean;
+}
+
+export function redisKeys(namespace: string, options: KeyOptions = { hashTags: false }): RedisKeys {
+  const name = namespace || "tweetmesh";
+  const prefix = `${name}:`;
+  const runs = options.hashTags ? `{${name}}:` : prefix;
+  const follows = options.hashTags ? `{${name}:follows}:` : prefix;
+  const run = (runId: string) => `${runs}run:${runId}`;
   return {
-    currentRun: `${prefix}run:current`,
-    runs: `${prefix}runs`,
-    endedRunTotals: `${prefix}runs:ended-totals`,
-    run: (runId) => `${prefix}run:${runId}`,
-    countedBatches: (runId) => `${prefix}run:${runId}:batches`,
-    admittedTweets: (runId) => `${prefix}run:${runId}:tweets`,
-    admittedBatches: (runId) => `${prefix}run:${runId}:admitted`,
-    phraseCounts: (runId) => `${prefix}run:${runId}:phrases`,
-    ruleCounts: (runId) => `${prefix}run:${runId}:rules`,
-    runSeries: (runId, clock) => `${prefix}run:${runId}:series:${clock}`,
-    topValues: (runId, field) => `${prefix}run:${runId}:top:${field}`,
-    topWindowBucket: (runId, field, window, start) => `${prefix}run:${runId}:top:${field}:${window}:${start}`,
-    topScratch: (runId, token) => `${prefix}run:${runId}:top-scratch:${token}`,
+    currentRun: `${runs}run:current`,
+    runs: `${runs}runs`,
+    endedRunTotals: `${runs}runs:ended-totals`,
+    run,
+    countedBatches: (runId) => `${run(runId)}:batches`,
+    admittedTweets: (runId) => `${run(runId)}:tweets`,
+    admittedBatches: (runId) => `${run(runId)}:admitted`,
+    phraseCounts: (runId) => `${run(runId)}:phrases`,
+    ruleCounts: (runId) => `${run(runId)}:rules`,
+    runSeries: (runId, clock) => `${run(runId)}:series:${clock}`,
+    topValues: (runId, field) => `${run(runId)}:top:${field}`,
+    topWindowBucket: (runId, field, window, start) => `${run(runId)}:top:${field}:${window}:${start}`,
+    topScratch: (runId, token) => `${run(runId)}:top-scratch:${token}`,
     streamLease: `${prefix}stream:lease`,
     epoch: `${prefix}epoch`,
     launchByKey: (idempotencyKey) => `${prefix}launch:${idempotencyKey}`,
@@ -120,11 +134,11 @@ export function redisKeys(namespace: string): RedisKeys {
     deletedTweet: (tweetId) => `${prefix}tweet:${tweetId}:deleted`,
     tweetTimelines: (tweetId) => `${prefix}tweet:${tweetId}:timelines`,
     authorId: (screenName) => `${prefix}author:@${screenName}`,
-    authorFollowers: (author) => `${prefix}followers:author:${author}`,
-    phraseFollowers: (phrase) => `${prefix}followers:track:${phrase}`,
-    subscribers: `${prefix}subscribers`,
-    followedAuthors: (subscriberId) => `${prefix}subscriber:${subscriberId}:authors`,
-    followedPhrases: (subscriberId) => `${prefix}subscriber:${subscriberId}:track`,
+    authorFollowers: (author) => `${follows}followers:author:${author}`,
+    phraseFollowers: (phrase) => `${follows}followers:track:${phrase}`,
+    subscribers: `${follows}subscribers`,
+    followedAuthors: (subscriberId) => `${follows}subscriber:${subscriberId}:authors`,
+    followedPhrases: (subscriberId) => `${follows}subscriber:${subscriberId}:track`,
     xRuleRequests: `${prefix}x:rule-requests`,
     xUsage: `${prefix}x:usage`,
     xUsageReadClaim: `${prefix}x:usage:reading`,

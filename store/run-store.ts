@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { SCRIPT_CODES } from "./script-codes";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis";
 import { z } from "zod";
 import type { Match, MatchBatch } from "../contracts/messages";
 import { Run, type EndReason } from "../contracts/run";
@@ -150,7 +150,7 @@ export class RunStore {
   private readonly options: RunStoreOptions;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     options: Partial<RunStoreOptions> = {},
   ) {

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { ChainableCommander, Redis } from "ioredis";
+import { Cluster } from "ioredis";
+import type { RedisClient } from "./redis";
 import { SCRIPT_CODES_PREAMBLE } from "./script-codes";
 
 /**
@@ -37,7 +38,8 @@ export class LuaScript {
     );
   }
 
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  /** Runs the script by SHA, or by its text where that Redis (or cluster node) does not hold it yet. */
+  async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     this.checkKeys(keys);
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
@@ -47,14 +49,10 @@ export class LuaScript {
     }
   }
 
-  /** Queues the script on a pipeline; the caller must have loaded it (see `ensureLoaded`). */
-  queue(pipeline: ChainableCommander, keys: readonly string[], args: readonly (string | number)[]): void {
-    this.checkKeys(keys);
-    pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
-  }
-
-  async ensureLoaded(redis: Redis): Promise<void> {
-    await redis.script("LOAD", this.source);
+  /** Compiles the script on the Redis, or on every primary of a cluster: a script with an error fails here. */
+  async ensureLoaded(redis: RedisClient): Promise<void> {
+    const servers = redis instanceof Cluster ? redis.nodes("master") : [redis];
+    await Promise.all(servers.map((server) => server.script("LOAD", this.source)));
   }
 
   private checkKeys(keys: readonly string[]): void {

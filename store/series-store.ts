@@ -1,11 +1,11 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis";
 import type { SeriesClock } from "../contracts/series";
 import type { RedisKeys } from "./keys";
 
 /** Reads the per-bucket series that store/count-matches-7+.lua keeps for each run and clock. */
 export class SeriesStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Pick<RedisKeys, "runSeries">,
   ) {}
 

@@ -1,4 +1,3 @@
-import type { ChainableCommander, Redis } from "ioredis";
 import { z } from "zod";
 import type { Match } from "../contracts/messages";
 import { originalIdOf, type DeleteNotice } from "../contracts/tweet";
@@ -15,7 +14,9 @@ import {
   type FanOutReads,
   type TimelineLimits,
 } from "./fan-out";
+import { getMany, runCommands, type RedisCommand } from "./cross-slot";
 import type { RedisKeys } from "./keys";
+import type { RedisClient } from "./redis";
 import { scripts } from "./scripts";
 
 export { padId, unpadId, type TimelineLimits };
@@ -64,7 +65,7 @@ export interface ArchivedBodies {
 
 export class TimelineStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly limits: TimelineLimits,
     private readonly archive: ArchivedBodies | null = null,
@@ -84,7 +85,7 @@ export class TimelineStore {
     if (matches.length > 0 || deletes.length > 0) {
       const reads = await this.readBeforeFanOut(matches, deletes);
       const commands = batchWrites(this.keys, this.limits, runId, matches, deletes, reads);
-      for (const pipeline of inPipelines(commands, COMMANDS_PER_PIPELINE)) await execute(this.redis.pipeline(pipeline));
+      for (const pipeline of inPipelines(commands, COMMANDS_PER_PIPELINE)) await runCommands(this.redis, pipeline);
     }
     for (const edit of edits) await this.showEdit(edit);
   }
@@ -144,7 +145,7 @@ export class TimelineStore {
    */
   private async hydrate(tweetIds: readonly string[]): Promise<TimelineEntry[]> {
     const keys = [...tweetIds.map((id) => this.keys.tweet(id)), ...tweetIds.map((id) => this.keys.deletedTweet(id))];
-    const values = await this.redis.mget(keys);
+    const values = await getMany(this.redis, keys);
     const bodies = values.slice(0, tweetIds.length);
     const tombstones = values.slice(tweetIds.length);
     const expired = tweetIds.filter((_id, index) => !bodies[index] && !tombstones[index]);
@@ -164,11 +165,13 @@ export class TimelineStore {
 
   private async readBeforeFanOut(matches: readonly Match[], deletes: readonly DeleteNotice[]): Promise<FanOutReads> {
     const sets = [...new Set(matches.flatMap((match) => followerSets(this.keys, match)))];
-    const pipeline = this.redis.pipeline();
-    if (matches.length > 0) pipeline.mget(matches.map((match) => this.keys.deletedTweet(originalIdOf(match.tweet))));
-    for (const set of sets) pipeline.smembers(set);
-    for (const notice of deletes) pipeline.smembers(this.keys.tweetTimelines(notice.tweet_id));
-    const replies = await execute(pipeline);
+    const [tombstone, ...moreTombstones] = matches.map((match) => this.keys.deletedTweet(originalIdOf(match.tweet)));
+    const reads: RedisCommand[] = [
+      ...(tombstone === undefined ? [] : [["mget", tombstone, ...moreTombstones] satisfies RedisCommand]),
+      ...sets.map((set): RedisCommand => ["smembers", set]),
+      ...deletes.map((notice): RedisCommand => ["smembers", this.keys.tweetTimelines(notice.tweet_id)]),
+    ];
+    const replies = await runCommands(this.redis, reads);
     const tombstones = matches.length > 0 ? MaybeStrings.parse(replies.shift()) : [];
     const followers = new Map(sets.map((set) => [set, StringList.parse(replies.shift())]));
     const entered = new Map(deletes.map((notice) => [notice.tweet_id, StringList.parse(replies.shift())]));
@@ -191,12 +194,4 @@ export function hydratedTweet(entry: TimelineEntry): HydratedTweet {
     lang: tweet.lang,
     phrases,
   };
-}
-
-/** Runs a pipeline; the first failed command fails it all, so that the message is delivered again. */
-async function execute(pipeline: ChainableCommander): Promise<unknown[]> {
-  const replies = (await pipeline.exec()) ?? [];
-  const failed = replies.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
-  return replies.map(([, value]) => value);
 }

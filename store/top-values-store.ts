@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis";
 import { z } from "zod";
 import { TOP_WINDOWS, type TopField, type TopWindow } from "../contracts/top-values";
 import type { RedisKeys } from "./keys";
@@ -11,7 +11,7 @@ const FlatReply = z.array(z.union([z.string(), z.number()]));
 /** Reads the top values that store/count-matches-7+.lua keeps per run, field and window bucket. */
 export class TopValuesStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Pick<RedisKeys, "run" | "topValues" | "topWindowBucket" | "topScratch">,
   ) {}
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis";
 import { z } from "zod";
 import { XUsage } from "../contracts/x-usage";
 import type { RedisKeys } from "./keys";
@@ -19,7 +19,7 @@ const Thresholds = z.array(z.string().regex(/^\d+$/).transform(Number));
  */
 export class XApiStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

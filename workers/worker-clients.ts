@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import type { MetricRegistry } from "moleculer";
 import type { z } from "zod";
 import type { Environment } from "../config/environment";
@@ -8,7 +7,7 @@ import { Consumer } from "../pipeline/consumer";
 import { Publisher } from "../pipeline/publisher";
 import type { PipelineTopology } from "../pipeline/topology";
 import { redisKeys, type RedisKeys } from "../store/keys";
-import { connectRedis, isRedisOutage } from "../store/redis";
+import { awaitReplicas, connectRedis, isRedisOutage, type RedisClient } from "../store/redis";
 import { MeshEpoch } from "../store/epoch";
 import { RunStore } from "../store/run-store";
 import { WorkerMetrics } from "./worker-metrics";
@@ -21,12 +20,21 @@ type ExchangeName = "tweetsExchange" | "matchesExchange";
 
 /** What a worker's clients are made of; `WorkerClients.open` makes them from the environment. */
 export interface WorkerParts {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   pipeline: Pipeline;
   metrics: WorkerMetrics;
   /** Whether the statistics keep each run's series and top values (STATISTICS_STATE; off for the bench only). */
   statisticsState: boolean;
+  /** Replicas a handler's Redis writes must reach before its message is acked, and how long to wait for them. */
+  replication: { replicas: number; timeoutMs: number };
+}
+
+/** The store a consumer's handler writes to: which of its errors are outages, and when its writes are safe to ack. */
+export interface MessageStore {
+  isOutage(error: unknown): boolean;
+  /** Resolves once what the handler wrote would survive the store's primary dying. */
+  settled(): Promise<void>;
 }
 
 /**
@@ -36,7 +44,7 @@ export interface WorkerParts {
  * order: consumers finish and ack what they hold, then the connections close.
  */
 export class WorkerClients {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: RedisKeys;
   readonly runs: RunStore;
   readonly metrics: WorkerMetrics;
@@ -45,6 +53,8 @@ export class WorkerClients {
   private epochChecks: NodeJS.Timeout | null = null;
   private readonly pipeline: Pipeline;
   private readonly consumers: Consumer<unknown>[] = [];
+  /** Redis, written by most consumers: settled once the writes reached REDIS_MIN_REPLICAS replicas. */
+  private readonly redisStore: MessageStore;
 
   constructor(
     parts: WorkerParts,
@@ -54,6 +64,8 @@ export class WorkerClients {
     this.keys = parts.keys;
     this.pipeline = parts.pipeline;
     this.metrics = parts.metrics;
+    const { replicas, timeoutMs } = parts.replication;
+    this.redisStore = { isOutage: isRedisOutage, settled: () => awaitReplicas(this.redis, replicas, timeoutMs) };
     this.runs = new RunStore(this.redis, this.keys, { statisticsState: parts.statisticsState });
     this.epoch = new MeshEpoch(this.redis, this.keys, logger);
     this.countReconnects();
@@ -62,35 +74,39 @@ export class WorkerClients {
   /** Clients of the configured Redis and pipeline broker; Redis connects by itself, the pipeline in `start`. */
   static open(env: Environment, logger: Logger, registry: MetricRegistry): WorkerClients {
     const parts = {
-      redis: connectRedis(env.REDIS_URL, logger),
-      keys: redisKeys(env.NAMESPACE),
+      redis: connectRedis(env.REDIS, logger),
+      keys: redisKeys(env.NAMESPACE, { hashTags: env.REDIS.cluster }),
       pipeline: openPipeline(env, logger),
       metrics: new WorkerMetrics(registry),
       statisticsState: env.STATISTICS_STATE === "on",
+      replication: { replicas: env.REDIS_MIN_REPLICAS, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS },
     };
     return new WorkerClients(parts, logger);
   }
 
   /**
-   * Handles each message of a work queue; acked once `handle` resolved. An outage of the store the
-   * handler writes to (`isOutage`: Redis by default) is waited out in place: such a message is not
-   * the message's fault.
+   * Handles each message of a work queue; acked once `handle` resolved and its writes settled in the
+   * store it writes to (Redis by default). An outage of that store, a replica falling behind
+   * included, is waited out in place: it is not the message's fault.
    */
   consume<T>(
     queue: QueueName,
     schema: z.ZodType<T>,
     prefetch: number,
     handle: (message: T) => Promise<void>,
-    isOutage: (error: unknown) => boolean = isRedisOutage,
+    store: MessageStore = this.redisStore,
   ): Consumer<T> {
     const observe = (outcome: string) => this.metrics.countMessage(queue, outcome);
     const options = {
       queue: this.pipeline.topology.queues[queue],
       schema,
       prefetch,
-      handle,
+      handle: async (message: T) => {
+        await handle(message);
+        await store.settled();
+      },
       observe,
-      isOutage,
+      isOutage: (error: unknown) => store.isOutage(error),
     };
     const consumer = new Consumer(this.pipeline.connection, options, this.logger);
     this.consumers.push(consumer);

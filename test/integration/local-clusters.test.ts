@@ -1,11 +1,9 @@
-import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import amqp from "amqplib";
 import { Cluster } from "ioredis";
-import { projectRoot } from "../support/project";
+import { freeBase, installed, lines, portFree, range, runScript } from "../support/cluster-scripts";
 import { alive } from "../../mesh/cluster-state";
 
 /**
@@ -14,20 +12,10 @@ import { alive } from "../../mesh/cluster-state";
  * brokers), checked through their clients, then stopped without a process left behind.
  */
 
-const SCRIPTS = path.join(projectRoot(), "scripts");
 /** RabbitMQ nodes boot slowly on a busy 2-core machine: each script waits this long, the test a little longer. */
 const BOOT_SECONDS = 150;
 const START_MS = (BOOT_SECONDS + 60) * 1000;
 const STOP_MS = 90_000;
-
-function installed(command: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const missing = ["rabbitmq-server", "redis-server", "redis-cli"].filter((command) => !installed(command));
 const describeInstalled = missing.length === 0 ? describe : describe.skip;
@@ -37,49 +25,9 @@ if (missing.length > 0) {
   );
 }
 
-/** Whether nothing listens on a local port. */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-/** A random base, a multiple of 10 in [low, high), whose every `offsets` port is free. */
-async function freeBase(low: number, high: number, offsets: number[]): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const base = low + 10 * Math.floor((Math.random() * (high - low)) / 10);
-    const free = await Promise.all(offsets.map((offset) => portFree(base + offset)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error(`no free ports from ${low} to ${high}`);
-}
-
-const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-
-/** Runs a script; its progress (stderr) goes to the test's stderr as it comes, its stdout is returned. */
-function run(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(SCRIPTS, script), args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      process.stderr.write(chunk);
-    });
-    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${script} ${args.join(" ")} exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
-    });
-  });
-}
-
-const lines = (text: string) => text.split("\n").filter((line) => line.length > 0);
+/** Runs a script, its progress shown as it comes. */
+const run = (script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) =>
+  runScript(script, args, env, timeoutMs, true);
 
 describeInstalled("local clusters (scripts/rabbitmq-cluster.sh, scripts/redis-cluster.sh)", () => {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "local-clusters-"));

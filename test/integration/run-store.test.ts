@@ -1,14 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import type { Match } from "../../contracts/messages";
 import type { Tweet } from "../../contracts/tweet";
-import { redisKeys } from "../../store/keys";
 import { RunStore, type RunSettings } from "../../store/run-store";
 import { scripts } from "../../store/scripts";
 import { SeriesStore } from "../../store/series-store";
 import { TopValuesStore } from "../../store/top-values-store";
 import { TimelineStore } from "../../store/timeline-store";
-import { REDIS_URL } from "../support/mesh";
+import { describeEachRedis } from "../support/redis-targets";
 
 const settings: RunSettings = {
   track: ["bieber"],
@@ -36,17 +33,9 @@ function tweet(id: string): Tweet {
 
 const match = (id: string, phrases = ["bieber"]): Match => ({ tweet: tweet(id), phrases });
 
-describe("the Redis stores (real Redis)", () => {
-  const redis = new Redis(REDIS_URL);
-  const namespace = `test-${randomBytes(4).toString("hex")}`;
-  const keys = redisKeys(namespace);
+describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: keysOf, keysMatching }) => {
+  const keys = keysOf(newNamespace());
   const runs = new RunStore(redis, keys);
-
-  afterAll(async () => {
-    const found = await redis.keys(`${namespace}:*`);
-    if (found.length > 0) await redis.del(...found);
-    redis.disconnect();
-  });
 
   it("loads every Lua script", async () => {
     for (const script of Object.values(scripts)) await expect(script.ensureLoaded(redis)).resolves.toBeUndefined();
@@ -86,7 +75,7 @@ describe("the Redis stores (real Redis)", () => {
     });
 
     it("pages runs newest first by cursor, without gaps or repeats, to an empty cursor", async () => {
-      const own = new RunStore(redis, redisKeys(`${namespace}:paging`));
+      const own = new RunStore(redis, keysOf(newNamespace("paging")));
       const launched: string[] = [];
       for (let index = 0; index < 5; index++) launched.push((await own.launch(settings, 1_000 + index)).run.id);
       const seen: string[] = [];
@@ -104,7 +93,7 @@ describe("the Redis stores (real Redis)", () => {
 
   describe("totals across runs", () => {
     // A namespace of their own: the sums cover every run of it.
-    const totalsKeys = redisKeys(`${namespace}-totals`);
+    const totalsKeys = keysOf(newNamespace("totals"));
     const store = new RunStore(redis, totalsKeys);
     const batch = (runId: string, batchId: string, matches: Match[]) => ({
       run_id: runId,
@@ -112,11 +101,6 @@ describe("the Redis stores (real Redis)", () => {
       sent_at: 5_000,
       examined: matches.length * 10,
       matches,
-    });
-
-    afterAll(async () => {
-      const found = await redis.keys(`${namespace}-totals:*`);
-      if (found.length > 0) await redis.del(...found);
     });
 
     it("keeps the sums of ended runs as they end: replaced, ended, and batches counted after the end", async () => {
@@ -225,8 +209,8 @@ describe("the Redis stores (real Redis)", () => {
       ).toBe(3);
       expect(await countsOnly.get(run.id)).toMatchObject({ amount: 3, examined: 15, peak_speed: 0, peak_at: null });
       expect(await countsOnly.phraseCounts(run.id)).toEqual({ a: 2, b: 2 });
-      expect(await redis.keys(`${keys.run(run.id)}:series:*`)).toEqual([]);
-      expect(await redis.keys(`${keys.run(run.id)}:top:*`)).toEqual([]);
+      expect(await keysMatching(`${keys.run(run.id)}:series:*`)).toEqual([]);
+      expect(await keysMatching(`${keys.run(run.id)}:top:*`)).toEqual([]);
     });
 
     it("keeps the series of both clocks and the peak second in the same once-only step", async () => {
@@ -302,7 +286,7 @@ describe("the Redis stores (real Redis)", () => {
         { value: "a", count: 2 },
         { value: "b", count: 2 },
       ]);
-      expect(await redis.keys(`${namespace}:run:${run.id}:top-scratch:*`)).toEqual([]);
+      expect(await keysMatching(keys.topScratch(run.id, "*"))).toEqual([]);
     });
 
     it("lets the de-duplication state of a run expire after its last batch", async () => {

@@ -1,24 +1,20 @@
-import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import { usageOf } from "../../sources/x/usage";
-import { redisKeys } from "../../store/keys";
 import { XApiStore } from "../../store/x-api-store";
-import { REDIS_URL } from "../support/mesh";
+import { describeEachRedis } from "../support/redis-targets";
 
 const WINDOW_MS = 15 * 60 * 1000;
 
 /** The mesh's shared X state in the real Redis: the rule-request window and the usage thresholds. */
-describe("the X API store (real Redis)", () => {
-  const redis = new Redis(REDIS_URL);
-  const namespace = `test-${randomBytes(4).toString("hex")}`;
-  const keys = redisKeys(namespace);
-  const store = new XApiStore(redis, keys);
+describeEachRedis("the X API store", (target) => {
+  const { redis } = target;
+  let keys = target.keys(target.namespace());
+  let store = new XApiStore(redis, keys);
 
-  afterEach(async () => {
-    const found = await redis.keys(`${namespace}:*`);
-    if (found.length > 0) await redis.del(...found);
+  // Each test starts from an empty namespace.
+  beforeEach(() => {
+    keys = target.keys(target.namespace());
+    store = new XApiStore(redis, keys);
   });
-  afterAll(() => redis.disconnect());
 
   it("reserves all the requests asked or none, and says when there will be room", async () => {
     expect(await store.reserveRuleRequests(3, 5, WINDOW_MS)).toMatchObject({ granted: true });

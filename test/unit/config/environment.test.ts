@@ -161,3 +161,56 @@ describe("redactUrl", () => {
     expect(redactUrl("not a url with s3cret")).toBe("(unparseable URL)");
   });
 });
+
+describe("a Redis Cluster's nodes", () => {
+  it("uses REDIS_URL, with no replica to wait for, unless REDIS_CLUSTER_NODES is set", () => {
+    expect(readEnvironment({})).toMatchObject({
+      REDIS: { variable: "REDIS_URL", urls: ["redis://127.0.0.1:6379"], cluster: false },
+      REDIS_MIN_REPLICAS: 0,
+      REDIS_WAIT_TIMEOUT_MS: 1000,
+    });
+  });
+
+  it("reads host:port pairs and redis:// URLs, in order, and waits for one replica by default", () => {
+    const env = readEnvironment({
+      REDIS_CLUSTER_NODES: " redis-1:7000, rediss://u:p%2Cw@redis-2:7001 ,",
+      REDIS_URL: "redis://other:6379",
+    });
+    expect(env.REDIS).toEqual({
+      variable: "REDIS_CLUSTER_NODES",
+      urls: ["redis://redis-1:7000", "rediss://u:p%2Cw@redis-2:7001"],
+      cluster: true,
+    });
+    expect(env.REDIS_MIN_REPLICAS).toBe(1);
+    expect(readEnvironment({ REDIS_CLUSTER_NODES: "a:1", REDIS_MIN_REPLICAS: "0" }).REDIS_MIN_REPLICAS).toBe(0);
+    expect(readEnvironment({ REDIS_MIN_REPLICAS: "2" }).REDIS_MIN_REPLICAS).toBe(2);
+  });
+
+  it.each([
+    [
+      { REDIS_CLUSTER_NODES: "redis-1:70000" },
+      /^invalid configuration: REDIS_CLUSTER_NODES: REDIS_CLUSTER_NODES must be comma-separated host:port pairs or redis:\/\/ URLs, each port 1 to 65535$/,
+    ],
+    [
+      { REDIS_CLUSTER_NODES: "http://u:s3cret@redis-1:7000" },
+      /^invalid configuration: REDIS_CLUSTER_NODES: (?!.*s3cret)/,
+    ],
+    [
+      { REDIS_CLUSTER_NODES: " , " },
+      /^invalid configuration: REDIS_CLUSTER_NODES: REDIS_CLUSTER_NODES must name at least one host:port$/,
+    ],
+    [{ REDIS_MIN_REPLICAS: "-1" }, /^invalid configuration: REDIS_MIN_REPLICAS: REDIS_MIN_REPLICAS must be 0 or more$/],
+    [
+      { REDIS_WAIT_TIMEOUT_MS: "5000" },
+      /^invalid configuration: REDIS_WAIT_TIMEOUT_MS: REDIS_WAIT_TIMEOUT_MS must be at most 4000$/,
+    ],
+  ])("rejects %j with one line naming the variable", (env, message) => {
+    expect(() => readEnvironment(env)).toThrow(message);
+  });
+
+  it("redacts every node's credentials in logs", () => {
+    expect(redactUrl(readEnvironment({ REDIS_CLUSTER_NODES: "redis://:s3cret@a:7000,b:7001" }).REDIS.urls)).toBe(
+      "redis://:***@a:7000,redis://b:7001",
+    );
+  });
+});

@@ -8,8 +8,8 @@ import {
   padId,
   timelinesOf,
   type FanOutReads,
-  type RedisCommand,
 } from "../../../store/fan-out";
+import type { RedisCommand } from "../../../store/cross-slot";
 import { ALL_RUNS, redisKeys } from "../../../store/keys";
 
 const keys = redisKeys("ns");
