@@ -113,7 +113,11 @@ export class ProcessCluster {
     this.client = new ServiceBroker({
       namespace: this.namespace,
       nodeID: `${this.namespace}-test-client`,
-      transporter: { type: "AMQP", options: { url: AMQP_URL, autoDeleteQueues: 60000 } },
+      // The mesh's own broker (a cluster's nodes, comma-separated), else the shared one.
+      transporter: {
+        type: "AMQP",
+        options: { url: (this.env.TRANSPORTER ?? AMQP_URL).split(","), autoDeleteQueues: 60000 },
+      },
       disableBalancer: true,
       logger: false,
       skipProcessEventRegistration: true,

@@ -31,6 +31,8 @@ export interface LocalRabbitmqCluster {
   pids(): Promise<number[]>;
   /** rabbitmqctl against the cluster, e.g. `ctl("-n", nodes[0], "list_queues")`. */
   ctl(...args: string[]): Promise<string>;
+  /** Starts again the nodes that are not running; they rejoin the cluster. */
+  restart(): Promise<void>;
   /** Stops every node and removes the cluster's folder. */
   stop(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startLocalRabbitmqCluster(): Promise<LocalRabbitmqCluster>
       nodes: range(1, urls.length).map((n) => `${name}-${n}@localhost`),
       pids: async () => lines(await run(["pids"], env, 30_000)).map(Number),
       ctl: (...args) => run(["ctl", ...args], env, 60_000),
+      restart: async () => void (await run(["start"], env, CLUSTER_START_MS)),
       stop,
     };
   } catch (error) {
