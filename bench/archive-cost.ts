@@ -180,7 +180,10 @@ async function runWithArchive(name: string, tweets: number, progress: (line: str
  * The CPU time every worker of a run used between `/launch` and the end of the run's `drained`, and
  * that of RabbitMQ and Redis, found by their process names.
  */
-function runCpu(): { observer: RunObserver; used: () => Pick<ArchiveRun, "meshCpuSeconds" | "brokersCpuSeconds"> } {
+export function runCpu(): {
+  observer: RunObserver;
+  used: () => Pick<ArchiveRun, "meshCpuSeconds" | "brokersCpuSeconds">;
+} {
   const read = (cluster: ProcessCluster) => ({
     mesh: cluster.workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0),
     brokers: brokerPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),

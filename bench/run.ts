@@ -22,6 +22,7 @@ import {
 import { measureBareHttp, measureDirect, measureHttp, type RpcResult } from "./rpc";
 import { measureStalledStreams, type StalledStreamsResult } from "./stalled-streams";
 import { measureStatisticsCost, OPEN_ENDED_FIELDS, type StatisticsCostResult } from "./statistics-cost";
+import { measureWaitCost, type WaitCostResult } from "./wait-cost";
 
 /**
  * `make bench`: how fast the mesh does its job on this machine, each figure beside a baseline
@@ -32,7 +33,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_SIZE = 200;
 const CONCURRENCY = 50;
 /**
- * `stalled-streams`, `statistics-cost` or `archive-cost` runs that scenario alone
+ * `stalled-streams`, `statistics-cost`, `archive-cost` or `wait-cost` runs that scenario alone
  * (`BENCH_SCENARIO=stalled-streams make bench`); unset: everything.
  */
 const SCENARIO = process.env.BENCH_SCENARIO ?? "all";
@@ -48,6 +49,8 @@ const COST_BUDGET_MB = 16;
 const STATE_ROUNDS = Number(process.env.BENCH_STATE_ROUNDS ?? 3);
 /** Pipeline runs with the archive on (a fresh PostgreSQL database each), and as many without, alternately. */
 const ARCHIVE_ROUNDS = Number(process.env.BENCH_ARCHIVE_ROUNDS ?? 3);
+/** Runs of each of WAIT 1 and WAIT 0 on the local Redis Cluster (`wait-cost`). */
+const WAIT_ROUNDS = Number(process.env.BENCH_WAIT_ROUNDS ?? 3);
 
 /** On stderr, so that stdout holds only the table. */
 const progress = (line: string) => console.error(`bench: ${line}`);
@@ -96,6 +99,12 @@ async function main(): Promise<void> {
       { machine, archiveCost },
       `${tableLines(machine, archiveCostRows(archiveCost)).join("\n")}\n`,
     );
+    return;
+  }
+
+  if (SCENARIO === "wait-cost") {
+    const waitCost = await measureWaitCost(WAIT_ROUNDS, TWEETS, progress);
+    writeResults("wait-cost", { machine, waitCost }, `${tableLines(machine, waitCostRows(waitCost)).join("\n")}\n`);
     return;
   }
 
@@ -236,6 +245,21 @@ function archiveCostRows(cost: ArchiveCostResult): string[] {
     `| … CPU per 1,000 archived tweets (median): the archive worker's process (/proc/<pid>/stat), without what it uses idle (${idle} of a core), and PostgreSQL's backends of its pool | worker ${number(cost.workerCpuMsPer1000Median, 1)} ms, ${number(cost.workerBusyCpuMsPer1000Median, 1)} ms without idle; PostgreSQL ${number(cost.postgresCpuMsPer1000Median, 1)} ms | | |`,
     `| … CPU of every worker of the mesh per 1,000 examined tweets (median) | on: ${number(cost.meshCpuMsPer1000.on, 1)} ms | off: ${number(cost.meshCpuMsPer1000.off, 1)} ms | ${ratio(cost.meshCpuMsPer1000.on, cost.meshCpuMsPer1000.off)} |`,
     `| … CPU of RabbitMQ and Redis per 1,000 examined tweets (median; shared with whatever else runs on this machine) | on: ${number(cost.brokersCpuMsPer1000.on, 1)} ms | off: ${number(cost.brokersCpuMsPer1000.off, 1)} ms | ${ratio(cost.brokersCpuMsPer1000.on, cost.brokersCpuMsPer1000.off)} |`,
+  ];
+}
+
+function waitCostRows(cost: WaitCostResult): string[] {
+  const speeds = (kind: string) =>
+    cost.runs
+      .filter((run) => run.redis === kind)
+      .map((run) => number(run.tweetsPerSecond))
+      .join(", ");
+  const rounds = cost.runs.filter((run) => run.redis === "cluster, WAIT 1").length;
+  return [
+    `| pipeline, 1 worker per service, on a local Redis Cluster (3 primaries, 3 replicas, AOF on): REDIS_MIN_REPLICAS 1 over 0 (medians of ${rounds} runs each, alternately) | WAIT 1: ${number(cost.waitMedian)} tweets/s (${speeds("cluster, WAIT 1")}) | WAIT 0: ${number(cost.noWaitMedian)} tweets/s (${speeds("cluster, WAIT 0")}) | ${ratio(cost.waitMedian, cost.noWaitMedian)} |`,
+    `| … the same pipeline on the one Redis (REDIS_URL), for reference | ${number(cost.single)} tweets/s | | |`,
+    `| … CPU of every worker per 1,000 examined tweets (median) | WAIT 1: ${number(cost.meshCpuMsPer1000.wait, 1)} ms | WAIT 0: ${number(cost.meshCpuMsPer1000.noWait, 1)} ms | ${ratio(cost.meshCpuMsPer1000.wait, cost.meshCpuMsPer1000.noWait)} |`,
+    `| … CPU of RabbitMQ and every redis-server per 1,000 examined tweets (median) | WAIT 1: ${number(cost.brokersCpuMsPer1000.wait, 1)} ms | WAIT 0: ${number(cost.brokersCpuMsPer1000.noWait, 1)} ms | ${ratio(cost.brokersCpuMsPer1000.wait, cost.brokersCpuMsPer1000.noWait)} |`,
   ];
 }
 
