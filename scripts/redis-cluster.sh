@@ -67,6 +67,9 @@ start_node() {
 await_node() {
   local port=$1 deadline=$2
   until [ "$(cli "$port" ping 2>/dev/null)" = PONG ]; do
+    # A node that could not bind its port (or its bus port, +10000) logs it and exits: no use waiting.
+    tail -n 2 "$(node_dir "$port")/redis.log" 2>/dev/null | grep -q aborting &&
+      fail "127.0.0.1:$port exited: $(tail -n 2 "$(node_dir "$port")/redis.log" | tr '\n' ' ')"
     deadline_passed "$deadline" && fail "127.0.0.1:$port does not answer (log: $(node_dir "$port")/redis.log)"
     sleep 0.2
   done

@@ -50,9 +50,9 @@ describeInstalled("local clusters (scripts/rabbitmq-cluster.sh, scripts/redis-cl
 
   beforeAll(async () => {
     // AMQP base..+2, epmd base+19999, distribution base+20000..+2, the CLI's base+20010..+29.
-    amqpPortBase = await freeBase(10_000, 14_000, [...range(0, 3), ...range(19_999, 31)]);
+    amqpPortBase = await freeBase("rabbitmqLocalClusters", [...range(0, 3), ...range(19_999, 31)]);
     // Nodes base..+5, their cluster bus base+10000..+5.
-    redisPortBase = await freeBase(40_000, 45_000, [...range(0, 6), ...range(10_000, 6)]);
+    redisPortBase = await freeBase("redisLocalClusters", [...range(0, 6), ...range(10_000, 6)]);
     epmdPort = amqpPortBase + 19_999;
     rabbitmqEnv = {
       ...process.env,

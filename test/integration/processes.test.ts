@@ -4,6 +4,7 @@ import type { RunStatistics } from "../../contracts/actions";
 import { SERVER, serverBuilt } from "../support/cluster";
 import { AMQP_URL, curlPost, eventually, REDIS_URL, removeNamespace, request } from "../support/mesh";
 import { type NodeProcess, startNodeProcess } from "../support/node-process";
+import { randomPort } from "../support/ports";
 import { projectRoot } from "../support/project";
 
 const REPL = path.join(projectRoot(), "dist/bin/repl.js");
@@ -14,7 +15,7 @@ if (!serverBuilt()) console.warn(`process tests skipped: ${SERVER} is not built 
 
 describeBuilt("the server and REPL processes", () => {
   const namespace = `test-${randomBytes(4).toString("hex")}`;
-  const port = String(20000 + Math.floor(Math.random() * 20000));
+  const port = String(randomPort("gateways"));
   const env = { TRANSPORTER: AMQP_URL, REDIS_URL, NAMESPACE: namespace, PORT: port, GENERATOR_RATE: "1000" };
   let server: NodeProcess;
 

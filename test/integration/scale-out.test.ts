@@ -135,7 +135,11 @@ describeReady("scaling out over real processes", () => {
 
     afterAll(() => cluster.stop());
 
-    it("finishes and acks what it holds: nothing is redelivered, nothing lost", async () => {
+    // Not asserted: that the staying worker sees no redelivery. After basic.cancel a RabbitMQ 3.10
+    // quorum queue hands a delivery that was already on its way back to the queue, flagged
+    // redelivered (reproduced with plain amqplib: 1 drain in 15). The drain itself is proven
+    // deterministically by pipeline.test's drain test; here the counts must stay exact.
+    it("finishes what it holds and exits 0: nothing lost, nothing counted twice", async () => {
       const expected = expectation();
       await cluster.up({ api: 1, launcher: 1, filter: 2, statistics: 1, timeline: 1 });
       const [leaving, staying] = cluster.workers.filter((w) => w.service === "filter");
@@ -148,7 +152,6 @@ describeReady("scaling out over real processes", () => {
       await expectExact(cluster, final, expected);
       const counts = staying ? await cluster.pipelineCounts(staying) : {};
       expect(counts["filter.handled"]).toBeGreaterThan(0);
-      expect(counts["filter.redelivered"] ?? 0).toBe(0);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { PORT_BANDS, type PortBand, randomPort } from "./ports";
 import { projectRoot } from "./project";
 
 /** Running scripts/rabbitmq-cluster.sh and scripts/redis-cluster.sh from tests, on ports of a test's own. */
@@ -28,14 +29,14 @@ export function portFree(port: number): Promise<boolean> {
 
 export const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
-/** A random base, a multiple of 10 in [low, high), whose every `offsets` port is free. */
-export async function freeBase(low: number, high: number, offsets: number[]): Promise<number> {
+/** A random base port of a band, a multiple of 10, whose every `offsets` port is free. */
+export async function freeBase(band: PortBand, offsets: number[]): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = low + 10 * Math.floor((Math.random() * (high - low)) / 10);
+    const base = 10 * Math.floor(randomPort(band) / 10);
     const free = await Promise.all(offsets.map((offset) => portFree(base + offset)));
     if (free.every(Boolean)) return base;
   }
-  throw new Error(`no free ports from ${low} to ${high}`);
+  throw new Error(`no free ports in the ${band} band (${PORT_BANDS[band].join("-")})`);
 }
 
 /**

@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { ServiceBroker } from "moleculer";
 import type { ServiceName } from "../../config/environment";
 import { startNodeProcess } from "./node-process";
+import { randomPort } from "./ports";
 import { projectRoot } from "./project";
 import { AMQP_URL, eventually, REDIS_URL, removeNamespace, request } from "./mesh";
 
@@ -31,8 +32,7 @@ export interface Worker {
  */
 export class ProcessCluster {
   readonly namespace = `test-${randomBytes(4).toString("hex")}`;
-  // Ports below Linux's ephemeral range (32768-60999), where outgoing connections could hold them.
-  readonly port = 20000 + Math.floor(Math.random() * 12000);
+  readonly port = randomPort("gateways");
   private readonly probePorts = 61000 + Math.floor(Math.random() * 4000);
   readonly workers: Worker[] = [];
   private client: ServiceBroker | null = null;

@@ -17,7 +17,7 @@ export const CLUSTER_STOP_MS = 90_000;
 export const rabbitmqInstalled = (): boolean => installed("rabbitmq-server");
 
 /** A base port, a multiple of 10, whose AMQP (base..+2), epmd (+19999), distribution and CLI (+20000..+29) ports are free. */
-const freeAmqpBase = () => freeBase(14_000, 18_000, [...range(0, 3), ...range(19_999, 31)]);
+const freeAmqpBase = () => freeBase("rabbitmqClusters", [...range(0, 3), ...range(19_999, 31)]);
 
 const run = (args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) =>
   runScript("rabbitmq-cluster.sh", args, env, timeoutMs);

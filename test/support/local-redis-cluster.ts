@@ -33,12 +33,27 @@ export interface LocalRedisCluster {
   stop(): Promise<void>;
 }
 
+/** Tries with other ports when a node could not bind its own: another test took one since it was found free. */
+const START_ATTEMPTS = 3;
+
 export async function startLocalRedisCluster(): Promise<LocalRedisCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts();
+    } catch (error) {
+      if (attempt === START_ATTEMPTS || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnFreePorts(): Promise<LocalRedisCluster> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "redis-cluster-"));
   const env = {
     ...process.env,
     // Nodes base..+5, their cluster bus base+10000..+5.
-    REDIS_CLUSTER_PORT_BASE: String(await freeBase(40_000, 45_000, [...range(0, 6), ...range(10_000, 6)])),
+    REDIS_CLUSTER_PORT_BASE: String(await freeBase("redisClusters", [...range(0, 6), ...range(10_000, 6)])),
     REDIS_CLUSTER_STATE: path.join(stateDir, "redis"),
     REDIS_CLUSTER_TIMEOUT: String(START_MS / 1000 - 10),
   };
@@ -63,6 +78,6 @@ export async function startLocalRedisCluster(): Promise<LocalRedisCluster> {
     };
   } catch (error) {
     await stop().catch(() => undefined);
-    throw error;
+    throw /Address already in use/.test(String(error)) ? new PortTaken(String(error)) : error;
   }
 }

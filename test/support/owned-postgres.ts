@@ -1,11 +1,12 @@
 import { execFile, execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Client } from "pg";
+import { portFree } from "./cluster-scripts";
 import { eventually } from "./eventually";
+import { randomPort } from "./ports";
 
 const run = promisify(execFile);
 
@@ -13,9 +14,6 @@ const run = promisify(execFile);
 const POSTGRES_VERSIONS_DIR = "/usr/lib/postgresql";
 /** The OS user the server runs as: PostgreSQL refuses to run as root. */
 const POSTGRES_USER = "postgres";
-/** The ports an owned PostgreSQL picks from: below Linux's ephemeral range, apart from other tests' servers. */
-const FIRST_PORT = 31_000;
-const PORTS = 2000;
 
 /** The newest installed version's bin folder; `POSTGRES_BIN` overrides. Null when none is installed. */
 function postgresBinDir(): string | null {
@@ -34,19 +32,11 @@ export function postgresInstalled(): boolean {
 
 const runningAsRoot = (): boolean => process.getuid?.() === 0;
 
-/** A port nothing listens on now, among the owned servers' ports. */
+/** A port nothing listens on now, in the band of owned servers. */
 async function freePort(): Promise<number> {
   for (;;) {
-    const port = FIRST_PORT + Math.floor(Math.random() * PORTS);
-    const server = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => resolve(true));
-    });
-    if (free) {
-      await new Promise((resolve) => server.close(resolve));
-      return port;
-    }
+    const port = randomPort("postgres");
+    if (await portFree(port)) return port;
   }
 }
 
