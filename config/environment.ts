@@ -6,6 +6,9 @@ import { SourceName } from "../contracts/source";
  * these names; each default works on a machine running RabbitMQ and Redis on their standard ports.
  */
 
+/** DEDUP_WINDOW's default, one hour: also what a RunStore made without options keeps (tests, the bench). */
+export const DEFAULT_DEDUP_WINDOW_SECONDS = 3600;
+
 export const SERVICE_NAMES = ["api", "launcher", "filter", "statistics", "timeline", "archive"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -275,6 +278,12 @@ const EnvironmentVariables = z.object({
   /** Seconds a `/stream` client may take nothing (its buffer full) before it is disconnected; EventSource reconnects. */
   STREAM_STALL_SECS: positiveInt("STREAM_STALL_SECS").default(30),
   TWEET_TTL: positiveInt("TWEET_TTL").default(24 * 3600),
+  /**
+   * Seconds a run's exactly-once state proves that a tweet or a batch was counted, by the run's own
+   * clocks (tweets by snowflake time, batches by when they were sent): longer than any redelivery, resend
+   * or lease takeover. A batch that comes back later is dead-lettered as late, never counted twice.
+   */
+  DEDUP_WINDOW: positiveInt("DEDUP_WINDOW").default(DEFAULT_DEDUP_WINDOW_SECONDS),
   /**
    * For the bench only: `off` makes statistics workers count batches (amount, examined, per phrase)
    * without the series and the top values, so that `make bench` can show what that state costs.

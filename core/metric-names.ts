@@ -29,8 +29,11 @@ export const METRICS = {
 /** The prefix `/metrics` gathers of every node, besides Moleculer's own request and process metrics. */
 export const METRIC_PREFIX = "tweetmesh";
 
-/** Where in the pipeline a tweet was counted (`METRICS.tweets`'s `stage`). */
-export type TweetStage = "received" | "matched" | "counted";
+/**
+ * Where in the pipeline a tweet was counted (`METRICS.tweets`'s `stage`); `late`: matched, but older
+ * than its run's de-duplication window and not found in it, so not admitted.
+ */
+export type TweetStage = "received" | "matched" | "late" | "counted";
 
 /** What a handler needs of its worker's metrics: tweets counted by stage. */
 export interface TweetCounter {

@@ -1,4 +1,5 @@
 import type { Match, MatchBatch, TweetBatch } from "../contracts/messages";
+import type { Admission } from "../store/run-store";
 import { isEdit } from "../contracts/tweet";
 import type { Logger } from "../core/logger";
 import type { TweetCounter } from "../core/metric-names";
@@ -9,8 +10,11 @@ import { filterBatch, type RunFilter } from "./filter";
 export interface TweetBatchPorts {
   /** The compiled filter of a run (RunFilterCache); null for a run that does not exist. */
   filters: { get(runId: string): Promise<RunFilter | null> };
-  /** Admits matched tweets to their run, each once, up to max_tweets (RunStore); null when the run is gone. */
-  admissions: { admitMatches(batch: MatchBatch): Promise<Match[] | null> };
+  /**
+   * Admits matched tweets to their run, each once, up to max_tweets (RunStore); null when the run is
+   * gone. Throws `RefusedMessage` for a batch come back after the run's de-duplication window.
+   */
+  admissions: { admitMatches(batch: MatchBatch): Promise<Admission | null> };
   /** The matches exchange, read by statistics and timeline. */
   matches: { publish(batch: MatchBatch, messageId: string): Promise<void> };
   metrics: TweetCounter;
@@ -27,6 +31,9 @@ function withEdits(filtered: MatchBatch, admitted: readonly Match[]): MatchBatch
   return { ...filtered, matches: [...admitted], ...(edits.length > 0 ? { edits } : {}) };
 }
 
+/** The admission of a batch without matches. */
+const NONE: Admission = { admitted: [], late: 0 };
+
 /**
  * The filter's work on one batch of tweets: match each against its run's track, admit the matches
  * (so that a tweet counts once per run, and a redelivered batch is admitted as before), pass them on.
@@ -36,9 +43,14 @@ export async function handleTweetBatch(ports: TweetBatchPorts, batch: TweetBatch
   const filter = await ports.filters.get(batch.run_id);
   if (!filter) return dropBatchOfUnknownRun(ports.logger, batch);
   const filtered = filterBatch(batch, filter);
-  const admitted = filtered.matches.length === 0 ? [] : await ports.admissions.admitMatches(filtered);
-  if (!admitted) return dropBatchOfUnknownRun(ports.logger, batch);
-  await ports.matches.publish(withEdits(filtered, admitted), batch.batch_id);
+  const admission = filtered.matches.length === 0 ? NONE : await ports.admissions.admitMatches(filtered);
+  if (!admission) return dropBatchOfUnknownRun(ports.logger, batch);
+  if (admission.late > 0)
+    ports.logger.warn(
+      `Batch ${batch.batch_id}: ${admission.late} matched tweet(s) older than the run's DEDUP_WINDOW and not found in it; not admitted, as they cannot be told from tweets already counted`,
+    );
+  await ports.matches.publish(withEdits(filtered, admission.admitted), batch.batch_id);
   ports.metrics.countTweets("received", batch.tweets.length);
-  ports.metrics.countTweets("matched", admitted.length);
+  ports.metrics.countTweets("matched", admission.admitted.length);
+  if (admission.late > 0) ports.metrics.countTweets("late", admission.late);
 }

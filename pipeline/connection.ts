@@ -37,7 +37,7 @@ export class PipelineConnection {
 
   constructor(
     private readonly urls: readonly string[],
-    private readonly topology: PipelineTopology,
+    readonly topology: PipelineTopology,
     readonly limits: QueueLimits,
     private readonly logger: Logger,
     private readonly policy: BackoffPolicy = RETRY_POLICIES.amqpReconnect,

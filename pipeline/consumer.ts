@@ -1,13 +1,18 @@
-import type { Channel, ConsumeMessage } from "amqplib";
+import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import { errorText } from "../core/error-text";
+import { RefusedMessage } from "../core/refused-message";
 import type { Logger } from "../core/logger";
 import type { z } from "zod";
 import { delayFor, RETRY_POLICIES } from "../core/retry";
 import { sleep, sleepUnlessAborted } from "../core/sleep";
 import { type PipelineConnection } from "./connection";
+import { REFUSAL_HEADERS } from "./dead-letters";
 
-/** How a delivery ended; `redelivered` also counts deliveries RabbitMQ had made before (after a crash or a failure). */
-export type Outcome = "handled" | "failed" | "rejected" | "redelivered";
+/**
+ * How a delivery ended; `redelivered` also counts deliveries RabbitMQ had made before (after a crash
+ * or a failure); `refused`, messages a handler refused for good (`RefusedMessage`).
+ */
+export type Outcome = "handled" | "failed" | "rejected" | "refused" | "redelivered";
 
 export interface ConsumerOptions<T> {
   queue: string;
@@ -39,7 +44,7 @@ export function retryDelay(deliveryCount: number): number {
  * delivers them again to another worker.
  */
 export class Consumer<T> {
-  private channel: Channel | null = null;
+  private channel: ConfirmChannel | null = null;
   private consumerTag: string | null = null;
   private inFlight = 0;
   private idle: (() => void) | null = null;
@@ -48,7 +53,7 @@ export class Consumer<T> {
   /** When the outage the handlers wait out began, for one log line at its start and one at its end. */
   private outage: { since: number; retries: number } | null = null;
   /** Messages of this worker by outcome. */
-  readonly counts: Record<Outcome, number> = { handled: 0, failed: 0, rejected: 0, redelivered: 0 };
+  readonly counts: Record<Outcome, number> = { handled: 0, failed: 0, rejected: 0, refused: 0, redelivered: 0 };
 
   constructor(
     private readonly connection: PipelineConnection,
@@ -57,7 +62,8 @@ export class Consumer<T> {
   ) {
     connection.onConnected(async (model) => {
       if (this.draining) return;
-      const channel = await model.createChannel();
+      // A confirm channel: a refused message's dead letter is confirmed before the message is acked.
+      const channel = await model.createConfirmChannel();
       channel.on("error", (error) => this.logger.warn(`Consumer channel of ${options.queue}: ${errorText(error)}`));
       await channel.prefetch(options.prefetch);
       const { consumerTag } = await channel.consume(options.queue, (message) => {
@@ -83,7 +89,7 @@ export class Consumer<T> {
     this.channel = null;
   }
 
-  private async receive(channel: Channel, message: ConsumeMessage): Promise<void> {
+  private async receive(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     if (message.fields.redelivered) this.count("redelivered");
     const payload = this.parse(message);
     if (payload === undefined) {
@@ -97,6 +103,7 @@ export class Consumer<T> {
       this.count("handled");
       safely(() => channel.ack(message));
     } catch (error) {
+      if (error instanceof RefusedMessage) return await this.refuse(channel, message, error);
       this.count("failed");
       const deliveries = Number(message.properties.headers?.["x-delivery-count"] ?? 0);
       const { deliveryLimit } = this.connection.limits;
@@ -114,6 +121,34 @@ export class Consumer<T> {
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  /**
+   * Dead-letters a message its handler refused, with the reason in its headers: published to the
+   * dead-letter exchange and confirmed, then acked, so a crash in between leaves a copy at worst.
+   */
+  private async refuse(channel: ConfirmChannel, message: ConsumeMessage, refusal: RefusedMessage): Promise<void> {
+    this.count("refused");
+    this.logger.warn(`${messageName(message)} of ${this.options.queue} refused and dead-lettered: ${refusal.reason}`);
+    const { contentType, messageId } = message.properties as { contentType?: string; messageId?: string };
+    const headers = {
+      ...message.properties.headers,
+      [REFUSAL_HEADERS.queue]: this.options.queue,
+      [REFUSAL_HEADERS.reason]: refusal.reason,
+    };
+    try {
+      channel.publish(this.connection.topology.deadLetterExchange, "", message.content, {
+        persistent: true,
+        contentType,
+        messageId,
+        headers,
+      });
+      await channel.waitForConfirms();
+      channel.ack(message);
+    } catch (error) {
+      // Not confirmed: the message stays unacked and RabbitMQ delivers it again, to be refused again.
+      this.logger.warn(`Dead letter of ${messageName(message)} not confirmed: ${errorText(error)}`);
     }
   }
 

@@ -2,12 +2,15 @@ import amqp, { type ChannelModel, type GetMessage } from "amqplib";
 import { firstThatAnswers } from "./nodes";
 import type { PipelineTopology } from "./topology";
 
+/** Headers of a message a consumer refused (`RefusedMessage`): the queue it was refused in, and why. */
+export const REFUSAL_HEADERS = { queue: "x-refused-queue", reason: "x-refused-reason" } as const;
+
 /** What an operator needs to know of a dead-lettered pipeline message. */
 export interface DeadLetter {
   messageId: string | null;
   /** The work queue it died in, where a requeue sends it back. */
   queue: string | null;
-  /** `delivery_limit` (it kept failing) or `rejected` (unreadable). */
+  /** `delivery_limit` (it kept failing), `rejected` (unreadable), or why its handler refused it. */
   reason: string | null;
   runId: string | null;
   bytes: number;
@@ -72,7 +75,7 @@ export class DeadLetters {
         // Without its death record, the message starts afresh: a full delivery limit again.
         const headers = Object.fromEntries(
           Object.entries(message.properties.headers ?? {}).filter(
-            ([name]) => !/^x-(death|first-death|last-death)/.test(name),
+            ([name]) => !/^x-(death|first-death|last-death|refused)/.test(name),
           ),
         );
         // amqplib types these properties as `any`; AMQP carries both as short strings.
@@ -101,8 +104,8 @@ function describeLetter(message: GetMessage): DeadLetter {
     : undefined;
   return {
     messageId: stringOrNull(message.properties.messageId),
-    queue: stringOrNull(headers["x-first-death-queue"] ?? death?.queue),
-    reason: stringOrNull(headers["x-first-death-reason"] ?? death?.reason),
+    queue: stringOrNull(headers["x-first-death-queue"] ?? death?.queue ?? headers[REFUSAL_HEADERS.queue]),
+    reason: stringOrNull(headers[REFUSAL_HEADERS.reason] ?? headers["x-first-death-reason"] ?? death?.reason),
     runId: runIdOf(message.content),
     bytes: message.content.length,
   };

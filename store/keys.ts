@@ -17,12 +17,19 @@ export interface RedisKeys {
   endedRunTotals: string;
   /** Hash: a run's settings and figures (see `contracts/run.ts`). */
   run(runId: string): string;
-  /** Set: batch ids the statistics service has counted for a run. */
+  /** Set: batch ids 0.2 statistics workers counted for a run; read, never written, since. */
   countedBatches(runId: string): string;
-  /** Set: tweet ids the filter admitted to a run. */
+  /** Set: tweet ids admitted to a run for good: ids that are no snowflakes, and every id 0.2 filters admitted. */
   admittedTweets(runId: string): string;
-  /** Hash: batch id -> the indexes of the matches the filter admitted from it. */
+  /** Hash: batch id -> the indexes of the matches a 0.2 filter admitted from it; read, never written, since. */
   admittedBatches(runId: string): string;
+  /**
+   * A run's exactly-once state of one kind, kept for its de-duplication window (store/dedup-window.lib.lua):
+   * `index`, a sorted set of bucket numbers; `prefix`, which a bucket's number follows to name its key.
+   * `tweets`: sets of admitted tweet ids by snowflake time; `admitted`: hashes of the filter's batch
+   * records by the second a batch was sent; `counted`: hashes of the batches the statistics counted, the same way.
+   */
+  dedupBuckets(runId: string, kind: DedupKind): { index: string; prefix: string };
   /** Hash: matched tweets per track phrase for a run. */
   phraseCounts(runId: string): string;
   /** Hash: matched tweets per X rule (by its text) for a run. */
@@ -86,6 +93,9 @@ export interface RedisKeys {
   xUsageWarnings: string;
 }
 
+/** The kinds of a run's windowed exactly-once state. */
+export type DedupKind = "tweets" | "admitted" | "counted";
+
 /**
  * Stands for the run id in the keys of timelines across runs. Run ids never hold `_` (`RunId`), so
  * it cannot name a run.
@@ -116,6 +126,10 @@ export function redisKeys(namespace: string, options: KeyOptions = { hashTags: f
     countedBatches: (runId) => `${run(runId)}:batches`,
     admittedTweets: (runId) => `${run(runId)}:tweets`,
     admittedBatches: (runId) => `${run(runId)}:admitted`,
+    dedupBuckets: (runId, kind) => ({
+      index: `${run(runId)}:dedup:${kind}`,
+      prefix: `${run(runId)}:dedup:${kind}:`,
+    }),
     phraseCounts: (runId) => `${run(runId)}:phrases`,
     ruleCounts: (runId) => `${run(runId)}:rules`,
     runSeries: (runId, clock) => `${run(runId)}:series:${clock}`,

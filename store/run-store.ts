@@ -5,6 +5,9 @@ import { z } from "zod";
 import type { Match, MatchBatch } from "../contracts/messages";
 import { Run, type EndReason } from "../contracts/run";
 import { originalIdOf } from "../contracts/tweet";
+import { DEFAULT_DEDUP_WINDOW_SECONDS } from "../config/environment";
+import { RefusedMessage } from "../core/refused-message";
+import { snowflakeTime } from "../sources/payloads/snowflake";
 import { eventSecond, SERIES_RESOLUTIONS } from "../contracts/series";
 import { TOP_FIELDS } from "../contracts/top-values";
 import {
@@ -34,6 +37,16 @@ export interface LaunchResult {
 /** Sortable by start time, unique across workers launching in the same millisecond. */
 export function newRunId(now: number): string {
   return `${now.toString(36).padStart(9, "0")}-${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * A matched tweet's bucket of admitted ids: its snowflake time in quarter seconds. -1 for an id that
+ * is no snowflake (from before November 2010) or one dated past `latest`, which would carry the
+ * window away: those are kept in the run's set for good instead.
+ */
+function tweetBucket(id: string, latest: number): number {
+  const time = snowflakeTime(id);
+  return time === undefined || time > latest ? -1 : Math.floor(time / TWEET_BUCKET_MS);
 }
 
 /** Runs as Redis hashes: lists are JSON, numbers decimal, absent fields null. */
@@ -112,11 +125,31 @@ function decodeCounts(hash: Record<string, string>): Record<string, number> {
 }
 
 /**
- * How long a run's de-duplication state (admitted tweet ids, admission records, counted batch ids)
- * outlives its last batch: redeliveries come within minutes, and without an end the sets would grow
- * with every run. The run's figures are kept for good.
+ * How long the last window of a run's de-duplication state (admitted tweet ids, admission records,
+ * counted batch ids) outlives its last write: while the run streams, the window itself deletes what it
+ * left behind; once the run ended, this does. The run's figures are kept for good.
  */
 export const DEDUPLICATION_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Milliseconds of snowflake time per bucket of admitted tweet ids: at 1,000 matched tweets a second a
+ * bucket holds about 250 ids, under Redis's `set-max-intset-entries` (512), so it stays an intset of
+ * 8 bytes an id instead of a hash table of about 60 (docs/decisions/0033).
+ */
+const TWEET_BUCKET_MS = 250;
+
+/** A batch record's field in its bucket: the batch id without its run's, which the key names already. */
+function batchField(batch: Pick<MatchBatch, "run_id" | "batch_id">): string {
+  const prefix = `${batch.run_id}:`;
+  return batch.batch_id.startsWith(prefix) ? batch.batch_id.slice(prefix.length) : batch.batch_id;
+}
+
+/** What the filter's admission of a batch answers. */
+export interface Admission {
+  admitted: Match[];
+  /** Matched tweets older than the run's window and not found in it: not admitted, as they cannot be told from new. */
+  late: number;
+}
 
 /** What an idempotency key holds while a launch attempt runs: this, then the attempt's id. */
 const LAUNCH_PENDING = "pending:";
@@ -130,6 +163,8 @@ const LAUNCH_PENDING_SECONDS = 15;
 /** How a RunStore keeps a run's state. */
 export interface RunStoreOptions {
   deduplicationTtl: number;
+  /** DEDUP_WINDOW: seconds a run's exactly-once state proves a tweet or batch was seen, by its own clock. */
+  deduplicationWindow: number;
   /** Distinct values kept exactly per top-value set: a test makes them small to see the trim. */
   topCapacity: { run: number; bucket: number };
   /**
@@ -141,6 +176,7 @@ export interface RunStoreOptions {
 
 const RUN_STORE_DEFAULTS: RunStoreOptions = {
   deduplicationTtl: DEDUPLICATION_TTL_SECONDS,
+  deduplicationWindow: DEFAULT_DEDUP_WINDOW_SECONDS,
   topCapacity: { run: RUN_TOP_CAPACITY, bucket: BUCKET_TOP_CAPACITY },
   statisticsState: true,
 };
@@ -297,38 +333,69 @@ export class RunStore {
 
   /**
    * Admits a batch's matched tweets to the run: each tweet once per run, up to max_tweets. A
-   * redelivered batch gets the same answer. Returns the admitted matches, or null when the run does
-   * not exist.
+   * redelivered batch gets the same answer. Null when the run does not exist; throws `RefusedMessage`
+   * for a batch that came back after the run's window (store/admit-matches-8.lua).
    */
   async admitMatches(
-    batch: Pick<MatchBatch, "run_id" | "batch_id" | "matches">,
+    batch: Pick<MatchBatch, "run_id" | "batch_id" | "matches" | "sent_at">,
     now = Date.now(),
-  ): Promise<Match[] | null> {
+  ): Promise<Admission | null> {
     const runId = batch.run_id;
+    const window = this.options.deduplicationWindow;
+    this.refuseFromTheFuture(batch, now);
+    const tweets = this.keys.dedupBuckets(runId, "tweets");
+    const batches = this.keys.dedupBuckets(runId, "admitted");
     const keys = [
       this.keys.run(runId),
       this.keys.admittedTweets(runId),
       this.keys.admittedBatches(runId),
       this.keys.endedRunTotals,
+      tweets.index,
+      tweets.prefix,
+      batches.index,
+      batches.prefix,
     ];
     // An edit is its original, admitted once: the post counts once however often it is edited.
-    const ids = JSON.stringify(batch.matches.map((match) => originalIdOf(match.tweet)));
+    const ids = batch.matches.map((match) => originalIdOf(match.tweet));
     const reply = await scripts.admitMatches.run(this.redis, keys, [
-      batch.batch_id,
+      batchField(batch),
       now,
-      ids,
+      JSON.stringify(ids),
+      JSON.stringify(ids.map((id) => tweetBucket(id, now + window * 1000))),
+      Math.floor(batch.sent_at / 1000),
+      Math.ceil((window * 1000) / TWEET_BUCKET_MS),
+      window,
       this.options.deduplicationTtl,
+      batch.batch_id,
     ]);
     if (reply === SCRIPT_CODES.RUN_MISSING) return null;
-    const indexes = z.array(z.number().int()).parse(JSON.parse(String(reply)));
-    return indexes.flatMap((index) => batch.matches[index] ?? []);
+    if (reply === SCRIPT_CODES.LATE) throw this.lateBatch(batch);
+    const [late = 0, ...indexes] = z.array(z.number().int()).parse(reply);
+    return { admitted: indexes.flatMap((index) => batch.matches[index] ?? []), late };
+  }
+
+  /** A batch sent later than now by more than the window would move it past every batch to come. */
+  private refuseFromTheFuture(batch: Pick<MatchBatch, "batch_id" | "sent_at">, now: number): void {
+    if (batch.sent_at > now + this.options.deduplicationWindow * 1000)
+      throw new RefusedMessage(
+        `batch ${batch.batch_id} was sent at ${new Date(batch.sent_at).toISOString()}, more than DEDUP_WINDOW (${this.options.deduplicationWindow} s) ahead of this worker's clock`,
+      );
+  }
+
+  private lateBatch(batch: Pick<MatchBatch, "batch_id" | "sent_at">): RefusedMessage {
+    return new RefusedMessage(
+      `late: batch ${batch.batch_id}, sent at ${new Date(batch.sent_at).toISOString()}, came back more than DEDUP_WINDOW (${this.options.deduplicationWindow} s) after its run's newest batch; its record is gone, so it is not counted`,
+    );
   }
 
   /** Counts a batch of admitted matches once, however often it is delivered; null when the run does not exist. */
   async countMatches(
     batch: Pick<MatchBatch, "run_id" | "batch_id" | "examined" | "matches" | "sent_at" | "edited">,
+    now = Date.now(),
   ): Promise<number | null> {
     const runId = batch.run_id;
+    this.refuseFromTheFuture(batch, now);
+    const counted = this.keys.dedupBuckets(runId, "counted");
     // A batch holds items pulled in one second (runs/stream.ts): the second it was first pulled in.
     const ingest = Math.floor(batch.sent_at / 1000);
     const { statisticsState } = this.options;
@@ -341,9 +408,11 @@ export class RunStore {
       this.keys.runSeries(runId, "ingest"),
       this.keys.endedRunTotals,
       this.keys.ruleCounts(runId),
+      counted.index,
+      counted.prefix,
       ...top.map(([key]) => key),
     ];
-    const amount = Number(
+    const reply = Number(
       await scripts.countMatches.run(this.redis, keys, [
         batch.batch_id,
         batch.examined,
@@ -356,9 +425,12 @@ export class RunStore {
         JSON.stringify(top.map(([, entry]) => entry)),
         JSON.stringify(batch.matches.map((match) => match.rules ?? [])),
         batch.edited ?? 0,
+        batchField(batch),
+        this.options.deduplicationWindow,
       ]),
     );
-    return amount === SCRIPT_CODES.RUN_MISSING ? null : amount;
+    if (reply === SCRIPT_CODES.LATE) throw this.lateBatch(batch);
+    return reply === SCRIPT_CODES.RUN_MISSING ? null : reply;
   }
 
   /**

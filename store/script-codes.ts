@@ -18,6 +18,8 @@ export const SCRIPT_CODES = {
   FOLLOW_LIMIT: -3,
   /** The mesh's budget of requests to X (X_RULE_REQUESTS_PER_15MIN) has no room for the ones asked. */
   BUDGET_SPENT: -4,
+  /** The batch is older than the run's de-duplication window and not recorded: it cannot be told from new. */
+  LATE: -5,
 } as const;
 
 export type ScriptCode = (typeof SCRIPT_CODES)[keyof typeof SCRIPT_CODES];

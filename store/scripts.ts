@@ -66,12 +66,14 @@ export class LuaScript {
 
 /** `join_ended_runs`: a run joins the running sums of the ended runs. */
 const ENDED_RUNS = "ended-runs.lib.lua";
+/** `advance_window`, `note_bucket`: a run's exactly-once state kept for its de-duplication window. */
+const DEDUP_WINDOW = "dedup-window.lib.lua";
 
 export const scripts = {
   launchRun: LuaScript.load("launch-run-5.lua", [ENDED_RUNS]),
   endRun: LuaScript.load("end-run-2.lua", [ENDED_RUNS]),
-  admitMatches: LuaScript.load("admit-matches-4.lua", [ENDED_RUNS]),
-  countMatches: LuaScript.load("count-matches-7+.lua"),
+  admitMatches: LuaScript.load("admit-matches-8.lua", [ENDED_RUNS, DEDUP_WINDOW]),
+  countMatches: LuaScript.load("count-matches-9+.lua", [DEDUP_WINDOW]),
   renewLease: LuaScript.load("renew-lease-1.lua"),
   releaseLease: LuaScript.load("release-lease-1.lua"),
   updateRun: LuaScript.load("update-run-1.lua"),

@@ -26,6 +26,8 @@ export interface WorkerParts {
   metrics: WorkerMetrics;
   /** Whether the statistics keep each run's series and top values (STATISTICS_STATE; off for the bench only). */
   statisticsState: boolean;
+  /** DEDUP_WINDOW: seconds a run's exactly-once state keeps what it proves. */
+  deduplicationWindow: number;
   /** Replicas a handler's Redis writes must reach before its message is acked, and how long to wait for them. */
   replication: { replicas: number; timeoutMs: number };
 }
@@ -66,7 +68,10 @@ export class WorkerClients {
     this.metrics = parts.metrics;
     const { replicas, timeoutMs } = parts.replication;
     this.redisStore = { isOutage: isRedisOutage, settled: () => awaitReplicas(this.redis, replicas, timeoutMs) };
-    this.runs = new RunStore(this.redis, this.keys, { statisticsState: parts.statisticsState });
+    this.runs = new RunStore(this.redis, this.keys, {
+      statisticsState: parts.statisticsState,
+      deduplicationWindow: parts.deduplicationWindow,
+    });
     this.epoch = new MeshEpoch(this.redis, this.keys, logger);
     this.countReconnects();
   }
@@ -79,6 +84,7 @@ export class WorkerClients {
       pipeline: openPipeline(env, logger),
       metrics: new WorkerMetrics(registry),
       statisticsState: env.STATISTICS_STATE === "on",
+      deduplicationWindow: env.DEDUP_WINDOW,
       replication: { replicas: env.REDIS_MIN_REPLICAS, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS },
     };
     return new WorkerClients(parts, logger);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "../../core/logger";
 import amqp from "amqplib";
 import { z } from "zod";
+import { RefusedMessage } from "../../core/refused-message";
 import { PipelineConnection } from "../../pipeline/connection";
 import { Consumer } from "../../pipeline/consumer";
 import { DeadLetters } from "../../pipeline/dead-letters";
@@ -125,6 +126,54 @@ describe("the durable pipeline (real RabbitMQ)", () => {
       },
     ]);
     expect(await queueDepth(topology.queues.statistics)).toBe(0);
+  });
+
+  it("dead-letters a refused message at once, with the reason and queue in its headers, and lists them", async () => {
+    const connection = await connect();
+    let attempts = 0;
+    const logger = new RecordingLogger();
+    const consumer = new Consumer<Message>(
+      connection,
+      {
+        queue: topology.queues.statistics,
+        schema: Message,
+        prefetch: 1,
+        handle: async () => {
+          attempts++;
+          throw new RefusedMessage("late: came back after the window");
+        },
+      },
+      logger,
+    );
+    await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 7 }, "too-late");
+    const letters = new DeadLetters([AMQP_URL], topology);
+    const listed = await eventually(
+      () => letters.list(10),
+      (report) => report.total > 0,
+      30000,
+      "the dead-letter queue",
+    );
+    expect(listed.letters).toEqual([
+      {
+        messageId: "too-late",
+        queue: topology.queues.statistics,
+        reason: "late: came back after the window",
+        runId: null,
+        bytes: expect.any(Number),
+      },
+    ]);
+    expect(attempts).toBe(1);
+    expect(consumer.counts).toMatchObject({ refused: 1, failed: 0, handled: 0 });
+    expect(logger.lines).toEqual([
+      {
+        level: "warn",
+        text: expect.stringMatching(
+          /^message too-late of \S+ refused and dead-lettered: late: came back after the window$/,
+        ),
+      },
+    ]);
+    expect(await queueDepth(topology.queues.statistics)).toBe(0);
+    expect(await drainDeadLetters()).toEqual([{ n: 7 }]);
   });
 
   it("lists dead letters without taking them, and requeues them to the queue they died in", async () => {

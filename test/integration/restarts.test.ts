@@ -10,6 +10,7 @@ import { ProcessCluster, serverBuilt, type Worker } from "../support/cluster";
 import { AMQP_URL, curlPost, eventually, request, wholeTimeline } from "../support/mesh";
 import { queueDepth } from "../support/queues";
 import { drained, expectExactReplayEnd } from "../support/statistics";
+import { randomPort } from "../support/ports";
 
 const TRACK = ["love", "the", "que", "lol"];
 const CAPTURE = "sample-2013-08-10T1100Z.jsonl.gz";
@@ -41,7 +42,7 @@ const describeReady = ready ? describe : describe.skip;
 
 /** A Redis of the test's own that keeps its data on disk, so that it can restart with it. */
 class DurableRedis {
-  readonly port = 30000 + Math.floor(Math.random() * 20000);
+  readonly port = randomPort("redis");
   private readonly dir = mkdtempSync(path.join(tmpdir(), "tweetmesh-redis-"));
   private server: ChildProcess | null = null;
 

@@ -1,5 +1,7 @@
 import type { Match } from "../../contracts/messages";
 import type { Tweet } from "../../contracts/tweet";
+import { RefusedMessage } from "../../core/refused-message";
+import { snowflakeAt } from "../../sources/payloads/snowflake";
 import { RunStore, type RunSettings } from "../../store/run-store";
 import { scripts } from "../../store/scripts";
 import { SeriesStore } from "../../store/series-store";
@@ -31,11 +33,16 @@ function tweet(id: string): Tweet {
   };
 }
 
+/** When the batches of these tests were sent: one second, so none is late for another. */
+const SENT_AT = 1_700_000_000_000;
+
 const match = (id: string, phrases = ["bieber"]): Match => ({ tweet: tweet(id), phrases });
 
 describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: keysOf, keysMatching }) => {
   const keys = keysOf(newNamespace());
   const runs = new RunStore(redis, keys);
+  /** A run's windowed exactly-once state: each kind's index and buckets. */
+  const dedupKeys = (runId: string) => keysMatching(`${keys.run(runId)}:dedup:*`);
 
   it("loads every Lua script", async () => {
     for (const script of Object.values(scripts)) await expect(script.ensureLoaded(redis)).resolves.toBeUndefined();
@@ -141,7 +148,10 @@ describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: k
     it("adds a run that max_tweets ended at its admission", async () => {
       const before = await store.endedRunTotals(1);
       const capped = await store.launch({ ...settings, max_tweets: 1 }, 40_000);
-      await store.admitMatches({ run_id: capped.run.id, batch_id: "m0", matches: [match("9")] }, 43_000);
+      await store.admitMatches(
+        { run_id: capped.run.id, batch_id: "m0", sent_at: 43_000, matches: [match("9")] },
+        43_000,
+      );
       expect(await store.get(capped.run.id)).toMatchObject({ end_reason: "max_tweets" });
       const after = await store.endedRunTotals(0);
       // The run it replaced (open since 30 s) joins the sums, and the capped one (3 s) at its admission.
@@ -152,27 +162,44 @@ describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: k
   describe("admitting and counting matches", () => {
     it("admits each tweet once per run, and a redelivered batch the same way", async () => {
       const { run } = await runs.launch(settings);
-      const first = await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1"), match("2")] });
-      const again = await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1"), match("2")] });
+      const first = await runs.admitMatches({
+        run_id: run.id,
+        batch_id: "b0",
+        sent_at: SENT_AT,
+        matches: [match("1"), match("2")],
+      });
+      const again = await runs.admitMatches({
+        run_id: run.id,
+        batch_id: "b0",
+        sent_at: SENT_AT,
+        matches: [match("1"), match("2")],
+      });
       const overlapping = await runs.admitMatches({
         run_id: run.id,
         batch_id: "b1",
+        sent_at: SENT_AT,
         matches: [match("2"), match("3")],
       });
-      expect(first?.map((m) => m.tweet.id)).toEqual(["1", "2"]);
-      expect(again?.map((m) => m.tweet.id)).toEqual(["1", "2"]);
-      expect(overlapping?.map((m) => m.tweet.id)).toEqual(["3"]);
-      expect(await runs.admitMatches({ run_id: run.id, batch_id: "b2", matches: [] })).toEqual([]);
+      expect(first?.admitted.map((m) => m.tweet.id)).toEqual(["1", "2"]);
+      expect(again?.admitted.map((m) => m.tweet.id)).toEqual(["1", "2"]);
+      expect(overlapping?.admitted.map((m) => m.tweet.id)).toEqual(["3"]);
+      expect(await runs.admitMatches({ run_id: run.id, batch_id: "b2", sent_at: SENT_AT, matches: [] })).toEqual({
+        admitted: [],
+        late: 0,
+      });
     });
 
     it("stops admitting at max_tweets and ends the run", async () => {
       const { run } = await runs.launch({ ...settings, max_tweets: 3 });
       const admitted = await runs.admitMatches(
-        { run_id: run.id, batch_id: "b0", matches: ["1", "2", "3", "4", "5"].map((id) => match(id)) },
+        { run_id: run.id, batch_id: "b0", sent_at: 7_000, matches: ["1", "2", "3", "4", "5"].map((id) => match(id)) },
         7_000,
       );
-      expect(admitted?.map((m) => m.tweet.id)).toEqual(["1", "2", "3"]);
-      expect(await runs.admitMatches({ run_id: run.id, batch_id: "b1", matches: [match("6")] })).toEqual([]);
+      expect(admitted?.admitted.map((m) => m.tweet.id)).toEqual(["1", "2", "3"]);
+      expect(
+        (await runs.admitMatches({ run_id: run.id, batch_id: "b1", sent_at: 7_000, matches: [match("6")] }, 7_000))
+          ?.admitted,
+      ).toEqual([]);
       expect(await runs.get(run.id)).toMatchObject({ ended_at: 7_000, end_reason: "max_tweets" });
     });
 
@@ -291,9 +318,18 @@ describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: k
 
     it("lets the de-duplication state of a run expire after its last batch", async () => {
       const { run } = await runs.launch(settings);
-      await runs.admitMatches({ run_id: run.id, batch_id: "b0", matches: [match("1")] });
-      await runs.countMatches({ run_id: run.id, batch_id: "b0", sent_at: 0, examined: 1, matches: [match("1")] });
-      for (const key of [keys.admittedTweets(run.id), keys.admittedBatches(run.id), keys.countedBatches(run.id)]) {
+      const tweetId = snowflakeAt(SENT_AT, 1, 0);
+      await runs.admitMatches({ run_id: run.id, batch_id: "b0", sent_at: SENT_AT, matches: [match(tweetId)] });
+      await runs.countMatches({
+        run_id: run.id,
+        batch_id: "b0",
+        sent_at: SENT_AT,
+        examined: 1,
+        matches: [match(tweetId)],
+      });
+      const state = await dedupKeys(run.id);
+      expect(state.length).toBe(6);
+      for (const key of state) {
         const ttl = await redis.ttl(key);
         expect(ttl).toBeGreaterThan(6 * 24 * 3600);
         expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
@@ -302,10 +338,138 @@ describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: k
     });
 
     it("answers null for a run that does not exist", async () => {
-      expect(await runs.admitMatches({ run_id: "gone-1", batch_id: "b0", matches: [match("1")] })).toBeNull();
+      expect(
+        await runs.admitMatches({ run_id: "gone-1", batch_id: "b0", sent_at: SENT_AT, matches: [match("1")] }),
+      ).toBeNull();
       expect(
         await runs.countMatches({ run_id: "gone-1", batch_id: "b0", sent_at: 0, examined: 1, matches: [] }),
       ).toBeNull();
+    });
+  });
+
+  describe("the de-duplication window", () => {
+    const WINDOW = 10;
+    const windowed = new RunStore(redis, keys, { deduplicationWindow: WINDOW });
+    /** A batch of the run sent at `sentAt`, matching tweets made that many ms before it. */
+    const batchOf = (runId: string, batchId: string, sentAt: number, tweetIds: string[]) => ({
+      run_id: runId,
+      batch_id: `${runId}:${batchId}`,
+      sent_at: sentAt,
+      examined: tweetIds.length,
+      matches: tweetIds.map((id) => match(id)),
+    });
+    const idAt = (ms: number, sequence = 0) => snowflakeAt(ms, 1, sequence);
+
+    it("keeps a run's state to its window: the buckets it left behind are deleted whole", async () => {
+      const { run } = await windowed.launch(settings);
+      // 60 s of a stream, 20 matched tweets a second, a batch a second.
+      for (let second = 0; second < 60; second++) {
+        const sentAt = SENT_AT + second * 1000;
+        const ids = Array.from({ length: 20 }, (_, n) => idAt(sentAt - 1000 + n * 50, n));
+        const batch = batchOf(run.id, `${second}-${second + 1}`, sentAt, ids);
+        expect((await windowed.admitMatches(batch, sentAt))?.admitted).toHaveLength(20);
+        await windowed.countMatches(batch, sentAt);
+      }
+      expect(await windowed.get(run.id)).toMatchObject({ amount: 1200 });
+      const counts = await Promise.all(
+        (["tweets", "admitted", "counted"] as const).map(async (kind) => {
+          const { index, prefix } = keys.dedupBuckets(run.id, kind);
+          const buckets = await redis.zrange(index, 0, -1);
+          const existing = await keysMatching(`${prefix}*`);
+          return { kind, buckets: buckets.length, existing: existing.length };
+        }),
+      );
+      // The window and the bucket it is in: 10 s of 1 s batch buckets, 40 quarter seconds of tweets.
+      expect(counts).toEqual([
+        { kind: "tweets", buckets: 41, existing: 41 },
+        { kind: "admitted", buckets: 11, existing: 11 },
+        { kind: "counted", buckets: 11, existing: 11 },
+      ]);
+      const tweetIds = await Promise.all(
+        (await keysMatching(`${keys.dedupBuckets(run.id, "tweets").prefix}*`)).map((key) => redis.scard(key)),
+      );
+      expect(tweetIds.reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual((WINDOW + 1) * 20);
+      expect(
+        await redis.object(
+          "ENCODING",
+          `${keys.dedupBuckets(run.id, "tweets").prefix}${Math.floor((SENT_AT + 58_500) / 250)}`,
+        ),
+      ).toBe("intset");
+    });
+
+    it("answers a batch redelivered within the window as before, and refuses one that came back after it", async () => {
+      const { run } = await windowed.launch(settings);
+      const first = batchOf(run.id, "0-2", SENT_AT, [idAt(SENT_AT - 100), idAt(SENT_AT - 50)]);
+      expect((await windowed.admitMatches(first, SENT_AT))?.admitted).toHaveLength(2);
+      expect(await windowed.countMatches(first, SENT_AT)).toBe(2);
+      const within = batchOf(run.id, "2-3", SENT_AT + 9_000, [idAt(SENT_AT + 8_900)]);
+      await windowed.admitMatches(within, SENT_AT + 9_000);
+      await windowed.countMatches(within, SENT_AT + 9_000);
+      expect((await windowed.admitMatches(first, SENT_AT + 9_000))?.admitted).toHaveLength(2);
+      expect(await windowed.countMatches(first, SENT_AT + 9_000)).toBe(3);
+
+      const later = batchOf(run.id, "3-4", SENT_AT + 12_000, [idAt(SENT_AT + 11_900)]);
+      await windowed.admitMatches(later, SENT_AT + 12_000);
+      expect(await windowed.countMatches(later, SENT_AT + 12_000)).toBe(4);
+      await expect(windowed.admitMatches(first, SENT_AT + 12_000)).rejects.toThrow(RefusedMessage);
+      await expect(windowed.countMatches(first, SENT_AT + 12_000)).rejects.toThrow(
+        /^late: batch \S+:0-2, sent at .+, came back more than DEDUP_WINDOW \(10 s\) after its run's newest batch/,
+      );
+      expect(await windowed.get(run.id)).toMatchObject({ amount: 4, examined: 4 });
+    });
+
+    it("admits a tweet once within the window, and leaves out one that came back after it as late", async () => {
+      const { run } = await windowed.launch(settings);
+      const early = idAt(SENT_AT);
+      await windowed.admitMatches(batchOf(run.id, "0-1", SENT_AT, [early]), SENT_AT);
+      const resent = await windowed.admitMatches(
+        batchOf(run.id, "1-3", SENT_AT + 5_000, [early, idAt(SENT_AT + 5_000)]),
+      );
+      expect(resent).toMatchObject({ admitted: [{ tweet: { id: idAt(SENT_AT + 5_000) } }], late: 0 });
+      await windowed.admitMatches(batchOf(run.id, "3-4", SENT_AT + 20_000, [idAt(SENT_AT + 20_000)]));
+      const late = await windowed.admitMatches(
+        batchOf(run.id, "4-6", SENT_AT + 21_000, [early, idAt(SENT_AT + 21_000)]),
+      );
+      expect(late?.admitted.map((m) => m.tweet.id)).toEqual([idAt(SENT_AT + 21_000)]);
+      expect(late?.late).toBe(1);
+      // Redelivered, the batch is answered from its record, late tweet left out as before.
+      const again = await windowed.admitMatches(
+        batchOf(run.id, "4-6", SENT_AT + 21_000, [early, idAt(SENT_AT + 21_000)]),
+      );
+      expect(again?.admitted.map((m) => m.tweet.id)).toEqual([idAt(SENT_AT + 21_000)]);
+      expect(await redis.hget(keys.run(run.id), "late_tweets")).toBe("1");
+    });
+
+    it("caps a run at max_tweets by its count of admissions", async () => {
+      const { run } = await windowed.launch({ ...settings, max_tweets: 3 });
+      const ids = [0, 1, 2, 3, 4].map((n) => idAt(SENT_AT, n));
+      const first = await windowed.admitMatches(batchOf(run.id, "0-2", SENT_AT, ids.slice(0, 2)), SENT_AT);
+      const second = await windowed.admitMatches(batchOf(run.id, "2-5", SENT_AT + 1_000, ids.slice(1)), SENT_AT);
+      expect([...(first?.admitted ?? []), ...(second?.admitted ?? [])].map((m) => m.tweet.id)).toEqual(ids.slice(0, 3));
+      expect(await windowed.get(run.id)).toMatchObject({ end_reason: "max_tweets" });
+    });
+
+    it("refuses a batch sent further ahead of the worker's clock than the window", async () => {
+      const { run } = await windowed.launch(settings);
+      const ahead = batchOf(run.id, "0-1", SENT_AT + 11_000, [idAt(SENT_AT)]);
+      await expect(windowed.admitMatches(ahead, SENT_AT)).rejects.toThrow(/more than DEDUP_WINDOW \(10 s\) ahead/);
+      await expect(windowed.countMatches(ahead, SENT_AT)).rejects.toThrow(RefusedMessage);
+      expect(await windowed.get(run.id)).toMatchObject({ amount: 0 });
+    });
+
+    it("still reads what 0.2 workers recorded: their batches are answered and counted once", async () => {
+      const { run } = await windowed.launch(settings);
+      const tweetId = idAt(SENT_AT);
+      const batch = batchOf(run.id, "0-2", SENT_AT, [tweetId, idAt(SENT_AT, 1)]);
+      await redis.hset(keys.admittedBatches(run.id), batch.batch_id, "[1]");
+      await redis.sadd(keys.admittedTweets(run.id), tweetId);
+      await redis.sadd(keys.countedBatches(run.id), batch.batch_id);
+      expect((await windowed.admitMatches(batch, SENT_AT))?.admitted.map((m) => m.tweet.id)).toEqual([
+        idAt(SENT_AT, 1),
+      ]);
+      expect(await windowed.countMatches(batch, SENT_AT)).toBe(0);
+      const resent = await windowed.admitMatches(batchOf(run.id, "0-1", SENT_AT, [tweetId]), SENT_AT);
+      expect(resent?.admitted).toEqual([]);
     });
   });
 

@@ -33,7 +33,7 @@ export interface Worker {
 export class ProcessCluster {
   readonly namespace = `test-${randomBytes(4).toString("hex")}`;
   readonly port = randomPort("gateways");
-  private readonly probePorts = 61000 + Math.floor(Math.random() * 4000);
+  private readonly probePorts = randomPort("probes");
   readonly workers: Worker[] = [];
   private client: ServiceBroker | null = null;
 

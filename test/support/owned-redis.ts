@@ -1,13 +1,14 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { eventually } from "./mesh";
+import { randomPort } from "./ports";
 
 /**
  * A Redis of a test's own, without persistence, on a port of its own: a test can fill its memory,
  * make it refuse writes or kill it without touching the shared Redis.
  */
 export class OwnedRedis {
-  readonly port = 30000 + Math.floor(Math.random() * 2000);
+  readonly port = randomPort("redis");
   private server: ChildProcess | null = null;
   private admin: Redis | null = null;
 

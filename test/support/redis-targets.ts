@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { Cluster, Redis } from "ioredis";
 import { redisKeys, type RedisKeys } from "../../store/keys";
 import type { RedisClient } from "../../store/redis";
-import { range, runScript } from "./cluster-scripts";
+import { portFree, range, runScript } from "./cluster-scripts";
+import { randomPort } from "./ports";
 import { REDIS_URL } from "./mesh";
 import { redisClusterMissing } from "./local-redis-cluster";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -55,7 +56,7 @@ export function describeEachRedis(title: string, body: (target: RedisUnderTest) 
   }
   describe(`${title} (Redis Cluster)`, () => {
     // Chosen now, checked free when the cluster starts: the client must exist before the tests do.
-    const base = 40_000 + 10 * Math.floor(Math.random() * 500);
+    const base = 10 * Math.floor(randomPort("redisStoreClusters") / 10);
     const stateDir = mkdtempSync(path.join(os.tmpdir(), "redis-cluster-"));
     const env = {
       ...process.env,
@@ -68,6 +69,9 @@ export function describeEachRedis(title: string, body: (target: RedisUnderTest) 
       { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 3 } },
     );
     beforeAll(async () => {
+      for (const port of [...range(base, 6), ...range(base + 10_000, 6)])
+        if (!(await portFree(port)))
+          throw new Error(`port ${port} for this file's Redis Cluster is taken; run it again`);
       await runScript("redis-cluster.sh", ["start"], env, CLUSTER_START_MS);
     }, CLUSTER_START_MS + 10_000);
     afterAll(async () => {

@@ -1,4 +1,5 @@
-import type { Match, MatchBatch } from "../../../contracts/messages";
+import type { MatchBatch } from "../../../contracts/messages";
+import type { Admission } from "../../../store/run-store";
 import { runFilter, type RunFilter } from "../../../matching/filter";
 import { handleTweetBatch, type TweetBatchPorts } from "../../../matching/tweet-batch";
 import { originalIdOf } from "../../../contracts/tweet";
@@ -13,12 +14,13 @@ function filterWorker(filters: Record<string, RunFilter>) {
   const ports: TweetBatchPorts = {
     filters: { get: async (runId) => filters[runId] ?? null },
     admissions: {
-      admitMatches: async (batch): Promise<Match[] | null> => {
+      admitMatches: async (batch): Promise<Admission | null> => {
         if (!filters[batch.run_id]) return null;
-        return batch.matches.filter((match) => {
+        const admitted = batch.matches.filter((match) => {
           const id = originalIdOf(match.tweet);
           return !admittedIds.has(id) && admittedIds.add(id);
         });
+        return { admitted, late: 0 };
       },
     },
     matches: { publish: async (batch, messageId) => void published.push({ batch, messageId }) },

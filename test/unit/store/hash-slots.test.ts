@@ -22,7 +22,7 @@ const calls: { script: string; keys: readonly string[] }[] = [];
 
 /** What the scripts answer here: enough for each store method to get past its call. */
 const REPLIES: Record<string, unknown> = {
-  admit_matches: "[0]",
+  admit_matches: [0, 0],
   count_matches: 1,
   follow: [SCRIPT_CODES.DONE, 0],
   read_top: [],
@@ -76,8 +76,8 @@ beforeAll(async () => {
     runs.end("run-a", "stopped", 2_000),
     runs.recordSourceHealth("run-a", { reconnects: 1, dropped: 0 }),
     runs.recordStreaming("run-a", 1_500),
-    runs.admitMatches({ run_id: "run-a", batch_id: "b1", matches: [match] }, 1_500),
-    runs.countMatches({ run_id: "run-a", batch_id: "b1", examined: 10, matches: [match], sent_at: 1_500 }),
+    runs.admitMatches({ run_id: "run-a", batch_id: "b1", sent_at: 1_500, matches: [match] }, 1_500),
+    runs.countMatches({ run_id: "run-a", batch_id: "b1", examined: 10, matches: [match], sent_at: 1_500 }, 1_500),
     runs.endedRunTotals(0),
     runs.releaseLaunchKey("key-1", "attempt-1"),
     runs.holdStreamLease("worker-1", 1_000),

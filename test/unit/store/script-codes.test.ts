@@ -10,7 +10,7 @@ describe("the Lua scripts' status codes", () => {
   it("are defined in front of every script's text", () => {
     for (const script of Object.values(scripts)) expect(script.source.startsWith(SCRIPT_CODES_PREAMBLE)).toBe(true);
     expect(SCRIPT_CODES_PREAMBLE).toBe(
-      "local DONE, UNCHANGED, RUN_MISSING, SUBSCRIBER_LIMIT, FOLLOW_LIMIT, BUDGET_SPENT = 1, 0, -1, -2, -3, -4\n",
+      "local DONE, UNCHANGED, RUN_MISSING, SUBSCRIBER_LIMIT, FOLLOW_LIMIT, BUDGET_SPENT, LATE = 1, 0, -1, -2, -3, -4, -5\n",
     );
   });
 

@@ -1,23 +1,26 @@
 --[[
   Counts one batch of admitted matches, once however often it is delivered: the batch id guards
   every figure it adds to, the per-bucket series, the top values and the run's peak second included,
-  so that a run's buckets always sum to its amount.
+  so that a run's buckets always sum to its amount. Which batches were counted is kept for the run's
+  de-duplication window only (dedup-window.lib.lua), in buckets of the second a batch was sent.
 
   KEYS[1] the run's hash
-  KEYS[2] set of counted batch ids
+  KEYS[2] set of batch ids 0.2 workers counted (read only)
   KEYS[3] hash of matched tweets per track phrase
   KEYS[4] hash of the run's series on the event clock (fields `<resolution>:<start>[:<phrase>]`, `first`, `last`)
   KEYS[5] hash of the run's series on the ingest clock, the same way
   KEYS[6] hash of the summed figures of every ended run: a batch counted after its run ended joins them
   KEYS[7] hash of matched tweets per rule of the run
-  KEYS[8..] sorted sets of top values: the run's for each field, and the window bucket of each field
-            the batch's ingest second falls in, in ARGV[8]'s order
+  KEYS[8] sorted set: the index of the counted-batch buckets
+  KEYS[9] the prefix of the counted-batch buckets (hashes of counted batches), not a key: the bucket's number follows
+  KEYS[10..] sorted sets of top values: the run's for each field, and the window bucket of each field
+             the batch's ingest second falls in, in ARGV[8]'s order
 
-  ARGV[1] batch id
+  ARGV[1] batch id, as 0.2 workers recorded it
   ARGV[2] tweets the filter examined in the batch
   ARGV[3] JSON list of the matched phrases of each admitted match (a list of lists)
-  ARGV[4] seconds the set of counted batch ids outlives the run's last batch
-  ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second
+  ARGV[4] seconds the counted-batch buckets outlive their last write
+  ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second; its bucket
   ARGV[6] JSON list of each admitted match's event second (epoch seconds), in ARGV[3]'s order
   ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first; empty: no series
           and no peak second (STATISTICS_STATE=off, for the bench only)
@@ -25,14 +28,24 @@
           {value: count}]; a set past its capacity by a tenth loses its least counted values down to it
   ARGV[9] JSON list of the matched rules of each admitted match, in ARGV[3]'s order
   ARGV[10] edited versions among the examined tweets
+  ARGV[11] the batch's field in its bucket (its id without the run's)
+  ARGV[12] the window in buckets (seconds)
 
-  Returns the run's amount after the batch; RUN_MISSING when the run does not exist
+  Returns the run's amount after the batch; RUN_MISSING when the run does not exist; LATE when the
+  batch is older than the window and not recorded as counted
 ]]
 if redis.call("EXISTS", KEYS[1]) == 0 then
   return RUN_MISSING
 end
-if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
-  redis.call("EXPIRE", KEYS[2], ARGV[4])
+local bucket = tonumber(ARGV[5])
+local oldest = advance_window(KEYS[8], KEYS[9], { bucket }, tonumber(ARGV[12]))
+local counted = redis.call("HEXISTS", KEYS[9] .. bucket, ARGV[11]) == 1 or redis.call("SISMEMBER", KEYS[2], ARGV[1]) == 1
+if not counted and bucket < oldest then
+  return LATE
+end
+if not counted then
+  redis.call("HSET", KEYS[9] .. bucket, ARGV[11], "")
+  note_bucket(KEYS[8], KEYS[9], bucket, ARGV[4])
   local matches = cjson.decode(ARGV[3])
   local events = cjson.decode(ARGV[6])
   local resolutions = cjson.decode(ARGV[7])
@@ -78,7 +91,7 @@ if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
   end
 
   for index, top in ipairs(cjson.decode(ARGV[8])) do
-    local key = KEYS[7 + index]
+    local key = KEYS[9 + index]
     local capacity, trimmedField, expireAt, counts = top[1], top[2], top[3], top[4]
     local added = false
     for value, amount in pairs(counts) do
