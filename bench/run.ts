@@ -23,6 +23,7 @@ import { measureBareHttp, measureDirect, measureHttp, type RpcResult } from "./r
 import { measureStalledStreams, type StalledStreamsResult } from "./stalled-streams";
 import { measureStatisticsCost, OPEN_ENDED_FIELDS, type StatisticsCostResult } from "./statistics-cost";
 import { measureWaitCost, type WaitCostResult } from "./wait-cost";
+import { measureDedupState, type DedupStateResult } from "./dedup-state";
 
 /**
  * `make bench`: how fast the mesh does its job on this machine, each figure beside a baseline
@@ -33,7 +34,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_SIZE = 200;
 const CONCURRENCY = 50;
 /**
- * `stalled-streams`, `statistics-cost`, `archive-cost` or `wait-cost` runs that scenario alone
+ * `stalled-streams`, `statistics-cost`, `archive-cost`, `wait-cost` or `dedup-state` runs that scenario alone
  * (`BENCH_SCENARIO=stalled-streams make bench`); unset: everything.
  */
 const SCENARIO = process.env.BENCH_SCENARIO ?? "all";
@@ -51,6 +52,11 @@ const STATE_ROUNDS = Number(process.env.BENCH_STATE_ROUNDS ?? 3);
 const ARCHIVE_ROUNDS = Number(process.env.BENCH_ARCHIVE_ROUNDS ?? 3);
 /** Runs of each of WAIT 1 and WAIT 0 on the local Redis Cluster (`wait-cost`). */
 const WAIT_ROUNDS = Number(process.env.BENCH_WAIT_ROUNDS ?? 3);
+
+/** The run whose exactly-once state is weighed (`dedup-state`): past a full window at 1,000 matched tweets per second. */
+const DEDUP_MINUTES = Number(process.env.BENCH_DEDUP_MINUTES ?? 75);
+const DEDUP_WINDOW_SECONDS = Number(process.env.BENCH_DEDUP_WINDOW ?? 3600);
+const DEDUP_BUDGET_MB = 64;
 
 /** On stderr, so that stdout holds only the table. */
 const progress = (line: string) => console.error(`bench: ${line}`);
@@ -105,6 +111,30 @@ async function main(): Promise<void> {
   if (SCENARIO === "wait-cost") {
     const waitCost = await measureWaitCost(WAIT_ROUNDS, TWEETS, progress);
     writeResults("wait-cost", { machine, waitCost }, `${tableLines(machine, waitCostRows(waitCost)).join("\n")}\n`);
+    return;
+  }
+
+  if (SCENARIO === "dedup-state") {
+    progress(
+      `dedup state: ${DEDUP_MINUTES} min of event time at ${number(COST_MATCHES_PER_SECOND)} matched tweets/s, DEDUP_WINDOW ${DEDUP_WINDOW_SECONDS} s`,
+    );
+    const dedupState = await measureDedupState(
+      REDIS_URL,
+      {
+        minutes: DEDUP_MINUTES,
+        matchesPerSecond: COST_MATCHES_PER_SECOND,
+        windowSeconds: DEDUP_WINDOW_SECONDS,
+        sampleMinutes: Math.max(1, Math.round(DEDUP_MINUTES / 15)),
+        baselineMinutes: 10,
+        inFlight: COST_IN_FLIGHT,
+      },
+      progress,
+    );
+    writeResults(
+      "dedup-state",
+      { machine, dedupState },
+      `${tableLines(machine, dedupStateRows(dedupState)).join("\n")}\n`,
+    );
     return;
   }
 
@@ -264,6 +294,18 @@ function waitCostRows(cost: WaitCostResult): string[] {
 }
 
 const mb = (bytes: number) => number(bytes / 2 ** 20, 1);
+
+/** A run's exactly-once state over event time: the plateau against the budget and the 0.2 layout. */
+function dedupStateRows(result: DedupStateResult): string[] {
+  const { options, samples } = result;
+  const curve = samples.map((sample) => `${sample.eventMinutes} min ${mb(sample.bytes)}`).join(", ");
+  const budget = DEDUP_BUDGET_MB * 2 ** 20;
+  return [
+    `| exactly-once state of a run at ${number(options.matchesPerSecond)} matched tweets/s, DEDUP_WINDOW ${number(options.windowSeconds)} s, ${options.minutes} min of event time (${number(result.matched)} matched tweets in ${number(result.batches)} batches, admitted and counted in ${number(result.elapsedSeconds)} s): the plateau once the window is full | ${mb(result.plateauBytes)} MB, ${number(result.bytesPerTweet, 1)} bytes per tweet in the window | budget ${DEDUP_BUDGET_MB} MB | ${ratio(result.plateauBytes, budget)} |`,
+    `| … the state, MB, by minute of event time | ${curve} | | |`,
+    `| … the 0.2 layout, one set of every admitted id (weighed over the first ${options.baselineMinutes} min): a 24-hour run | ${mb(result.baselineDayBytes)} MB, ${number(result.baselineBytesPerTweet, 1)} bytes per tweet | window: ${mb(result.plateauBytes)} MB | ${ratio(result.plateauBytes, result.baselineDayBytes)} |`,
+  ];
+}
 
 /**
  * The cost of the statistics state: its memory by structure against the budget, the bound a real
