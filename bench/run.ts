@@ -24,6 +24,7 @@ import { measureStalledStreams, type StalledStreamsResult } from "./stalled-stre
 import { measureStatisticsCost, OPEN_ENDED_FIELDS, type StatisticsCostResult } from "./statistics-cost";
 import { measureWaitCost, type WaitCostResult } from "./wait-cost";
 import { measureDedupState, type DedupStateResult } from "./dedup-state";
+import { measureCapacity, type CapacityResult } from "./capacity";
 
 /**
  * `make bench`: how fast the mesh does its job on this machine, each figure beside a baseline
@@ -34,7 +35,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH_SIZE = 200;
 const CONCURRENCY = 50;
 /**
- * `stalled-streams`, `statistics-cost`, `archive-cost`, `wait-cost` or `dedup-state` runs that scenario alone
+ * `stalled-streams`, `statistics-cost`, `archive-cost`, `wait-cost`, `dedup-state` or `capacity` runs that scenario alone
  * (`BENCH_SCENARIO=stalled-streams make bench`); unset: everything.
  */
 const SCENARIO = process.env.BENCH_SCENARIO ?? "all";
@@ -135,6 +136,12 @@ async function main(): Promise<void> {
       { machine, dedupState },
       `${tableLines(machine, dedupStateRows(dedupState)).join("\n")}\n`,
     );
+    return;
+  }
+
+  if (SCENARIO === "capacity") {
+    const capacity = await measureCapacity(TWEETS, progress);
+    writeResults("capacity", { machine, capacity }, `${tableLines(machine, capacityRows(capacity)).join("\n")}\n`);
     return;
   }
 
@@ -294,6 +301,24 @@ function waitCostRows(cost: WaitCostResult): string[] {
 }
 
 const mb = (bytes: number) => number(bytes / 2 ** 20, 1);
+
+/** The firehose's average and Twitter's peak second (August 2013), tweets per second (issue #17). */
+const FIREHOSE_AVERAGE = 5_700;
+const TWITTER_PEAK = 143_199;
+
+/** Cores each part needs at the firehose's average and at Twitter's peak, and where a one-core part saturates. */
+function capacityRows(result: CapacityResult): string[] {
+  const cores = (ms: number, rate: number) => number((ms * rate) / 1e6, 1);
+  return [
+    `| the pipeline on a local Redis Cluster, REDIS_MIN_REPLICAS 1, 1 worker per service: ${number(result.examined)} generated tweets, ${number(result.matched)} matched | ${number(result.tweetsPerSecond)} tweets/s | | |`,
+    "| part (processes): CPU ms per 1,000 examined tweets | cores at 5,700 tweets/s | cores at 143,199 tweets/s | one core saturates at |",
+    ...result.parts.map(
+      (part) =>
+        `| ${part.part} (${part.processes}): ${number(part.cpuMsPer1000, 1)} ms | ${cores(part.cpuMsPer1000, FIREHOSE_AVERAGE)} | ${cores(part.cpuMsPer1000, TWITTER_PEAK)} | ${part.oneCore ? `${number(1e6 / part.cpuMsPer1000)} tweets/s (one per run)` : "scales out"} |`,
+    ),
+    `| total: ${number(result.totalCpuMsPer1000, 1)} ms | ${cores(result.totalCpuMsPer1000, FIREHOSE_AVERAGE)} | ${cores(result.totalCpuMsPer1000, TWITTER_PEAK)} | |`,
+  ];
+}
 
 /** A run's exactly-once state over event time: the plateau against the budget and the 0.2 layout. */
 function dedupStateRows(result: DedupStateResult): string[] {

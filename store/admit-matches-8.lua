@@ -3,7 +3,8 @@
   max_tweets; the tweet that reaches max_tweets ends the run. What a batch admitted is recorded, so
   a redelivered batch is admitted the same way again and the filter republishes the same message.
   Both proofs are kept for the run's de-duplication window only (dedup-window.lib.lua): tweets in
-  buckets of their snowflake time, batch records in buckets of the second the batch was sent.
+  buckets of their snowflake time, batch records in buckets of their source range, aged by the second
+  the batch was sent.
 
   KEYS[1] the run's hash (`admitted`: tweets admitted in buckets; `late_tweets`)
   KEYS[2] set of tweet ids admitted for good: ids that are no snowflakes, and every id 0.2 workers admitted
@@ -18,14 +19,15 @@
   ARGV[2] now, ms since the epoch
   ARGV[3] JSON list of the batch's matched tweets' ids, in batch order: an edit's is its original's
   ARGV[4] JSON list of each id's bucket (its snowflake time in quarter seconds); -1: not a snowflake
-  ARGV[5] the batch's bucket: the second it was sent
+  ARGV[5] the batch's bucket: of its source range (a batch cut again after a takeover keeps its id and range, not its send time)
   ARGV[6] the window in tweet buckets
-  ARGV[7] the window in batch buckets
+  ARGV[7] the window in seconds
   ARGV[8] seconds the state outlives its last write
   ARGV[9] the batch id, as 0.2 workers recorded it
+  ARGV[10] the second the batch was sent: the batch-record buckets' clock
 
-  Returns RUN_MISSING when the run does not exist; LATE when the batch is older than the window and
-  not recorded; else a list: the tweets found too old to tell (not admitted), then the admitted
+  Returns RUN_MISSING when the run does not exist; LATE when the batch was sent more than the window
+  before the run's newest batch; else a list: the tweets found too old to tell (not admitted), then the admitted
   indexes (0-based) into ARGV[3]
 ]]
 if redis.call("EXISTS", KEYS[1]) == 0 then
@@ -38,9 +40,15 @@ if legacy then
   return reply
 end
 
-local batch_bucket = tonumber(ARGV[5])
+local batch_bucket = ARGV[5]
+local batch_second = tonumber(ARGV[10])
 local batch_key = KEYS[8] .. batch_bucket
-local oldest_batch = advance_window(KEYS[7], KEYS[8], { batch_bucket }, tonumber(ARGV[7]))
+local oldest_batch = advance_window(KEYS[7], KEYS[8], { batch_second }, tonumber(ARGV[7]))
+-- Older than the window, a batch is refused whether or not its record is still kept: one rule, whatever
+-- its bucket's other batches did.
+if batch_second < oldest_batch then
+  return LATE
+end
 local recorded = redis.call("HGET", batch_key, ARGV[1])
 if recorded then
   local reply = { 0 }
@@ -52,9 +60,6 @@ if recorded then
     end
   end
   return reply
-end
-if batch_bucket < oldest_batch then
-  return LATE
 end
 
 local ids = cjson.decode(ARGV[3])
@@ -91,7 +96,7 @@ for index, tweet_id in ipairs(ids) do
   end
 end
 for bucket in pairs(written) do
-  note_bucket(KEYS[5], KEYS[6], bucket, ARGV[8])
+  note_bucket(KEYS[5], KEYS[6], bucket, bucket, ARGV[8])
 end
 if redis.call("EXISTS", KEYS[2]) == 1 then redis.call("EXPIRE", KEYS[2], ARGV[8]) end
 if bucketed > 0 then redis.call("HINCRBY", KEYS[1], "admitted", bucketed) end
@@ -109,7 +114,7 @@ for _, index in ipairs(admitted) do
   bytes[position] = bytes[position] + 2 ^ (index % 8)
 end
 redis.call("HSET", batch_key, ARGV[1], string.char(unpack(bytes)))
-note_bucket(KEYS[7], KEYS[8], batch_bucket, ARGV[8])
+note_bucket(KEYS[7], KEYS[8], batch_bucket, batch_second, ARGV[8])
 
 local reply = { late }
 for _, index in ipairs(admitted) do reply[#reply + 1] = index end

@@ -2,7 +2,8 @@
   Counts one batch of admitted matches, once however often it is delivered: the batch id guards
   every figure it adds to, the per-bucket series, the top values and the run's peak second included,
   so that a run's buckets always sum to its amount. Which batches were counted is kept for the run's
-  de-duplication window only (dedup-window.lib.lua), in buckets of the second a batch was sent.
+  de-duplication window only (dedup-window.lib.lua), in buckets of their source range, aged by the
+  second a batch was sent.
 
   KEYS[1] the run's hash
   KEYS[2] set of batch ids 0.2 workers counted (read only)
@@ -20,7 +21,8 @@
   ARGV[2] tweets the filter examined in the batch
   ARGV[3] JSON list of the matched phrases of each admitted match (a list of lists)
   ARGV[4] seconds the counted-batch buckets outlive their last write
-  ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second; its bucket
+  ARGV[5] the batch's ingest second (epoch seconds): every item of a batch was pulled in one second; the
+          counted-batch buckets' clock
   ARGV[6] JSON list of each admitted match's event second (epoch seconds), in ARGV[3]'s order
   ARGV[7] JSON list of the resolutions kept, [name, seconds], finest (1 s) first; empty: no series
           and no peak second (STATISTICS_STATE=off, for the bench only)
@@ -29,23 +31,27 @@
   ARGV[9] JSON list of the matched rules of each admitted match, in ARGV[3]'s order
   ARGV[10] edited versions among the examined tweets
   ARGV[11] the batch's field in its bucket (its id without the run's)
-  ARGV[12] the window in buckets (seconds)
+  ARGV[12] the window in seconds
+  ARGV[13] the batch's bucket: of its source range (a batch cut again after a takeover keeps its id and range, not its send time)
 
   Returns the run's amount after the batch; RUN_MISSING when the run does not exist; LATE when the
-  batch is older than the window and not recorded as counted
+  batch was sent more than the window before the run's newest batch
 ]]
 if redis.call("EXISTS", KEYS[1]) == 0 then
   return RUN_MISSING
 end
-local bucket = tonumber(ARGV[5])
-local oldest = advance_window(KEYS[8], KEYS[9], { bucket }, tonumber(ARGV[12]))
-local counted = redis.call("HEXISTS", KEYS[9] .. bucket, ARGV[11]) == 1 or redis.call("SISMEMBER", KEYS[2], ARGV[1]) == 1
-if not counted and bucket < oldest then
+local second = tonumber(ARGV[5])
+local bucket = ARGV[13]
+local oldest = advance_window(KEYS[8], KEYS[9], { second }, tonumber(ARGV[12]))
+local counted = redis.call("SISMEMBER", KEYS[2], ARGV[1]) == 1
+-- Older than the window, a batch is refused whether or not its record is still kept: one rule.
+if not counted and second < oldest then
   return LATE
 end
+counted = counted or redis.call("HEXISTS", KEYS[9] .. bucket, ARGV[11]) == 1
 if not counted then
   redis.call("HSET", KEYS[9] .. bucket, ARGV[11], "")
-  note_bucket(KEYS[8], KEYS[9], bucket, ARGV[4])
+  note_bucket(KEYS[8], KEYS[9], bucket, second, ARGV[4])
   local matches = cjson.decode(ARGV[3])
   local events = cjson.decode(ARGV[6])
   local resolutions = cjson.decode(ARGV[7])

@@ -138,10 +138,25 @@ export const DEDUPLICATION_TTL_SECONDS = 7 * 24 * 3600;
  */
 const TWEET_BUCKET_MS = 250;
 
+/**
+ * Source items per bucket of batch records. A batch's bucket is its range's, not its send time's: a
+ * launcher that takes a run over may cut a batch of the very same range again, later. 10,000 items are
+ * 50 full batches, under Redis's `hash-max-listpack-entries` (128): a compact hash.
+ */
+const BATCH_BUCKET_ITEMS = 10_000;
+
 /** A batch record's field in its bucket: the batch id without its run's, which the key names already. */
 function batchField(batch: Pick<MatchBatch, "run_id" | "batch_id">): string {
   const prefix = `${batch.run_id}:`;
   return batch.batch_id.startsWith(prefix) ? batch.batch_id.slice(prefix.length) : batch.batch_id;
+}
+
+/** A batch's bucket of records: `p<n>` by its source range; `s<second>` by its send time for an id without a range. */
+function batchBucket(batch: Pick<MatchBatch, "run_id" | "batch_id" | "sent_at">): string {
+  const range = /^(\d+)-\d+$/.exec(batchField(batch));
+  return range?.[1] === undefined
+    ? `s${Math.floor(batch.sent_at / 1000)}`
+    : `p${Math.floor(Number(range[1]) / BATCH_BUCKET_ITEMS)}`;
 }
 
 /** What the filter's admission of a batch answers. */
@@ -362,11 +377,12 @@ export class RunStore {
       now,
       JSON.stringify(ids),
       JSON.stringify(ids.map((id) => tweetBucket(id, now + window * 1000))),
-      Math.floor(batch.sent_at / 1000),
+      batchBucket(batch),
       Math.ceil((window * 1000) / TWEET_BUCKET_MS),
       window,
       this.options.deduplicationTtl,
       batch.batch_id,
+      Math.floor(batch.sent_at / 1000),
     ]);
     if (reply === SCRIPT_CODES.RUN_MISSING) return null;
     if (reply === SCRIPT_CODES.LATE) throw this.lateBatch(batch);
@@ -384,7 +400,7 @@ export class RunStore {
 
   private lateBatch(batch: Pick<MatchBatch, "batch_id" | "sent_at">): RefusedMessage {
     return new RefusedMessage(
-      `late: batch ${batch.batch_id}, sent at ${new Date(batch.sent_at).toISOString()}, came back more than DEDUP_WINDOW (${this.options.deduplicationWindow} s) after its run's newest batch; its record is gone, so it is not counted`,
+      `late: batch ${batch.batch_id}, sent at ${new Date(batch.sent_at).toISOString()}, came back more than DEDUP_WINDOW (${this.options.deduplicationWindow} s) after its run's newest batch: it cannot be told from a new one, so it is not counted`,
     );
   }
 
@@ -427,6 +443,7 @@ export class RunStore {
         batch.edited ?? 0,
         batchField(batch),
         this.options.deduplicationWindow,
+        batchBucket(batch),
       ]),
     );
     if (reply === SCRIPT_CODES.LATE) throw this.lateBatch(batch);

@@ -79,7 +79,7 @@ describe("the de-duplication window, end to end", () => {
     await eventually(examined, (n) => n === 9, 30_000, "the third batch examined");
     expect(await amount()).toBe(6);
 
-    // The first batch again, 20 s after the run's newest: its record is gone, it cannot be told from new.
+    // The first batch again, 20 s older than the run's newest: it cannot be told from new.
     await publish(first);
     const letters = await eventually(
       () => new DeadLetters([AMQP_URL], pipelineTopology(mesh.namespace)).list(10),

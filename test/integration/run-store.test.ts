@@ -366,7 +366,7 @@ describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: k
       for (let second = 0; second < 60; second++) {
         const sentAt = SENT_AT + second * 1000;
         const ids = Array.from({ length: 20 }, (_, n) => idAt(sentAt - 1000 + n * 50, n));
-        const batch = batchOf(run.id, `${second}-${second + 1}`, sentAt, ids);
+        const batch = batchOf(run.id, `${second * 1000}-${second * 1000 + 20}`, sentAt, ids);
         expect((await windowed.admitMatches(batch, sentAt))?.admitted).toHaveLength(20);
         await windowed.countMatches(batch, sentAt);
       }
@@ -379,11 +379,12 @@ describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: k
           return { kind, buckets: buckets.length, existing: existing.length };
         }),
       );
-      // The window and the bucket it is in: 10 s of 1 s batch buckets, 40 quarter seconds of tweets.
+      // The window and the bucket it is in: 40 quarter seconds of tweets; the batch records of the last
+      // 10 s, in buckets of 10,000 source items (10 s here), the newest two.
       expect(counts).toEqual([
         { kind: "tweets", buckets: 41, existing: 41 },
-        { kind: "admitted", buckets: 11, existing: 11 },
-        { kind: "counted", buckets: 11, existing: 11 },
+        { kind: "admitted", buckets: 2, existing: 2 },
+        { kind: "counted", buckets: 2, existing: 2 },
       ]);
       const tweetIds = await Promise.all(
         (await keysMatching(`${keys.dedupBuckets(run.id, "tweets").prefix}*`)).map((key) => redis.scard(key)),
@@ -397,7 +398,7 @@ describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: k
       ).toBe("intset");
     });
 
-    it("answers a batch redelivered within the window as before, and refuses one that came back after it", async () => {
+    it("answers a batch redelivered within the window as before, and refuses one that came back after it, recorded or not", async () => {
       const { run } = await windowed.launch(settings);
       const first = batchOf(run.id, "0-2", SENT_AT, [idAt(SENT_AT - 100), idAt(SENT_AT - 50)]);
       expect((await windowed.admitMatches(first, SENT_AT))?.admitted).toHaveLength(2);
@@ -416,6 +417,19 @@ describeEachRedis("the Redis stores", ({ redis, namespace: newNamespace, keys: k
         /^late: batch \S+:0-2, sent at .+, came back more than DEDUP_WINDOW \(10 s\) after its run's newest batch/,
       );
       expect(await windowed.get(run.id)).toMatchObject({ amount: 4, examined: 4 });
+    });
+
+    it("answers and counts a batch of the same range cut again, sent later, as the first time", async () => {
+      const { run } = await windowed.launch(settings);
+      const ids = [idAt(SENT_AT - 100), idAt(SENT_AT - 50)];
+      const first = batchOf(run.id, "0-2", SENT_AT, ids);
+      await windowed.admitMatches(first, SENT_AT);
+      expect(await windowed.countMatches(first, SENT_AT)).toBe(2);
+      // A launcher that took the run over pulls the same two items again, two seconds later.
+      const again = { ...first, sent_at: SENT_AT + 2_000 };
+      expect((await windowed.admitMatches(again, SENT_AT + 2_000))?.admitted.map((m) => m.tweet.id)).toEqual(ids);
+      expect(await windowed.countMatches(again, SENT_AT + 2_000)).toBe(2);
+      expect(await windowed.get(run.id)).toMatchObject({ amount: 2, examined: 2 });
     });
 
     it("admits a tweet once within the window, and leaves out one that came back after it as late", async () => {
