@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import { Cluster, Redis } from "ioredis";
 import { redactUrl, type RedisTarget } from "../config/environment";
 import { errorText } from "../core/error-text";
@@ -59,7 +60,37 @@ export function connectRedis(target: RedisTarget, logger: Logger): RedisClient {
     if (down && OUTAGES_REPORTED.delete(where)) logger.info(`Redis ${redactUrl(target.urls)} reachable again`);
     down = false;
   });
+  if (redis instanceof Cluster) reportNodeOutages(redis, logger);
   return redis;
+}
+
+/** A node of a Cluster client's pool, as its `+node` event hands it over. */
+interface ClusterNode extends EventEmitter {
+  options: { host?: string; port?: number };
+}
+
+/**
+ * Logs each node of a Redis Cluster that stops answering, once until it answers again. The client
+ * drops a dead node from its pool and adds it back at each refresh of the slots until a replica took
+ * them over, so an outage spans many `-node` and `+node`; only a node's `ready` ends it. The Cluster
+ * client itself stays ready meanwhile, so its own `error` never says so.
+ */
+export function reportNodeOutages(cluster: EventEmitter, logger: Pick<Logger, "warn" | "info">): void {
+  const reported = (node: string) => OUTAGES_REPORTED.has(`node ${node}`);
+  cluster.on("node error", (error: unknown, node: string) => {
+    if (reported(node)) return;
+    OUTAGES_REPORTED.add(`node ${node}`);
+    logger.warn(
+      `Redis Cluster node ${node} unreachable: ${errorText(error)}; commands for its slots fail, and pipeline messages wait, until it is back or a replica takes over`,
+    );
+  });
+  const nameOf = (node: ClusterNode) => `${node.options.host ?? "?"}:${node.options.port ?? "?"}`;
+  cluster.on("+node", (node: ClusterNode) => {
+    node.on("ready", () => {
+      if (OUTAGES_REPORTED.delete(`node ${nameOf(node)}`))
+        logger.info(`Redis Cluster node ${nameOf(node)} reachable again`);
+    });
+  });
 }
 
 /**

@@ -164,8 +164,12 @@ describeRunnable("a replay on a RabbitMQ cluster and a Redis Cluster, a node of 
         counter.disconnect();
       }
       const lines = mesh.workers.flatMap((worker) => worker.log().split("\n"));
+      // The killed primary was said, once per worker process at most, by the node that failed.
+      const nodeOutages = lines.filter((line) => /Redis Cluster node 127\.0\.0\.1:\d+ unreachable/.test(line));
+      expect(nodeOutages.length).toBeGreaterThan(0);
+      expect(nodeOutages.length).toBeLessThanOrEqual(mesh.workers.length);
       console.log(
-        `pipeline reconnections: ${lines.filter((line) => line.includes("Pipeline connected to")).length - mesh.workers.length}, outages waited out: ${lines.filter((line) => line.includes("waits out an outage")).length}`,
+        `pipeline reconnections: ${lines.filter((line) => line.includes("Pipeline connected to")).length - mesh.workers.length}, outages waited out: ${lines.filter((line) => line.includes("waits out an outage")).length}, Redis node outages said: ${nodeOutages.length}`,
       );
     },
     10 * 60_000,
