@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { Client } from "pg";
 import type { ProcessCluster, Worker } from "../test/support/cluster";
 import { TestDatabase } from "../test/support/database";
@@ -8,6 +7,7 @@ import {
   measureThroughput,
   median,
   ONE_WORKER_PER_SERVICE,
+  pidsOf,
   type Layout,
   type RunObserver,
 } from "./pipeline";
@@ -186,7 +186,7 @@ export function runCpu(): {
 } {
   const read = (cluster: ProcessCluster) => ({
     mesh: cluster.workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0),
-    brokers: brokerPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    brokers: pidsOf(BROKER_COMMANDS).reduce((sum, pid) => sum + cpuSeconds(pid), 0),
   });
   let before = { mesh: 0, brokers: 0 };
   let after = { mesh: 0, brokers: 0 };
@@ -200,20 +200,7 @@ export function runCpu(): {
 }
 
 /** RabbitMQ's Erlang VM and Redis on this machine: their /proc entries' command names. */
-const BROKER_COMMANDS = new Set(["beam.smp", "redis-server"]);
-
-function brokerPids(): number[] {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return BROKER_COMMANDS.has(readFileSync(`/proc/${pid}/comm`, "utf8").trim());
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const BROKER_COMMANDS = ["beam.smp", "redis-server"];
 
 function archiveWorker(cluster: ProcessCluster): Worker {
   const worker = cluster.workers.find((candidate) => candidate.service === "archive");

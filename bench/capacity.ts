@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
 import calculateSlot from "cluster-key-slot";
 import type { ProcessCluster } from "../test/support/cluster";
 import { startLocalRedisCluster } from "../test/support/local-redis-cluster";
-import { cpuSeconds, measureThroughput, ONE_WORKER_PER_SERVICE, type RunObserver } from "./pipeline";
+import { cpuSeconds, measureThroughput, ONE_WORKER_PER_SERVICE, pidsOf, type RunObserver } from "./pipeline";
 
 /**
  * The capacity model (issue #17): CPU per 1,000 examined tweets of every process of one run, read from
@@ -114,15 +113,4 @@ export async function measureCapacity(tweets: number, progress: (line: string) =
 }
 
 /** RabbitMQ's Erlang VMs on this machine (the shared node the pipeline uses). */
-function rabbitmqPids(): number[] {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "beam.smp";
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const rabbitmqPids = () => pidsOf(["beam.smp"]);

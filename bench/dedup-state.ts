@@ -5,6 +5,7 @@ import { TweetGenerator } from "../sources/generator/generator";
 import { redisKeys, type RedisKeys } from "../store/keys";
 import { RunStore } from "../store/run-store";
 import { removeKeys } from "../test/support/mesh";
+import { runWithin } from "./pipeline";
 
 /**
  * A run's exactly-once state over time (issue #17, "Bounded exactly-once state"): a generator whose
@@ -103,7 +104,7 @@ export async function measureDedupState(
         };
         batches++;
         const inBaseline = second < options.baselineMinutes * 60;
-        await within(pending, options.inFlight, async () => {
+        await runWithin(pending, options.inFlight, async () => {
           if (inBaseline) await redis.sadd(baselineKey, ...matches.map((match) => match.tweet.id));
           const admission = await runs.admitMatches(batch, sentAt);
           await runs.countMatches({ ...batch, matches: admission?.admitted ?? [] }, sentAt);
@@ -159,11 +160,4 @@ async function weigh(redis: Redis, keys: RedisKeys, runId: string): Promise<{ ke
   const replies = (await pipeline.exec()) ?? [];
   const bytes = replies.reduce((sum, [, usage]) => sum + Number(usage ?? 0), 0);
   return { keys: found.size, bytes };
-}
-
-/** Runs `work` once fewer than `limit` calls are in flight. */
-async function within(pending: Set<Promise<unknown>>, limit: number, work: () => Promise<unknown>): Promise<void> {
-  while (pending.size >= limit) await Promise.race(pending);
-  const call = work().finally(() => pending.delete(call));
-  pending.add(call);
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { RunStatistics } from "../contracts/actions";
 import type { ServiceName } from "../config/environment";
 import { METRICS } from "../core/metric-names";
@@ -206,6 +206,31 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** The pids of this machine's processes whose command name (/proc/<pid>/comm) is one of `commands`. */
+export function pidsOf(commands: readonly string[]): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return commands.includes(readFileSync(`/proc/${pid}/comm`, "utf8").trim());
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Starts `work` once fewer than `limit` calls of `pending` are in flight; a failed call fails the run. */
+export async function runWithin(
+  pending: Set<Promise<unknown>>,
+  limit: number,
+  work: () => Promise<unknown>,
+): Promise<void> {
+  while (pending.size >= limit) await Promise.race(pending);
+  const call: Promise<unknown> = work().finally(() => pending.delete(call));
+  pending.add(call);
 }
 
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every architecture Node runs on. */

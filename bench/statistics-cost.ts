@@ -12,7 +12,7 @@ import { redisKeys, type RedisKeys } from "../store/keys";
 import { RunStore } from "../store/run-store";
 import { BUCKET_TOP_CAPACITY, RUN_TOP_CAPACITY, windowBucketExpiry } from "../store/top-values";
 import { removeKeys } from "../test/support/mesh";
-import { BENCH_TRACK } from "./pipeline";
+import { BENCH_TRACK, runWithin } from "./pipeline";
 
 /**
  * What a run's statistics state costs in Redis (issue #13, "Cost"): a run of `seconds` at
@@ -186,7 +186,7 @@ async function countSimulatedRun(
       totals.examined += examined;
       totals.matches += matches.length;
       totals.batches++;
-      await countWithin(pending, options.inFlight, () => runs.countMatches(batch));
+      await runWithin(pending, options.inFlight, () => runs.countMatches(batch));
     }
     if ((second + 1) / options.seconds >= reported + 0.1) {
       reported = Math.floor(((second + 1) * 10) / options.seconds) / 10;
@@ -217,13 +217,6 @@ function matchPool(): (Match | null)[] {
     pool.push(...tweets.map((tweet) => matched.get(tweet) ?? null));
   }
   return pool;
-}
-
-/** Starts `count` once fewer than `limit` calls are in flight; a failed call fails the run. */
-async function countWithin(pending: Set<Promise<unknown>>, limit: number, count: () => Promise<unknown>) {
-  while (pending.size >= limit) await Promise.race(pending);
-  const call: Promise<unknown> = count().finally(() => pending.delete(call));
-  pending.add(call);
 }
 
 /** Longer than the simulated hour takes to count here (2 to 8 minutes on 2 busy cores). */
