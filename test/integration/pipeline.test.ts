@@ -47,6 +47,25 @@ describe("the durable pipeline (real RabbitMQ)", () => {
     return bodies;
   }
 
+  /** A consumer of the statistics queue whose handler throws `error` at every delivery, counting them. */
+  function alwaysFailing(connection: PipelineConnection, error: Error, logger: Logger) {
+    const tries = { count: 0 };
+    const consumer = new Consumer<Message>(
+      connection,
+      {
+        queue: topology.queues.statistics,
+        schema: Message,
+        prefetch: 1,
+        handle: async () => {
+          tries.count++;
+          throw error;
+        },
+      },
+      logger,
+    );
+    return { consumer, tries };
+  }
+
   afterEach(async () => {
     await Promise.all(connections.splice(0).map((connection) => connection.close()));
     const admin = await amqp.connect(AMQP_URL);
@@ -89,22 +108,9 @@ describe("the durable pipeline (real RabbitMQ)", () => {
   });
 
   it("retries a failing message, then dead-letters it at the delivery limit", async () => {
-    const connection = await connect();
-    let attempts = 0;
     const logger = new RecordingLogger();
-    const consumer = new Consumer<Message>(
-      connection,
-      {
-        queue: topology.queues.statistics,
-        schema: Message,
-        prefetch: 1,
-        handle: async () => {
-          attempts++;
-          throw new Error("a bug in the handler");
-        },
-      },
-      logger,
-    );
+    const connection = await connect();
+    const { consumer, tries } = alwaysFailing(connection, new Error("a bug in the handler"), logger);
     await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 1 }, "poison");
     const dead = await eventually(
       () => drainDeadLetters(),
@@ -113,8 +119,8 @@ describe("the durable pipeline (real RabbitMQ)", () => {
       "the dead-letter queue",
     );
     expect(dead).toEqual([{ n: 1 }]);
-    expect(attempts).toBe(limits.deliveryLimit + 1);
-    expect(consumer.counts.failed).toBe(attempts);
+    expect(tries.count).toBe(limits.deliveryLimit + 1);
+    expect(consumer.counts.failed).toBe(tries.count);
     // One warning per failed delivery, then one error naming the message as it is dead-lettered.
     expect(logger.lines.filter((line) => line.level === "warn")).toHaveLength(limits.deliveryLimit);
     expect(logger.lines.filter((line) => line.level === "error")).toEqual([
@@ -129,20 +135,11 @@ describe("the durable pipeline (real RabbitMQ)", () => {
   });
 
   it("dead-letters a refused message at once, with the reason and queue in its headers, and lists them", async () => {
-    const connection = await connect();
-    let attempts = 0;
     const logger = new RecordingLogger();
-    const consumer = new Consumer<Message>(
+    const connection = await connect();
+    const { consumer, tries } = alwaysFailing(
       connection,
-      {
-        queue: topology.queues.statistics,
-        schema: Message,
-        prefetch: 1,
-        handle: async () => {
-          attempts++;
-          throw new RefusedMessage("late: came back after the window");
-        },
-      },
+      new RefusedMessage("late: came back after the window"),
       logger,
     );
     await new Publisher(connection, topology.matchesExchange, quiet).publish({ n: 7 }, "too-late");
@@ -162,7 +159,7 @@ describe("the durable pipeline (real RabbitMQ)", () => {
         bytes: expect.any(Number),
       },
     ]);
-    expect(attempts).toBe(1);
+    expect(tries.count).toBe(1);
     expect(consumer.counts).toMatchObject({ refused: 1, failed: 0, handled: 0 });
     expect(logger.lines).toEqual([
       {
