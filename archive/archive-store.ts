@@ -80,6 +80,12 @@ const INSERT_ROWS = `
   LEFT JOIN deleted_tweets AS deleted ON deleted.tweet_id = row.tweet_id
   ON CONFLICT DO NOTHING`;
 
+/** Retention forgets the notices recorded before its first kept day in slices, each a short transaction. */
+const FORGET_DELETES_SLICE = 10_000;
+const FORGET_DELETES = `
+  DELETE FROM deleted_tweets WHERE tweet_id IN (
+    SELECT tweet_id FROM deleted_tweets WHERE deleted_at < $1::date LIMIT ${FORGET_DELETES_SLICE})`;
+
 const RECORD_DELETES = `
   INSERT INTO deleted_tweets (tweet_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING`;
 
@@ -190,6 +196,19 @@ export class ArchiveStore {
   /** Drops the partitions of the days before `keepFrom` (`YYYY-MM-DD`); answers the days dropped. */
   dropDaysBefore(keepFrom: string): Promise<string[]> {
     return this.partitions.dropBefore(keepFrom);
+  }
+
+  /**
+   * Forgets the delete notices recorded before `keepFrom` (`YYYY-MM-DD`); answers how many. A notice comes
+   * after its tweet was posted, so its tweet's day is before `keepFrom` too: retention dropped that row.
+   */
+  async forgetDeletesBefore(keepFrom: string): Promise<number> {
+    let forgotten = 0;
+    for (;;) {
+      const { rowCount } = await this.pool.query(FORGET_DELETES, [keepFrom]);
+      forgotten += rowCount ?? 0;
+      if ((rowCount ?? 0) < FORGET_DELETES_SLICE) return forgotten;
+    }
   }
 
   private async showEdit(client: PoolClient, runId: string, edit: Match): Promise<void> {

@@ -6,7 +6,10 @@ import { dayOf } from "./partitions";
 const RETENTION_CHECK_MS = 3_600_000;
 
 export interface RetentionPorts {
-  archive: { dropDaysBefore(keepFrom: string): Promise<string[]> };
+  archive: {
+    dropDaysBefore(keepFrom: string): Promise<string[]>;
+    forgetDeletesBefore(keepFrom: string): Promise<number>;
+  };
   logger: Pick<Logger, "info" | "warn">;
   now(): number;
 }
@@ -24,7 +27,10 @@ export function archivedSeconds(days: number): number {
   return (days === 0 ? 3650 : days) * 86_400;
 }
 
-/** Drops the partitions past ARCHIVE_RETENTION_DAYS once now and then every hour. */
+/**
+ * Drops the partitions past ARCHIVE_RETENTION_DAYS, and the delete notices of their days, once now and then
+ * every hour.
+ */
 export class Retention {
   private timer: NodeJS.Timeout | null = null;
 
@@ -53,6 +59,11 @@ export class Retention {
       if (dropped.length > 0)
         this.ports.logger.info(
           `Archive retention (${this.days} days): dropped the tweets of ${dropped.length} day(s), ${dropped[0]} to ${dropped.at(-1)}`,
+        );
+      const forgotten = await this.ports.archive.forgetDeletesBefore(keepFrom);
+      if (forgotten > 0)
+        this.ports.logger.info(
+          `Archive retention (${this.days} days): forgot ${forgotten} delete notice(s) recorded before ${keepFrom}`,
         );
       return dropped;
     } catch (error) {

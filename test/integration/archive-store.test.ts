@@ -156,6 +156,30 @@ describe("the tweet archive in PostgreSQL", () => {
     expect((await rows("run-4")).map((row) => row.tweet_id)).toEqual(["43", "44"]);
   });
 
+  it("forgets the delete notices recorded before the retention's first day, in slices, and no other", async () => {
+    const noticesBefore = async (day: string): Promise<number> =>
+      (
+        await pool.query<{ count: number }>("SELECT count(*)::int AS count FROM deleted_tweets WHERE deleted_at < $1", [
+          day,
+        ])
+      ).rows[0]?.count ?? -1;
+    const kept = (await pool.query<{ count: number }>("SELECT count(*)::int AS count FROM deleted_tweets")).rows[0]
+      ?.count;
+    // More old notices than one slice of the delete holds, one on the first kept day's first microsecond.
+    await pool.query(
+      `INSERT INTO deleted_tweets (tweet_id, deleted_at)
+       SELECT 9000000 + n, timestamptz '2026-10-20T00:00:00Z' + n * interval '1 second' FROM generate_series(1, 25000) AS n`,
+    );
+    await pool.query("INSERT INTO deleted_tweets (tweet_id, deleted_at) VALUES (8999999, '2026-11-02T00:00:00Z')");
+    expect(await noticesBefore("2026-11-02")).toBe(25_000);
+    expect(await store.forgetDeletesBefore("2026-11-02")).toBe(25_000);
+    expect(await noticesBefore("2026-11-02")).toBe(0);
+    const left = (await pool.query<{ count: number }>("SELECT count(*)::int AS count FROM deleted_tweets")).rows[0]
+      ?.count;
+    expect(left).toBe((kept ?? 0) + 1);
+    expect(await store.forgetDeletesBefore("2026-11-02")).toBe(0);
+  });
+
   it("archives into a day another worker's retention dropped, once that worker's store forgot it", async () => {
     const other = new ArchiveStore(pool);
     const onDay = (id: string) => ({ ...aTweet(id, "bieber, late"), created_at: "2026-08-01T10:00:00.000Z" });

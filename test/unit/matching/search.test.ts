@@ -198,13 +198,21 @@ describe("the archive's retention", () => {
     expect(archivedSeconds(0)).toBe(3650 * 86_400);
   });
 
-  /** An archive that records what it was asked to drop and answers `dropped`, or fails. */
+  /** An archive that records what it was asked to drop and answers `dropped` and `forgotten`, or fails. */
   class FakeArchive {
     readonly asked: string[] = [];
-    constructor(private readonly answer: () => Promise<string[]>) {}
+    readonly forgetAsked: string[] = [];
+    constructor(
+      private readonly answer: () => Promise<string[]>,
+      private readonly forgotten = 0,
+    ) {}
     dropDaysBefore(keepFrom: string): Promise<string[]> {
       this.asked.push(keepFrom);
       return this.answer();
+    }
+    forgetDeletesBefore(keepFrom: string): Promise<number> {
+      this.forgetAsked.push(keepFrom);
+      return Promise.resolve(this.forgotten);
     }
   }
 
@@ -219,6 +227,17 @@ describe("the archive's retention", () => {
         level: "info",
         text: "Archive retention (7 days): dropped the tweets of 2 day(s), 2026-12-01 to 2026-12-02",
       },
+    ]);
+  });
+
+  it("forgets the delete notices recorded before the first kept day, saying how many", async () => {
+    const archive = new FakeArchive(() => Promise.resolve([]), 1_234);
+    const logger = new RecordingLogger();
+    const retention = new Retention({ archive, logger, now: () => NOW }, 7);
+    expect(await retention.apply()).toEqual([]);
+    expect(archive.forgetAsked).toEqual(["2026-12-03"]);
+    expect(logger.lines).toEqual([
+      { level: "info", text: "Archive retention (7 days): forgot 1234 delete notice(s) recorded before 2026-12-03" },
     ]);
   });
 
